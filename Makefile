@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh machine with python3:
+#   make site   builds the example site into site/ (creates .venv and installs papersite)
+#   make test   runs the whole test suite (installs the test tools, and chromium where it can)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve bench clean browser
+
+site: $(VENV)/.installed
+	$(BIN)/papersite build
+
+serve: $(VENV)/.installed
+	$(BIN)/papersite serve
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+# The browser tests drive Debian's chromium; install it when we can (root with apt-get).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium not found and cannot be installed here: the browser tests will be skipped"; \
+	  fi; }
+
+clean:
+	rm -rf site build *.egg-info

@@ -1,0 +1,70 @@
+"""The papersite options: the `papersite` plugin's entry in mkdocs.yml, typed and validated here only.
+
+    plugins:
+      - papersite:
+          sources:
+            - papers/hf-papers-listing.txt          # format chosen by file suffix
+            - {path: refs/extra.txt, format: listing}
+          related_count: 5
+
+Relative source paths are read from the folder that holds mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One input file and, when the suffix is not enough, its format."""
+
+    path: Path
+    format: str | None = None
+
+
+class SourceOption(base.BaseConfigOption[SourceSpec]):
+    """A source: a path string, or a mapping {path: ..., format: ...}."""
+
+    def run_validation(self, value: Any) -> SourceSpec:
+        if isinstance(value, str) and value.strip():
+            return SourceSpec(Path(value))
+        if isinstance(value, dict) and isinstance(value.get("path"), str) and value["path"].strip():
+            unknown = set(value) - {"path", "format"}
+            if unknown:
+                raise base.ValidationError(f"unknown key(s) in source: {', '.join(sorted(unknown))}")
+            fmt = value.get("format")
+            if fmt is not None and not isinstance(fmt, str):
+                raise base.ValidationError("a source's 'format' must be a string")
+            return SourceSpec(Path(value["path"]), fmt)
+        raise base.ValidationError(f"a source is a path or {{path: ..., format: ...}}, not {value!r}")
+
+
+class PapersiteConfig(base.Config):
+    sources = c.ListOfItems(SourceOption(), default=[])
+    """The paper lists to read, in order."""
+
+    related_count = c.Type(int, default=5)
+    """How many related papers each paper page lists."""
+
+    papers_json = c.Type(bool, default=True)
+    """Write site/papers.json (every paper's slug, title, url, topics, links, related slugs)."""
+
+    strict = c.Type(bool, default=False)
+    """Treat warnings about the input (such as merged duplicates) as errors."""
+
+    def validate(self):  # type: ignore[override]
+        failed, warnings = super().validate()
+        if isinstance(self.get("related_count"), int) and not 0 <= self["related_count"] <= 50:
+            failed.append(("related_count", base.ValidationError("must be between 0 and 50")))
+        return failed, warnings
+
+
+def resolve_sources(specs: list[SourceSpec], base_dir: Path) -> list[SourceSpec]:
+    """Sources with relative paths made absolute against base_dir (the folder of mkdocs.yml)."""
+    return [SourceSpec(base_dir / s.path if not s.path.is_absolute() else s.path, s.format) for s in specs]

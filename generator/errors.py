@@ -1,0 +1,49 @@
+"""The exception hierarchy. Every user-facing failure is one of these, caught once at the CLI edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, pointing at a file and line (line 0: the whole file)."""
+
+    path: str
+    line: int
+    message: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class PapersiteError(click.ClickException):
+    """A failure the user can act on; the CLI prints the message and exits with exit_code."""
+
+    exit_code = 1
+
+
+class InputError(PapersiteError):
+    """The paper list has problems; every one of them is listed, one `FILE:LINE: message` per line."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(PapersiteError):
+    """The configuration or the command line is wrong."""
+
+    exit_code = 2
+
+
+class WriteError(PapersiteError):
+    """The output folder cannot be written safely (path escape, slug clash, hand-written file in the way)."""
+
+    exit_code = 1

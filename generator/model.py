@@ -1,0 +1,111 @@
+"""The plain data that flows through the pipeline: frozen dataclasses, no I/O.
+
+read -> normalise -> catalog (merge, slugs) -> enrich (topics, related) -> render -> write.
+Each stage returns new records with `dataclasses.replace`; nothing is mutated in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from: the input file and the 1-based line its entry starts on."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Author:
+    family: str
+    given: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link of a paper. kind is one of LINK_KINDS."""
+
+    kind: str
+    url: str
+
+
+LINK_KINDS = ("landing", "pdf", "code", "project", "doi", "arxiv")
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another paper similar to this one, with its cosine similarity and a short reason."""
+
+    slug: str
+    score: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper. Text fields are plain Unicode text (untrusted: never markup).
+
+    `abstract` may hold inline math between single dollars (`$x^2$`), kept as LaTeX.
+    `date` is an ISO 8601 prefix: "2024", "2024-05" or "2024-05-03" (empty when unknown).
+    `slug`, `topics` and `related` are filled in by the catalog and enrich stages.
+    """
+
+    title: str
+    source: Source
+    abstract: str = ""
+    authors: tuple[Author, ...] = ()
+    date: str = ""
+    venue: str = ""
+    arxiv_id: str = ""
+    doi: str = ""
+    links: tuple[Link, ...] = ()
+    tags: tuple[str, ...] = ()
+    slug: str = ""
+    topics: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
+
+    def link(self, kind: str) -> str:
+        """The first URL of the given kind, or ""."""
+        return next((link.url for link in self.links if link.kind == kind), "")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A group of papers. `papers` holds paper slugs, most central first."""
+
+    slug: str
+    label: str
+    description: str = ""
+    papers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole collection after enrichment: what the renderer sees."""
+
+    papers: tuple[Paper, ...]
+    topics: tuple[Topic, ...] = ()
+    _by_slug: dict[str, Paper] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_slug.update((p.slug, p) for p in self.papers)
+
+    def paper(self, slug: str) -> Paper:
+        return self._by_slug[slug]
+
+    def topic(self, slug: str) -> Topic:
+        return next(t for t in self.topics if t.slug == slug)
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page to write, relative to the docs folder (posix path), and its full text."""
+
+    path: str
+    text: str

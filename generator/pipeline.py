@@ -1,0 +1,75 @@
+"""The whole pipeline: read -> normalise -> catalog -> enrich -> render -> write.
+
+Everything is read and enriched in memory before the first file is written, so bad input never
+leaves a half-written site.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from .catalog import assign_slugs, merge_duplicates
+from .config import SourceSpec
+from .enrich import enrich
+from .errors import InputError, Problem
+from .model import Catalog, Paper
+from .normalise import normalise
+from .readers import read_sources
+from .render import render_site
+from .write import WriteReport, write_pages
+
+log = logging.getLogger("mkdocs.plugins.papersite")
+
+
+def collect(sources: Sequence[SourceSpec], *, related_count: int = 5, strict: bool = False) -> Catalog:
+    """Read every source and build the enriched catalog. Raises InputError listing every problem."""
+    if not sources:
+        raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
+    started = time.perf_counter()
+    papers, problems = read_all(sources)
+    if any(p.fatal or strict for p in problems):
+        raise InputError(problems)
+    report_warnings(problems)
+    log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
+    started = time.perf_counter()
+    catalog = enrich(assign_slugs(papers), related_count=related_count)
+    log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
+    return catalog
+
+
+def read_all(sources: Sequence[SourceSpec]) -> tuple[list[Paper], list[Problem]]:
+    """Read and normalise every source and merge exact duplicates; problems are returned, not raised."""
+    papers, problems = read_sources([(s.path, s.format) for s in sources])
+    papers, merged = merge_duplicates([normalise(p) for p in papers])
+    problems += merged
+    if not papers and not problems:
+        problems.append(Problem(str(sources[0].path), 0, "no papers found"))
+    return papers, problems
+
+
+def generate(catalog: Catalog, docs_dir: Path, site_name: str) -> WriteReport:
+    """Render the catalog and bring the generated pages in docs_dir up to date."""
+    report = write_pages(render_site(catalog, site_name), docs_dir)
+    log.info("papersite: pages in %s: %s", docs_dir, report.summary())
+    return report
+
+
+def report_warnings(problems: Sequence[Problem], shown_per_kind: int = 5) -> None:
+    """Log warnings; past a few of the same kind, one line with the count of the rest."""
+    seen: Counter[str] = Counter()
+    for problem in problems:
+        kind = problem.message.split(";")[0].split(" at ")[0]
+        seen[kind] += 1
+        if seen[kind] <= shown_per_kind:
+            log.warning("%s", problem)
+    for kind, count in seen.items():
+        if count > shown_per_kind:
+            log.warning("... and %d more like: %s", count - shown_per_kind, kind)
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started

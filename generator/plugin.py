@@ -1,0 +1,121 @@
+"""The MkDocs plugin: a thin adapter that runs the pipeline before MkDocs collects the docs folder.
+
+`mkdocs build` and `mkdocs serve` regenerate the pages through it; the papersite CLI uses the
+same plugin and only adds its own error reporting and source overrides (see cli.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from . import pipeline
+from .config import PapersiteConfig, SourceSpec, resolve_sources
+from .errors import PapersiteError
+from .model import Catalog
+
+ASSET_PREFIX = "assets/papersite"
+KATEX_CSS = [f"{ASSET_PREFIX}/katex/katex.min.css"]
+KATEX_JS = [f"{ASSET_PREFIX}/katex/katex.min.js", f"{ASSET_PREFIX}/katex/auto-render.min.js", f"{ASSET_PREFIX}/papersite.js"]
+# Material's offline plugin fetches this shim from a CDN unless a polyfill named iframe-worker is listed.
+IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
+
+
+@dataclass
+class RunOverrides:
+    """What the papersite CLI sets before it hands over to MkDocs."""
+
+    sources: list[SourceSpec] | None = None
+    catalog: Catalog | None = None
+
+
+OVERRIDES = RunOverrides()
+
+
+class PapersitePlugin(BasePlugin[PapersiteConfig]):
+    def __init__(self) -> None:
+        self.sources: list[SourceSpec] = []
+        self.catalog: Catalog | None = None
+        self.files: Files | None = None
+
+    @event_priority(50)  # before Material's offline plugin, which looks at the polyfills
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.sources = OVERRIDES.sources or self.sources_from(config)
+        _add_unique(config.extra_css, KATEX_CSS)
+        _add_unique(config.extra_javascript, KATEX_JS)
+        config.extra["polyfills"] = config.extra.get("polyfills") or []
+        _add_unique(config.extra["polyfills"], [IFRAME_WORKER_SHIM])
+        return config
+
+    def sources_from(self, config: MkDocsConfig) -> list[SourceSpec]:
+        """The configured sources, relative paths taken from the folder of mkdocs.yml."""
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        return resolve_sources(self.config.sources, base_dir)
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        try:
+            self.catalog = OVERRIDES.catalog or pipeline.collect(
+                self.sources, related_count=self.config.related_count, strict=self.config.strict
+            )
+            pipeline.generate(self.catalog, Path(config.docs_dir), config.site_name)
+        except PapersiteError as err:
+            raise PluginError(f"papersite:\n{err.format_message()}") from err
+        OVERRIDES.catalog = None  # a `serve` rebuild regenerates from the sources
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for path in _asset_files():
+            uri = f"{ASSET_PREFIX}/{path.relative_to(_assets_root()).as_posix()}"
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        self.files = files
+        return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.papers_json and self.catalog is not None and self.files is not None:
+            data = papers_json(self.catalog, self.files)
+            out = Path(config.site_dir) / "papers.json"
+            out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        for source in self.sources:
+            server.watch(str(source.path))
+        return server
+
+
+def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
+    """Every paper as plain data for other tools: slug, title, url, topics, links, related."""
+    result = []
+    for paper in catalog.papers:
+        file = files.get_file_from_path(f"papers/{paper.slug}.md")
+        result.append(
+            {
+                "slug": paper.slug,
+                "title": paper.title,
+                "url": file.url if file else f"papers/{paper.slug}.html",
+                "topics": list(paper.topics),
+                "links": [{"kind": link.kind, "url": link.url} for link in paper.links],
+                "related": [r.slug for r in paper.related],
+            }
+        )
+    return result
+
+
+def _assets_root() -> Path:
+    return Path(str(resources.files("generator.assets")))
+
+
+def _asset_files() -> list[Path]:
+    root = _assets_root()
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in {".py", ".pyc"})
+
+
+def _add_unique(items: list[Any], new: list[str]) -> None:
+    present = {str(item) for item in items}
+    items.extend(item for item in new if item not in present)

@@ -1,0 +1,70 @@
+"""Input readers, one per format: `read(path) -> (papers, problems)`, chosen by file suffix or by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..errors import ConfigError, Problem
+from ..model import Paper
+from . import listing
+
+Reader = Callable[[Path], tuple[list[Paper], list[Problem]]]
+
+READERS: dict[str, Reader] = {
+    "listing": listing.read,
+}
+
+FORMAT_BY_SUFFIX: dict[str, str] = {
+    ".txt": "listing",
+    ".listing": "listing",
+}
+
+
+def format_for(path: Path, explicit: str | None = None) -> str:
+    """The format name of an input file: the explicit one if given, else the one its suffix implies."""
+    if explicit is not None:
+        if explicit not in READERS:
+            raise ConfigError(f"{path}: unknown format {explicit!r}; known formats: {known_formats()}")
+        return explicit
+    suffix = path.suffix.lower()
+    if suffix not in FORMAT_BY_SUFFIX:
+        shown = repr(suffix) if suffix else "(none)"
+        raise ConfigError(
+            f"{path}: cannot tell the format from the suffix {shown}; "
+            f"name it explicitly; known formats: {known_formats()}"
+        )
+    return FORMAT_BY_SUFFIX[suffix]
+
+
+def known_formats() -> str:
+    """Every format with its suffixes, for error messages: "listing (.listing, .txt)"."""
+    described = []
+    for name in sorted(READERS):
+        suffixes = sorted(s for s, f in FORMAT_BY_SUFFIX.items() if f == name)
+        described.append(f"{name} ({', '.join(suffixes)})" if suffixes else name)
+    return ", ".join(described)
+
+
+def read_sources(sources: Sequence[tuple[Path, str | None]]) -> tuple[list[Paper], list[Problem]]:
+    """All papers and problems of the given (path, explicit format) inputs, in order.
+
+    Every format is checked before any file is read, so a wrong name fails fast with ConfigError.
+    A file that cannot be read is a fatal problem for that file, not an exception.
+    """
+    formats = [format_for(path, explicit) for path, explicit in sources]
+    papers: list[Paper] = []
+    problems: list[Problem] = []
+    for (path, _), name in zip(sources, formats):
+        file_papers, file_problems = _read_one(path, READERS[name])
+        papers += file_papers
+        problems += file_problems
+    return papers, problems
+
+
+def _read_one(path: Path, reader: Reader) -> tuple[list[Paper], list[Problem]]:
+    try:
+        return reader(path)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return [], [Problem(str(path), 0, f"cannot read this file ({reason})")]

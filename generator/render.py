@@ -1,0 +1,143 @@
+"""Catalog -> pages of Markdown, through the Jinja2 templates in templates/. Pure: no file I/O here.
+
+Every value a template prints is untrusted text unless it is `Markup`: the environment's finalize
+hook turns it into inert Markdown (HTML and Markdown syntax become character references), so a
+title or abstract can never become markup, a link or a script. Filters that build markup on
+purpose (math, links, front matter) escape their inputs themselves and return Markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from importlib import resources
+from pathlib import PurePath
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .model import Catalog, Paper, RenderedPage, Topic
+from .normalise import is_safe_url, split_math
+
+# Characters that Python-Markdown, its common extensions or HTML could read as syntax.
+_SPECIAL = frozenset('\\`*_{}[]()#+!|<>&"~=^$:@')
+_LEADING_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+_SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bvs\.)(?<!\bcf\.)(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+
+LINK_LABELS = {
+    "landing": "Paper",
+    "pdf": "PDF",
+    "code": "Code",
+    "project": "Project page",
+    "doi": "DOI",
+    "arxiv": "arXiv",
+}
+
+
+def inert(text: object) -> str:
+    """Plain text as Markdown that renders to exactly that text and nothing else."""
+    if isinstance(text, Markup):
+        return str(text)
+    text = str(text)
+    forced = _block_markers(text)
+    return "".join(_ref(ch) if ch in _SPECIAL or i in forced else ch for i, ch in enumerate(text))
+
+
+def _block_markers(text: str) -> set[int]:
+    """Positions that would start a block at the start of a line: "- x", "> x", "1. x"."""
+    forced = {0} if text and not (text[0].isalnum() or text[0].isspace()) else set()
+    number = _LEADING_LIST_NUMBER.match(text)
+    if number:
+        forced.add(number.end() - 1)
+    return forced
+
+
+def _ref(ch: str) -> str:
+    return f"&#{ord(ch)};"
+
+
+def with_math(text: str) -> Markup:
+    """Text with `$...$` inline math: math goes to KaTeX as arithmatex markup, the rest stays inert."""
+    parts = []
+    for kind, value in split_math(text):
+        if kind == "math":
+            latex = inert("\\(" + value + "\\)")
+            parts.append(f'<span class="arithmatex">{latex}</span>')
+        else:
+            parts.append(inert(value))
+    return Markup("".join(parts))
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+def link_button(kind: str, url: str) -> Markup:
+    """An external link rendered as a Material button; an unsafe URL renders as nothing."""
+    if not is_safe_url(url):
+        return Markup("")
+    label = LINK_LABELS.get(kind, kind.title())
+    href = html.escape(url, quote=True)
+    return Markup(f'<a class="md-button" href="{href}" rel="noopener">{label}</a>')
+
+
+def front_matter(meta: dict[str, Any]) -> Markup:
+    """YAML front matter. Titles and tags are HTML-escaped: themes print them without escaping."""
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return Markup(f"---\n{dumped}---\n")
+
+
+def escape_meta(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def make_environment() -> jinja2.Environment:
+    templates = resources.files("generator.templates")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        finalize=inert,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        with_math=with_math,
+        first_sentence=first_sentence,
+        link_button=link_button,
+        front_matter=front_matter,
+        escape_meta=escape_meta,
+        basename=lambda path: PurePath(path).name,
+    )
+    return env
+
+
+def render_site(catalog: Catalog, site_name: str) -> list[RenderedPage]:
+    """Every generated page of the site, in a stable order."""
+    env = make_environment()
+    site = {"name": site_name, "catalog": catalog, "topics": catalog.topics}
+    pages = [
+        RenderedPage("index.md", env.get_template("home.md.j2").render(site=site)),
+        RenderedPage("topics/index.md", env.get_template("topics_index.md.j2").render(site=site)),
+        RenderedPage("papers/index.md", env.get_template("all_papers.md.j2").render(site=site)),
+        RenderedPage("tags.md", env.get_template("tags.md.j2").render(site=site)),
+    ]
+    pages += [_topic_page(env, catalog, topic) for topic in catalog.topics]
+    pages += [_paper_page(env, catalog, paper) for paper in catalog.papers]
+    return pages
+
+
+def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper) -> RenderedPage:
+    topics = [catalog.topic(slug) for slug in paper.topics]
+    related = [(catalog.paper(r.slug), r) for r in paper.related]
+    text = env.get_template("paper.md.j2").render(paper=paper, topics=topics, related=related)
+    return RenderedPage(f"papers/{paper.slug}.md", text)
+
+
+def _topic_page(env: jinja2.Environment, catalog: Catalog, topic: Topic) -> RenderedPage:
+    papers = [catalog.paper(slug) for slug in topic.papers]
+    text = env.get_template("topic.md.j2").render(topic=topic, papers=papers)
+    return RenderedPage(f"topics/{topic.slug}.md", text)
+

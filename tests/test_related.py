@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slugify import slugify
+
+from generator import related
+from generator.model import Paper, Related, Source
+from generator.related import related_papers
+from generator.topics import build_tfidf
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
+
+
+def make_paper(slug: str, title: str, abstract: str = "") -> Paper:
+    return Paper(title=title, abstract=abstract, source=Source("test.txt", 1), slug=slug)
+
+
+def load_example() -> list[Paper]:
+    """The example listing: 2 chrome lines, then title / abstract line pairs."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()[2:]
+    lines[0] = lines[0].removeprefix("Subscribe")
+    pairs = zip(lines[0::2], lines[1::2])
+    return [
+        make_paper(f"{n:03d}-{slugify(title, max_length=40)}", title, abstract)
+        for n, (title, abstract) in enumerate(pairs)
+    ]
+
+
+@pytest.fixture(scope="module")
+def example() -> list[Paper]:
+    return load_example()
+
+
+@pytest.fixture(scope="module")
+def example_related(example: list[Paper]) -> dict[str, tuple[Related, ...]]:
+    return related_papers(example)
+
+
+def brute_force(papers: list[Paper], k: int) -> dict[str, list[tuple[str, float]]]:
+    """The obvious dense version: every pair, sorted by (-rounded score, slug)."""
+    matrix = build_tfidf(papers, min_df=min(2, len(papers))).matrix.toarray()
+    similarity = matrix @ matrix.T
+    result = {}
+    for i, paper in enumerate(papers):
+        key = (paper.title.casefold().split(), paper.abstract.casefold().split())
+        candidates = [
+            (other.slug, round(float(similarity[i, j]), 4))
+            for j, other in enumerate(papers)
+            if j != i and (other.title.casefold().split(), other.abstract.casefold().split()) != key
+        ]
+        ranked = sorted((c for c in candidates if c[1] > 0), key=lambda c: (-c[1], c[0]))
+        result[paper.slug] = ranked[:k]
+    return result
+
+
+def as_pairs(found: dict[str, tuple[Related, ...]]) -> dict[str, list[tuple[str, float]]]:
+    return {slug: [(r.slug, r.score) for r in rel] for slug, rel in found.items()}
+
+
+# --- small hand-made collections -------------------------------------------------------------
+
+
+def test_most_similar_comes_first() -> None:
+    papers = [
+        make_paper("query", "Self-play for zero-sum games", "Agents improve by self-play in zero-sum games."),
+        make_paper("close", "Self-play in games", "Self-play agents in zero-sum games."),
+        make_paper("far", "Games and diffusion", "Diffusion models generate images of games."),
+        make_paper("unrelated", "Protein folding", "Amino acid chains fold."),
+    ]
+    found = related_papers(papers, k=3)
+    assert [r.slug for r in found["query"]][:2] == ["close", "far"]
+    assert "unrelated" not in [r.slug for r in found["query"]]  # shares no phrase at all
+    scores = [r.score for r in found["query"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 1 for s in scores)
+
+
+def test_never_self_nor_exact_duplicate() -> None:
+    papers = [
+        make_paper("a", "Reward models for agents", "Reward models score agent behaviour."),
+        make_paper("b", "Reward  MODELS for agents", "reward models score agent   behaviour."),
+        make_paper("c", "Reward models", "Reward models score answers."),
+    ]
+    found = related_papers(papers)
+    assert [r.slug for r in found["a"]] == ["c"]
+    assert [r.slug for r in found["b"]] == ["c"]
+    assert {r.slug for r in found["c"]} == {"a", "b"}
+
+
+def test_ties_are_broken_by_slug() -> None:
+    twin = ("Reward models for agents", "Reward models score agent behaviour.")
+    papers = [
+        make_paper("q", "Reward models", "Reward models score answers."),
+        make_paper("twin-z", *twin),
+        make_paper("twin-a", *twin),
+        make_paper("twin-m", *twin),
+    ]
+    found = related_papers(papers, k=2)
+    assert [r.slug for r in found["q"]] == ["twin-a", "twin-m"]
+    assert found["q"][0].score == found["q"][1].score
+
+
+def test_scores_are_rounded_to_four_decimals(example_related: dict[str, tuple[Related, ...]]) -> None:
+    scores = [r.score for rel in example_related.values() for r in rel]
+    assert all(isinstance(s, float) and round(s, 4) == s for s in scores)
+    assert len(set(scores)) > 100  # rounding did not flatten everything
+
+
+def test_fewer_papers_than_k_give_fewer_results() -> None:
+    papers = [make_paper(f"p{i}", f"Reward models {w}", f"Reward models variant {w}.") for i, w in enumerate("abc")]
+    found = related_papers(papers, k=5)
+    assert all(len(rel) == 2 for rel in found.values())
+
+
+def test_one_paper_has_no_related() -> None:
+    assert related_papers([make_paper("only", "Self-play", "Agents.")]) == {"only": ()}
+
+
+def test_no_papers() -> None:
+    assert related_papers([]) == {}
+
+
+def test_k_zero_gives_empty_tuples() -> None:
+    papers = [make_paper("a", "Self-play games"), make_paper("b", "Self-play agents")]
+    assert related_papers(papers, k=0) == {"a": (), "b": ()}
+
+
+def test_empty_abstracts_still_relate_by_title() -> None:
+    papers = [
+        make_paper("a", "Self-play games"),
+        make_paper("b", "Self-play agents"),
+        make_paper("c", "Protein folding"),
+    ]
+    found = related_papers(papers)
+    assert [r.slug for r in found["a"]] == ["b"]
+    assert found["c"] == ()
+
+
+# --- the example collection -----------------------------------------------------------------
+
+
+def test_example_five_related_per_paper_never_self(
+    example: list[Paper], example_related: dict[str, tuple[Related, ...]]
+) -> None:
+    assert set(example_related) == {p.slug for p in example}
+    for slug, rel in example_related.items():
+        assert len(rel) == 5
+        assert slug not in {r.slug for r in rel}
+        assert len({r.slug for r in rel}) == 5
+
+
+def test_example_matches_brute_force(
+    example: list[Paper], example_related: dict[str, tuple[Related, ...]]
+) -> None:
+    assert as_pairs(example_related) == brute_force(example, k=5)
+
+
+def test_example_chunking_does_not_change_results(
+    example: list[Paper], example_related: dict[str, tuple[Related, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(related, "ROWS_PER_CHUNK", 7)
+    assert related_papers(example) == example_related
+
+
+def test_example_is_deterministic(example: list[Paper], example_related: dict[str, tuple[Related, ...]]) -> None:
+    assert related_papers(list(example)) == example_related
+
+
+def test_example_finds_sibling_papers(
+    example: list[Paper], example_related: dict[str, tuple[Related, ...]]
+) -> None:
+    by_title = {p.title: p.slug for p in example}
+    rewarding = example_related[by_title["Self-Rewarding Language Models"]]
+    titles = {p.slug: p.title for p in example}
+    assert any("Self-Rewarding" in titles[r.slug] or "Self Rewarding" in titles[r.slug] for r in rewarding)
+
+
+def test_example_scores_are_cosines(example_related: dict[str, tuple[Related, ...]]) -> None:
+    scores = np.array([r.score for rel in example_related.values() for r in rel])
+    assert scores.min() > 0 and scores.max() <= 1
+
+
+WORDS = ["self-play", "reward", "models", "diffusion", "robot", "the", "of", "attention", "agents"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=8), min_size=1, max_size=12),
+    st.integers(min_value=0, max_value=4),
+)
+def test_any_collection_matches_brute_force(texts: list[list[str]], k: int) -> None:
+    papers = [make_paper(f"p{i:02d}", " ".join(words[:2]), " ".join(words[2:])) for i, words in enumerate(texts)]
+    found = related_papers(papers, k=k)
+    assert as_pairs(found) == brute_force(papers, k=k)
+    assert all(slug not in {r.slug for r in rel} for slug, rel in found.items())
