@@ -19,3 +19,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example project, built once per test run with `papersite build`; returns the project folder."""
+    from sitebuild import make_project, papersite
+
+    root = make_project(tmp_path_factory.mktemp("example"))
+    result = papersite(root, "build")
+    assert result.returncode == 0, result.stderr
+    return root

@@ -14,11 +14,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("example"))
-    result = papersite(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root
+def example(example_site) -> Path:
+    return example_site
 
 
 def paper_pages(site: Path) -> list[Path]:
