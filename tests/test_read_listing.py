@@ -11,8 +11,7 @@ from generator.readers import FORMAT_BY_SUFFIX, READERS, format_for, read_source
 from generator.readers.listing import looks_like_abstract, read
 
 LISTING = Path(__file__).resolve().parent / "data" / "listing"
-REPO_EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
-EXAMPLE = REPO_EXAMPLE if REPO_EXAMPLE.exists() else Path("/work/shared/data/hf-papers-listing.txt")
+EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
 
 ABSTRACT = (
     "We study a thing in depth and describe it carefully for the reader. We then test it on many data sets "
