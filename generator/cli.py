@@ -13,7 +13,7 @@ import click
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import ConfigurationError
+from mkdocs.exceptions import Abort, ConfigurationError
 from rich.console import Console
 from rich.logging import RichHandler
 
@@ -143,6 +143,8 @@ def _load(config_file: Path, sources: tuple[Path, ...], **overrides: object) -> 
         cfg = load_config(config_file=str(config_file), **{k: v for k, v in overrides.items() if v is not None})
     except ConfigurationError as err:
         raise ConfigError(f"{config_file}: {err}") from err
+    except Abort as err:  # MkDocs has logged each invalid option
+        raise ConfigError(f"{config_file}: invalid configuration (see above)") from err
     specs = [SourceSpec(p.resolve()) for p in sources] or _plugin(cfg).sources_from(cfg)
     return cfg, specs
 
