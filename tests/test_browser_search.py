@@ -1,15 +1,12 @@
-"""The example site in a real browser, opened from file:// with the network cut: pages, search, math."""
+"""Search in the example site opened from file:// with the network cut (pages, links and math: test_browser_site.py)."""
 
 from __future__ import annotations
 
 import json
-import time
-from pathlib import Path
 
 import pytest
 
-from browser import browser, chromium_path, offline_page, screenshot
-from sitebuild import make_project, papersite
+from browser import browser, chromium_path, offline_page, screenshot, search
 
 pytestmark = pytest.mark.slow
 
@@ -17,16 +14,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module", autouse=True)
 def needs_chromium():
     chromium_path()
-
-
-def search(page, query: str) -> tuple[list[str], float]:
-    """Type a query in Material's search box; the result titles and the seconds until they showed."""
-    started = time.perf_counter()
-    page.locator("input.md-search__input").fill(query)
-    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=30_000)
-    elapsed = time.perf_counter() - started
-    titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
-    return [t.strip() for t in titles if t.strip()], elapsed
 
 
 @pytest.mark.parametrize(
@@ -50,36 +37,4 @@ def test_search_finds_papers_from_file_url_offline(example_site, query, expected
         print(f"search for {query!r}: first result after {elapsed:.2f}s (file://, 203 papers)")
         screenshot(page, f"search-{query}")
     assert expected in titles[:5], titles[:5]
-    assert blocked == []
-
-
-def test_pages_and_links_work_offline(example_site):
-    blocked: list[str] = []
-    with browser() as chromium:
-        page = offline_page(chromium, blocked)
-        page.goto((example_site / "site" / "index.html").as_uri())
-        assert "203 papers" in page.inner_text("article")
-        screenshot(page, "home")
-        page.locator("article h2 a").first.click()
-        page.wait_for_url("**/topics/*.html")
-        assert page.locator("article li a").count() > 0
-        page.locator("article li a").first.click()
-        page.wait_for_url("**/papers/*.html")
-        assert page.inner_text("article h2:has-text('Related papers') + ul").strip()
-        screenshot(page, "paper")
-    assert blocked == []
-
-
-def test_inline_math_is_typeset_by_the_bundled_katex(tmp_path):
-    root = make_project(tmp_path / "math")
-    result = papersite(root, "build", str(Path(__file__).parent / "data" / "math.txt"))
-    assert result.returncode == 0, result.stderr
-    blocked: list[str] = []
-    with browser() as chromium:
-        page = offline_page(chromium, blocked)
-        page.goto((root / "site" / "papers" / "scaling-laws-with-n-alpha-exponents.html").as_uri())
-        page.wait_for_selector(".arithmatex .katex", timeout=10_000)
-        assert page.locator(".arithmatex .katex").count() >= 2
-        assert "costs $5 and $6 per run" in page.inner_text("article")
-        screenshot(page, "math")
     assert blocked == []
