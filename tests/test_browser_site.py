@@ -77,8 +77,8 @@ def visit(chromium, target):
     seen: list[str] = []
     contexts = []
 
-    def open_page(path: str, color_scheme: str = "light"):
-        page = offline_page(chromium, blocked, color_scheme=color_scheme)
+    def open_page(path: str, color_scheme: str = "light", **context_options):
+        page = offline_page(chromium, blocked, color_scheme=color_scheme, **context_options)
         contexts.append(page.context)
         page.on("request", lambda request: seen.append(request.url))
         page.goto(target.url(path))
@@ -104,17 +104,6 @@ def test_home_shows_the_collection(visit, target):
     target.shot(dark, "home-dark")
 
 
-def test_the_new_sites_own_welcome_page_leads_to_the_overview(visit, target):
-    if target.name != "new":
-        pytest.skip("only a site made by papersite init has a hand-written welcome page")
-    page = visit("index.html")
-    assert "This is your paper site" in page.inner_text("article")
-    page.locator("article a:has-text('overview')").click()
-    page.wait_for_url("**/overview.html")
-    assert f"{len(target.papers)} papers" in page.inner_text("article")
-    target.shot(visit("index.html"), "welcome-light")
-
-
 def test_a_topic_page_lists_its_papers(visit, target):
     page = visit(target.home)
     page.locator("article h2 a[href^='topics/']").first.click()
@@ -127,6 +116,29 @@ def test_a_topic_page_lists_its_papers(visit, target):
     target.shot(page, "topic-light")
     dark = visit(page.url.removeprefix(target.base), color_scheme="dark")
     target.shot(dark, "topic-dark")
+
+
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_a_new_sites_own_welcome_page_leads_to_the_overview(chromium, new_site, tmp_path, mode):
+    site = moved_copy(new_site / "site", tmp_path)
+    blocked: list[str] = []
+    page = offline_page(chromium, blocked)
+    if mode == "file":
+        follow_welcome_to_overview(page, site.as_uri() + "/")
+    else:
+        with serve_folder(site) as base:
+            follow_welcome_to_overview(page, base)
+    page.context.close()
+    assert blocked == []
+
+
+def follow_welcome_to_overview(page, base: str) -> None:
+    page.goto(base + "index.html")
+    assert "This is your paper site" in page.inner_text("article")
+    screenshot(page, f"new-{base.split(':')[0]}-welcome-light")
+    page.locator("article a:has-text('overview')").click()
+    page.wait_for_url("**/overview.html")
+    assert re.search(r"\d+ papers in \d+ topics", page.inner_text("article"))
 
 
 def distinctive_title_word(papers: list[dict]) -> tuple[str, str]:
@@ -168,6 +180,23 @@ def test_related_paper_and_topic_links_work(visit, target):
     page.locator("article p:has-text('Topics:') a").first.click()
     page.wait_for_url(re.compile(r".*/topics/[^/]+\.html$"))
     assert related["title"] in page.locator("article li a").all_inner_texts()
+
+
+COPY_BUTTON = ".md-code__button[data-md-type=copy]"
+
+
+def test_every_code_block_on_a_paper_page_has_a_working_copy_button(visit, target):
+    paper = target.papers[len(target.papers) // 2]
+    page = visit(paper["url"], permissions=["clipboard-read", "clipboard-write"])
+    blocks = page.locator("article pre code")
+    if blocks.count():
+        page.wait_for_selector(f"article {COPY_BUTTON}", state="attached")  # Material adds them by script
+    assert page.locator(f"article {COPY_BUTTON}").count() == blocks.count()  # no code block yet: 0 == 0
+    if blocks.count():
+        page.hover("article pre")
+        page.locator(f"article {COPY_BUTTON}").first.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.strip() == blocks.first.inner_text().strip()
 
 
 def test_the_tag_index_lists_topics_and_links_to_papers(visit, target):
