@@ -17,6 +17,7 @@ SCAFFOLD_FILES = {
     "mkdocs.yml": "mkdocs.yml",
     "site_src/index.md": "site_src/index.md",
     "papers/papers.txt": "papers/papers.txt",
+    "requirements.txt": "requirements.txt",
     "gitignore": ".gitignore",
     "github/workflows/pages.yml": ".github/workflows/pages.yml",
 }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from sitebuild import Page, make_project, papersite
 
-SCAFFOLD = ["mkdocs.yml", "site_src/index.md", "papers/papers.txt", ".gitignore", ".github/workflows/pages.yml"]
+SCAFFOLD = ["mkdocs.yml", "site_src/index.md", "papers/papers.txt", "requirements.txt", ".gitignore",
+            ".github/workflows/pages.yml"]
 
 
 class LenientLoader(yaml.SafeLoader):
@@ -33,7 +36,9 @@ def test_workflow_builds_with_papersite_and_deploys_with_the_official_actions(tm
     uses = {s["uses"].split("@")[0] for s in steps if "uses" in s}
     assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
     assert any(s.get("run") == "papersite build" for s in steps)
-    assert "__PAPERSITE_VERSION__" not in (tmp_path / "s" / ".github" / "workflows" / "pages.yml").read_text()
+    assert any("pip install -r requirements.txt" in s.get("run", "") for s in steps)
+    requirement = (tmp_path / "s" / "requirements.txt").read_text().splitlines()[-1]
+    assert re.fullmatch(r"papersite==\d+\.\d+\.\d+\S*", requirement), requirement
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
