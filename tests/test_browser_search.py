@@ -1,12 +1,14 @@
-"""Search in the example site opened from file:// with the network cut (pages, links and math: test_browser_site.py)."""
+"""The example site in a real browser, opened from file:// with the network cut: pages, search, math."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from browser import browser, chromium_path, offline_page, screenshot, search
+from sitebuild import make_project, papersite
 
 pytestmark = pytest.mark.slow
 
@@ -37,4 +39,36 @@ def test_search_finds_papers_from_file_url_offline(example_site, query, expected
         print(f"search for {query!r}: first result after {elapsed:.2f}s (file://, 203 papers)")
         screenshot(page, f"search-{query}")
     assert expected in titles[:5], titles[:5]
+    assert blocked == []
+
+
+def test_pages_and_links_work_offline(example_site):
+    blocked: list[str] = []
+    with browser() as chromium:
+        page = offline_page(chromium, blocked)
+        page.goto((example_site / "site" / "index.html").as_uri())
+        assert "203 papers" in page.inner_text("article")
+        screenshot(page, "home")
+        page.locator("article h2 a").first.click()
+        page.wait_for_url("**/topics/*.html")
+        assert page.locator("article li a").count() > 0
+        page.locator("article li a").first.click()
+        page.wait_for_url("**/papers/*.html")
+        assert page.inner_text("article h2:has-text('Related papers') + ul").strip()
+        screenshot(page, "paper")
+    assert blocked == []
+
+
+def test_inline_math_is_typeset_by_the_bundled_katex(tmp_path):
+    root = make_project(tmp_path / "math")
+    result = papersite(root, "build", str(Path(__file__).parent / "data" / "math.txt"))
+    assert result.returncode == 0, result.stderr
+    blocked: list[str] = []
+    with browser() as chromium:
+        page = offline_page(chromium, blocked)
+        page.goto((root / "site" / "papers" / "scaling-laws-with-n-alpha-exponents.html").as_uri())
+        page.wait_for_selector(".arithmatex .katex", timeout=10_000)
+        assert page.locator(".arithmatex .katex").count() >= 2
+        assert "costs $5 and $6 per run" in page.inner_text("article")
+        screenshot(page, "math")
     assert blocked == []
