@@ -13,11 +13,12 @@ import click
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import ConfigurationError
+from mkdocs.exceptions import Abort, ConfigurationError
 from rich.console import Console
 from rich.logging import RichHandler
 
-from . import pipeline
+from . import deploy as deployment
+from . import pipeline, scaffold
 from .config import SourceSpec, resolve_sources
 from .errors import ConfigError, InputError, PapersiteError
 from .plugin import OVERRIDES, PapersitePlugin
@@ -48,8 +49,9 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
     """Write the Markdown pages for SOURCES (default: the sources in mkdocs.yml) into the docs folder."""
     _setup_logging(quiet)
     cfg, specs = _load(config_file, sources)
-    catalog = pipeline.collect(specs, related_count=_plugin(cfg).config.related_count, strict=strict)
-    pipeline.generate(catalog, Path(cfg.docs_dir), cfg.site_name)
+    options = _plugin(cfg).config
+    catalog = pipeline.collect(specs, related_count=options.related_count, strict=strict)
+    pipeline.generate(catalog, Path(cfg.docs_dir), cfg.site_name, options.home_page)
 
 
 @cli.command()
@@ -62,6 +64,36 @@ def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, s
     """Generate the pages, then build the site with MkDocs."""
     _setup_logging(quiet)
     cfg, specs = _load(config_file, sources, site_dir=str(site_dir.resolve()) if site_dir else None)
+    _build_site(cfg, specs, strict)
+    stderr.print(f"Site written to {cfg.site_dir}")
+
+
+@cli.command()
+@config_option
+@click.option("-m", "--message", help="The commit message on the gh-pages branch (default: MkDocs').")
+@strict_option
+@quiet_option
+def deploy(config_file: Path, message: str | None, strict: bool, quiet: bool) -> None:
+    """Build the site and push it to the gh-pages branch (remote_name and remote_branch of mkdocs.yml)."""
+    _setup_logging(quiet)
+    cfg, specs = _load(config_file, ())
+    deployment.check_repository(deployment.project_folder(cfg), cfg.remote_name)
+    _build_site(cfg, specs, strict)
+    deployment.publish(cfg, message)
+    stderr.print(f"Site pushed to the {cfg.remote_branch} branch of {cfg.remote_name}")
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty, replacing the new site's files.")
+def init_command(directory: Path, force: bool) -> None:
+    """Create a new site in DIRECTORY: mkdocs.yml, a welcome page, sample papers, a GitHub Pages workflow."""
+    for path in scaffold.init_site(directory, force=force):
+        click.echo(f"wrote {path}")
+    click.echo(f"Next: cd {directory} && papersite build, then open site/index.html")
+
+
+def _build_site(cfg: MkDocsConfig, specs: list[SourceSpec], strict: bool) -> None:
     OVERRIDES.sources = specs
     OVERRIDES.catalog = pipeline.collect(specs, related_count=_plugin(cfg).config.related_count, strict=strict)
     cfg.plugins.on_startup(command="build", dirty=False)
@@ -69,7 +101,6 @@ def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, s
         mkdocs_build(cfg)
     finally:
         cfg.plugins.on_shutdown()
-    stderr.print(f"Site written to {cfg.site_dir}")
 
 
 @cli.command()
@@ -112,6 +143,8 @@ def _load(config_file: Path, sources: tuple[Path, ...], **overrides: object) -> 
         cfg = load_config(config_file=str(config_file), **{k: v for k, v in overrides.items() if v is not None})
     except ConfigurationError as err:
         raise ConfigError(f"{config_file}: {err}") from err
+    except Abort as err:  # MkDocs has logged each invalid option
+        raise ConfigError(f"{config_file}: invalid configuration (see above)") from err
     specs = [SourceSpec(p.resolve()) for p in sources] or _plugin(cfg).sources_from(cfg)
     return cfg, specs
 

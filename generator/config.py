@@ -58,11 +58,29 @@ class PapersiteConfig(base.Config):
     strict = c.Type(bool, default=False)
     """Treat warnings about the input (such as merged duplicates) as errors."""
 
+    home_page = c.Type(str, default="index.md")
+    """Where the generated overview page goes (a .md file at the top of the docs folder); a site
+    with a hand-written index.md sets e.g. overview.md."""
+
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
         if isinstance(self.get("related_count"), int) and not 0 <= self["related_count"] <= 50:
             failed.append(("related_count", base.ValidationError("must be between 0 and 50")))
+        if isinstance(self.get("home_page"), str) and (problem := home_page_problem(self["home_page"])):
+            failed.append(("home_page", base.ValidationError(problem)))
         return failed, warnings
+
+
+RESERVED_PAGES = frozenset({"tags.md"})
+
+
+def home_page_problem(name: str) -> str:
+    """Why name cannot be the generated home page, or "" when it can."""
+    if not name.endswith(".md") or "/" in name or "\\" in name or name.startswith("."):
+        return f"must be a .md file name at the top of the docs folder, such as overview.md, not {name!r}"
+    if name.casefold() in RESERVED_PAGES:
+        return f"{name!r} is another generated page"
+    return ""
 
 
 def resolve_sources(specs: list[SourceSpec], base_dir: Path) -> list[SourceSpec]:

@@ -47,3 +47,9 @@ class WriteError(PapersiteError):
     """The output folder cannot be written safely (path escape, slug clash, hand-written file in the way)."""
 
     exit_code = 1
+
+
+class DeployError(PapersiteError):
+    """The site cannot be published (no git repository, no remote, the push failed)."""
+
+    exit_code = 1

@@ -51,9 +51,9 @@ def read_all(sources: Sequence[SourceSpec]) -> tuple[list[Paper], list[Problem]]
     return papers, problems
 
 
-def generate(catalog: Catalog, docs_dir: Path, site_name: str) -> WriteReport:
+def generate(catalog: Catalog, docs_dir: Path, site_name: str, home_page: str = "index.md") -> WriteReport:
     """Render the catalog and bring the generated pages in docs_dir up to date."""
-    report = write_pages(render_site(catalog, site_name), docs_dir)
+    report = write_pages(render_site(catalog, site_name, home_page), docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     return report
 

@@ -7,6 +7,7 @@ same plugin and only adds its own error reporting and source overrides (see cli.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -16,8 +17,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
-from . import pipeline
+from . import feeds, pipeline
 from .config import PapersiteConfig, SourceSpec, resolve_sources
 from .errors import PapersiteError
 from .model import Catalog
@@ -27,6 +30,7 @@ KATEX_CSS = [f"{ASSET_PREFIX}/katex/katex.min.css"]
 KATEX_JS = [f"{ASSET_PREFIX}/katex/katex.min.js", f"{ASSET_PREFIX}/katex/auto-render.min.js", f"{ASSET_PREFIX}/papersite.js"]
 # Material's offline plugin fetches this shim from a CDN unless a polyfill named iframe-worker is listed.
 IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
+log = logging.getLogger("mkdocs.plugins.papersite")
 
 
 @dataclass
@@ -53,6 +57,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         _add_unique(config.extra_javascript, KATEX_JS)
         config.extra["polyfills"] = config.extra.get("polyfills") or []
         _add_unique(config.extra["polyfills"], [IFRAME_WORKER_SHIM])
+        _add_theme_overrides(config)
         return config
 
     def sources_from(self, config: MkDocsConfig) -> list[SourceSpec]:
@@ -65,7 +70,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             self.catalog = OVERRIDES.catalog or pipeline.collect(
                 self.sources, related_count=self.config.related_count, strict=self.config.strict
             )
-            pipeline.generate(self.catalog, Path(config.docs_dir), config.site_name)
+            pipeline.generate(self.catalog, Path(config.docs_dir), config.site_name, self.config.home_page)
         except PapersiteError as err:
             raise PluginError(f"papersite:\n{err.format_message()}") from err
         OVERRIDES.catalog = None  # a `serve` rebuild regenerates from the sources
@@ -82,6 +87,31 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             data = papers_json(self.catalog, self.files)
             out = Path(config.site_dir) / "papers.json"
             out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if self.catalog is not None and self.files is not None:
+            self.write_feeds(config, self.catalog, self.files)
+
+    def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        """Tell the theme override (templates/overrides/main.html) which feeds to announce."""
+        if config.site_url and self.catalog is not None:
+            links = feeds.page_feeds(config.site_name, self.catalog, page.file.src_uri)
+            context["papersite_feeds"] = [
+                {"title": link.title, "href": get_relative_url(link.path, page.url or "index.html")} for link in links
+            ]
+        return context
+
+    def write_feeds(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
+        if not config.site_url:
+            log.warning("papersite: no feeds written: set site_url in mkdocs.yml (feeds need absolute links)")
+            return
+        site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+
+        def page_url(slug: str) -> str:
+            file = files.get_file_from_path(f"papers/{slug}.md")
+            return site_url + (file.url if file else f"papers/{slug}.html")
+
+        site = feeds.FeedSite(config.site_name, site_url, config.site_author or config.site_name, page_url)
+        written = feeds.write_feeds(site, catalog, Path(config.site_dir))
+        log.info("papersite: wrote %d Atom feeds under %s/feeds", len(written), config.site_dir)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for source in self.sources:
@@ -105,6 +135,13 @@ def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def _add_theme_overrides(config: MkDocsConfig) -> None:
+    """Put our theme override (feed links in the page head) after the user's custom_dir, before the theme."""
+    overrides = str(resources.files("generator.templates") / "overrides")
+    if overrides not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
 
 
 def _assets_root() -> Path:

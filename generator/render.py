@@ -114,12 +114,12 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-def render_site(catalog: Catalog, site_name: str) -> list[RenderedPage]:
-    """Every generated page of the site, in a stable order."""
+def render_site(catalog: Catalog, site_name: str, home_page: str = "index.md") -> list[RenderedPage]:
+    """Every generated page of the site, in a stable order; the overview page goes to home_page."""
     env = make_environment()
     site = {"name": site_name, "catalog": catalog, "topics": catalog.topics}
     pages = [
-        RenderedPage("index.md", env.get_template("home.md.j2").render(site=site)),
+        RenderedPage(home_page, env.get_template("home.md.j2").render(site=site)),
         RenderedPage("topics/index.md", env.get_template("topics_index.md.j2").render(site=site)),
         RenderedPage("papers/index.md", env.get_template("all_papers.md.j2").render(site=site)),
         RenderedPage("tags.md", env.get_template("tags.md.j2").render(site=site)),

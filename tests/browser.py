@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -56,3 +60,46 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def search(page, query: str) -> tuple[list[str], float]:
+    """Type a query in Material's search box; the result titles and the seconds until they showed.
+
+    Material reads the box on keyup, on focus and when its search worker becomes ready, not on the
+    input event `fill` sends: without the key press, a query typed after the worker is ready is
+    sometimes never run. (Clicking the box first, `click(force=True)`, broke the search here.)
+    """
+    box = page.locator("input.md-search__input")
+    started = time.perf_counter()
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=30_000)
+    elapsed = time.perf_counter() - started
+    titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
+    return [t.strip() for t in titles if t.strip()], elapsed
+
+
+def record_requests(page) -> list[str]:
+    """Every URL the page asks for from now on, allowed or not."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the name is the standard library's
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve folder over http on 127.0.0.1 (a free port) in a thread; yields the base URL, then stops."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

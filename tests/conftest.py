@@ -30,3 +30,16 @@ def example_site(tmp_path_factory) -> Path:
     result = papersite(root, "build")
     assert result.returncode == 0, result.stderr
     return root
+
+
+@pytest.fixture(scope="session")
+def new_site(tmp_path_factory) -> Path:
+    """`papersite init mysite && cd mysite && papersite build`, once per test run; returns mysite."""
+    from sitebuild import papersite
+
+    parent = tmp_path_factory.mktemp("new-site")
+    result = papersite(parent, "init", "mysite")
+    assert result.returncode == 0, result.stderr
+    result = papersite(parent / "mysite", "build")
+    assert result.returncode == 0, result.stderr
+    return parent / "mysite"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
-from browser import browser, chromium_path, offline_page, screenshot
+from browser import browser, chromium_path, offline_page, screenshot, search
 from sitebuild import make_project, papersite
 
 pytestmark = pytest.mark.slow
@@ -17,16 +16,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module", autouse=True)
 def needs_chromium():
     chromium_path()
-
-
-def search(page, query: str) -> tuple[list[str], float]:
-    """Type a query in Material's search box; the result titles and the seconds until they showed."""
-    started = time.perf_counter()
-    page.locator("input.md-search__input").fill(query)
-    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=30_000)
-    elapsed = time.perf_counter() - started
-    titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
-    return [t.strip() for t in titles if t.strip()], elapsed
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,142 @@
+"""Atom feeds of the newest papers: one for the whole site and one per topic (written with feedgen).
+
+Feeds need absolute links, so they are written only when mkdocs.yml sets `site_url`.
+Newest first by `Paper.date` where it is known; undated papers follow in the order of the input.
+
+    feeds/papers.xml           the newest papers of the collection
+    feeds/topics/<slug>.xml    the newest papers of one topic
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+
+from .model import Catalog, Paper, Topic
+
+SITE_FEED = "feeds/papers.xml"
+FEED_SIZE = 50
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+# Characters XML 1.0 cannot hold (lxml refuses them): C0 controls other than tab, newline, return.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as a page head announces it: its title and its path from the site root."""
+
+    title: str
+    path: str
+
+
+def topic_feed_path(topic: Topic) -> str:
+    return f"feeds/topics/{topic.slug}.xml"
+
+
+def site_feed_link(site_name: str) -> FeedLink:
+    return FeedLink(f"{site_name}: newest papers", SITE_FEED)
+
+
+def topic_feed_link(site_name: str, topic: Topic) -> FeedLink:
+    return FeedLink(f"{site_name}: {topic.label}", topic_feed_path(topic))
+
+
+def paper_date(paper: Paper) -> datetime | None:
+    """The paper's date as a UTC datetime ("2024" is 2024-01-01), or None when unknown or unreadable."""
+    match = _ISO_DATE.match(paper.date.strip())
+    if not match:
+        return None
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        return datetime(year, month, day, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def newest_first(papers: Sequence[Paper]) -> list[Paper]:
+    """Dated papers newest first (ties keep input order), then undated papers in input order."""
+    dated = [p for p in papers if paper_date(p) is not None]
+    undated = [p for p in papers if paper_date(p) is None]
+    return sorted(dated, key=lambda p: paper_date(p), reverse=True) + undated  # type: ignore[arg-type, return-value]
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def source_time(paper: Paper) -> datetime:
+    """When the paper's source file last changed: the `updated` time of an undated entry."""
+    try:
+        return datetime.fromtimestamp(Path(paper.source.path).stat().st_mtime, tz=timezone.utc).replace(microsecond=0)
+    except OSError:
+        return EPOCH
+
+
+@dataclass(frozen=True)
+class FeedSite:
+    """What every feed needs to know about the site."""
+
+    name: str
+    url: str  # site_url, ending in "/"
+    author: str
+    page_url: Callable[[str], str]  # paper slug -> absolute URL of its page
+
+
+def build_feed(site: FeedSite, catalog: Catalog, feed: FeedLink, papers: Sequence[Paper]) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.id(site.url + feed.path)
+    generator.title(xml_text(feed.title))
+    generator.author({"name": xml_text(site.author)})
+    generator.link(href=site.url + feed.path, rel="self")
+    generator.link(href=site.url, rel="alternate")
+    entries = newest_first(papers)[:FEED_SIZE]
+    for paper in entries:
+        _add_entry(generator, site, catalog, paper)
+    generator.updated(max((_updated(p) for p in entries), default=EPOCH))
+    return generator
+
+
+def _add_entry(generator: FeedGenerator, site: FeedSite, catalog: Catalog, paper: Paper) -> None:
+    entry = generator.add_entry(order="append")
+    url = site.page_url(paper.slug)
+    entry.id(url)
+    entry.title(xml_text(paper.title))
+    entry.link(href=url, rel="alternate")
+    if paper.authors:
+        entry.author([{"name": xml_text(a.name)} for a in paper.authors if a.name])
+    entry.updated(_updated(paper))
+    if paper_date(paper) is not None:
+        entry.published(paper_date(paper))
+    if paper.abstract:
+        entry.summary(xml_text(paper.abstract))  # no type: Atom text, never markup
+    for slug in paper.topics:
+        topic = catalog.topic(slug)
+        entry.category(term=topic.slug, label=xml_text(topic.label))
+
+
+def _updated(paper: Paper) -> datetime:
+    return paper_date(paper) or source_time(paper)
+
+
+def write_feeds(site: FeedSite, catalog: Catalog, site_dir: Path) -> list[str]:
+    """Write the site feed and one feed per topic into site_dir; the paths written, from site_dir."""
+    feeds = [(site_feed_link(site.name), list(catalog.papers))]
+    feeds += [(topic_feed_link(site.name, t), [catalog.paper(s) for s in t.papers]) for t in catalog.topics]
+    for link, papers in feeds:
+        target = site_dir / link.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build_feed(site, catalog, link, papers).atom_file(str(target), pretty=True)
+    return [link.path for link, _ in feeds]
+
+
+def page_feeds(site_name: str, catalog: Catalog, src_uri: str) -> list[FeedLink]:
+    """The feeds a page's head announces: the site feed, and a topic page's own feed."""
+    links = [site_feed_link(site_name)]
+    links += [topic_feed_link(site_name, t) for t in catalog.topics if src_uri == f"topics/{t.slug}.md"]
+    return links

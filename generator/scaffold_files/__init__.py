@@ -1,0 +1,1 @@
+"""Files `papersite init` copies into a new site (package data, not code)."""
