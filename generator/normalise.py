@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexMacroNode
 
+from .identifiers import arxiv_id, arxiv_url, clean_doi, doi_url
 from .model import Author, Link, Paper
 
 Segment = tuple[str, str]
@@ -34,9 +35,13 @@ _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _LATEX_TRIGGER = re.compile(r"[\\`]")
 # shielded from pylatexenc: URLs, `\%`-style escapes (as the bare character), bare specials,
 # hyphen runs; `\\` is matched only so that the character after it is not read as escaped
-_SHIELDED = re.compile(
-    rf"(?P<url>{_URL})|(?P<pair>\\\\)|\\(?P<escaped>[%&#_])|[%&#~$]|-{{2,}}" + r"|\{\{+|\}\}+", re.IGNORECASE
-)
+_SHIELDED_CORE = rf"(?P<url>{_URL})|(?P<pair>\\\\)|\\(?P<escaped>[%&#_])|[%&#~$]|-{{2,}}"
+_SHIELDED = re.compile(_SHIELDED_CORE + r"|\{\{+|\}\}+", re.IGNORECASE)
+# in BibTeX values braces are grouping, never template syntax: pylatexenc drops them
+_SHIELDED_KEEP_BRACES = re.compile(_SHIELDED_CORE, re.IGNORECASE)
+# BibTeX: an unescaped `~` is a tie (a space); a brace not escaped is grouping
+_TIE = re.compile(r"(?<!\\)~")
+_GROUPING_BRACE = re.compile(r"(?<!\\)[{}]")
 
 # font and layout switches that pylatexenc does not know and that carry no text
 _DECLARATIONS = frozenset(
@@ -52,16 +57,56 @@ _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"`]")
 
 
 def normalise(paper: Paper) -> Paper:
-    """The paper with clean title, abstract, venue and author names, and the abstract's URLs as links."""
+    """The paper with clean text fields and identifiers, the abstract's URLs and the identifiers as links."""
     abstract = normalise_text(paper.abstract)
+    doi, arxiv = _identifiers(paper)
     return replace(
         paper,
         title=normalise_text(paper.title),
         abstract=abstract,
         venue=normalise_text(paper.venue),
         authors=tuple(_normalise_author(author) for author in paper.authors),
-        links=merge_links(paper.links, links_in(abstract)),
+        tags=_unique_tags(normalise_text(tag) for tag in paper.tags),
+        doi=doi,
+        arxiv_id=arxiv,
+        links=_with_identifier_links(merge_links(paper.links, links_in(abstract)), doi, arxiv),
     )
+
+
+def _identifiers(paper: Paper) -> tuple[str, str]:
+    """(doi, arxiv id), cleaned; an arXiv DOI (10.48550/arXiv.X) becomes the arXiv id."""
+    doi = clean_doi(paper.doi)
+    arxiv = arxiv_id(paper.arxiv_id) or arxiv_id(doi)
+    return ("" if arxiv_id(doi) else doi), arxiv
+
+
+def _with_identifier_links(links: tuple[Link, ...], doi: str, arxiv: str) -> tuple[Link, ...]:
+    kinds = {link.kind for link in links}
+    extra = [Link("arxiv", arxiv_url(arxiv))] if arxiv and "arxiv" not in kinds else []
+    extra += [Link("doi", doi_url(doi))] if doi and "doi" not in kinds else []
+    return tuple(extra) + links
+
+
+def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Non-empty tags, the first spelling of each (case-insensitively), in order."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return tuple(seen.values())
+
+
+def bibtex_text(value: str) -> str:
+    """A BibTeX field value as Unicode text: LaTeX converted, braces and ties dropped, `$...$` math kept."""
+    value = _TIE.sub(" ", value)
+    segments = [(kind, text if kind == "math" else _bibtex_segment(text)) for kind, text in split_math(value)]
+    return join_math(segments).strip()
+
+
+def _bibtex_segment(text: str) -> str:
+    if "\\" in text:
+        return latex_to_unicode(text, shield_braces=False)
+    return collapse_whitespace(_GROUPING_BRACE.sub("", text))
 
 
 def _normalise_author(author: Author) -> Author:
@@ -158,7 +203,7 @@ def _make_converter() -> LatexNodes2Text:
 _CONVERTER = _make_converter()
 
 
-def latex_to_unicode(text: str) -> str:
+def latex_to_unicode(text: str, *, shield_braces: bool = True) -> str:
     """Text-mode LaTeX as Unicode, whitespace collapsed; text without LaTeX is only collapsed.
 
     Falls back to the text as it was when pylatexenc fails or loses a shielded part.
@@ -169,7 +214,7 @@ def latex_to_unicode(text: str) -> str:
     marker = _free_private_char(text)
     if not marker:
         return collapse_whitespace(text)
-    shielded, kept = _shield(text, marker)
+    shielded, kept = _shield(text, marker, _SHIELDED if shield_braces else _SHIELDED_KEEP_BRACES)
     try:
         converted = unicodedata.normalize("NFC", _CONVERTER.latex_to_text(shielded))
     except Exception:  # pylatexenc raises assorted errors (IndexError, ...) on odd input
@@ -183,7 +228,7 @@ def _free_private_char(text: str) -> str:
     return next((chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text), "")
 
 
-def _shield(text: str, marker: str) -> tuple[str, list[str]]:
+def _shield(text: str, marker: str, shielded: re.Pattern[str] = _SHIELDED) -> tuple[str, list[str]]:
     """The text with shielded parts replaced by numbered placeholders, and those parts."""
     kept: list[str] = []
 
@@ -193,7 +238,7 @@ def _shield(text: str, marker: str) -> tuple[str, list[str]]:
         kept.append(match["escaped"] or match[0])
         return f"{marker}{len(kept) - 1}{marker}"
 
-    return _SHIELDED.sub(placeholder, text), kept
+    return shielded.sub(placeholder, text), kept
 
 
 def _unshield(converted: str, marker: str, kept: list[str]) -> str | None:
