@@ -9,6 +9,7 @@ import click
 
 SKIPPED = "skipped"
 MERGED = "merged"
+DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,8 @@ class Problem:
 
     fatal: nothing is built. Otherwise a warning (fatal under --strict), with kind saying more:
     "skipped" (one entry left out, the rest read), "merged" (records of the same work from different
-    files were merged: a note, never fatal) or "" (anything else).
+    files were merged: a note, never fatal), "duplicate" (a record merged into an earlier one of the
+    same file) or "" (anything else).
     """
 
     path: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from .errors import MERGED, Problem
+from .errors import DUPLICATE, MERGED, Problem
 from .identifiers import doi_key
 from .model import Author, Link, Paper, Source
 from .normalise import title_key
@@ -98,7 +98,7 @@ def _index(paper: Paper, number: int, index: dict[Key, int]) -> None:
 def _merge_problem(record: Paper, first: Source, reason: str) -> Problem:
     where = f"{first.path}:{first.line}"
     if record.source.path == first.path:
-        return Problem(record.source.path, record.source.line, f"duplicate of the paper at {where} (same {reason}); merged into it", fatal=False)
+        return Problem(record.source.path, record.source.line, f"duplicate of the paper at {where} (same {reason}); merged into it", fatal=False, kind=DUPLICATE)
     return Problem(record.source.path, record.source.line, f"same work as {where} (same {reason}); merged", fatal=False, kind=MERGED)
 
 

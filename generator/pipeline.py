@@ -10,12 +10,13 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import assign_slugs
 from .config import SourceSpec
 from .enrich import enrich
-from .errors import MERGED, InputError, Problem
+from .errors import DUPLICATE, MERGED, SKIPPED, InputError, Problem
 from .merge import merge_same_works
 from .model import Catalog, Paper
 from .normalise import normalise
@@ -50,6 +51,27 @@ def read_all(sources: Sequence[SourceSpec]) -> tuple[list[Paper], list[Problem]]
     if not papers and not problems:
         problems.append(Problem(str(sources[0].path), 0, "no papers found"))
     return papers, problems
+
+
+@dataclass(frozen=True)
+class ReadSummary:
+    """What reading the sources came to: records read, records merged into others, entries skipped."""
+
+    papers: int
+    merged: int
+    skipped: int
+    warnings: int
+
+    def line(self, files: int) -> str:
+        records = self.papers + self.merged
+        text = f"{records} records read from {files} file(s): {self.papers} papers, {self.merged} merged, {self.skipped} skipped"
+        return text + (f", {self.warnings} other warning(s)" if self.warnings else "")
+
+
+def summarise(papers: Sequence[Paper], problems: Sequence[Problem]) -> ReadSummary:
+    skipped = sum(p.fatal or p.kind == SKIPPED for p in problems)
+    merged = sum(p.kind in (MERGED, DUPLICATE) for p in problems)
+    return ReadSummary(len(papers), merged, skipped, len(problems) - skipped - merged)
 
 
 def generate(catalog: Catalog, docs_dir: Path, site_name: str) -> WriteReport:
