@@ -17,7 +17,7 @@ from ..errors import Problem
 from ..identifiers import arxiv_id, arxiv_version, iso_date
 from ..model import Link, Paper, Source
 from ..normalise import link_kind, links_in
-from .common import author_from_name, skipped, unique, url_link, warning
+from .common import author_from_name, checked_doi, skipped, unique, url_link, warning
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"
@@ -89,7 +89,7 @@ def _paper(entry: ET.Element, path: str, line: int, problems: list[Problem]) -> 
         updated=iso_date(_text(entry, "atom:updated")),
         venue=_text(entry, "arxiv:journal_ref"),
         arxiv_id=identifier,
-        doi=_text(entry, "arxiv:doi"),
+        doi=checked_doi(_text(entry, "arxiv:doi"), path, line, problems),
         links=_links(entry, identifier, path, line, problems),
         tags=_categories(entry),
         entry_type="article" if _text(entry, "arxiv:journal_ref") else "misc",

@@ -20,13 +20,14 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import middlewares
 from bibtexparser.library import Library
+from bibtexparser.middlewares.middleware import LibraryMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field
 
 from ..errors import Problem
 from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
-from ..normalise import bibtex_text
-from .common import skipped, split_list, unique, url_link, warning
+from ..normalise import bibtex_text, link_kind
+from .common import checked_doi, skipped, split_list, unique, url_link, warning
 from .listing import decode_utf8
 
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school", "institution")
@@ -60,11 +61,68 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
 
 
 def parse(text: str) -> Library:
-    """The library of a .bib text: macros expanded, months as numbers, authors split into name parts."""
+    """The library of a .bib text: macros and `#` concatenations expanded, authors split into name parts."""
     return bibtexparser.parse_string(
         text,
-        append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
+        parse_stack=[
+            ConcatenationMiddleware(),
+            middlewares.ResolveStringReferencesMiddleware(),
+            middlewares.RemoveEnclosingMiddleware(),
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+        ],
     )
+
+
+class ConcatenationMiddleware(LibraryMiddleware):
+    """Expand `pre # "text" # macro` values (in @string definitions too) into one braced value.
+
+    bibtexparser 2 resolves a value that is a single macro name, but not a concatenation.
+    """
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "papersite-concatenation"
+
+    def transform(self, library: Library) -> Library:
+        macros: dict[str, str] = {}
+        for string in library.strings:
+            macros[string.key.lower()] = _concatenated(str(string.value), macros)
+            string.value = "{" + macros[string.key.lower()] + "}"
+        for entry in library.entries:
+            for field in entry.fields:
+                if isinstance(field.value, str) and _CONCATENATION.search(field.value):
+                    field.value = "{" + _concatenated(field.value, macros) + "}"
+        return library
+
+
+_CONCATENATION = re.compile(r"#")
+
+
+def _concatenated(value: str, macros: dict[str, str]) -> str:
+    """The text of a BibTeX value made of parts joined by `#`: quoted, braced, numbers or macro names."""
+    return "".join(_part_text(part.strip(), macros) for part in _top_level_parts(value))
+
+
+def _top_level_parts(value: str) -> list[str]:
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(value):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(value[start:i])
+            start = i + 1
+    return parts + [value[start:]]
+
+
+def _part_text(part: str, macros: dict[str, str]) -> str:
+    if len(part) >= 2 and (part[0], part[-1]) in {('"', '"'), ("{", "}")}:
+        return part[1:-1]
+    return macros.get(part.lower(), part)
 
 
 def _failed_block_problem(block, path: str, entries: dict[str, Entry]) -> Problem:
@@ -118,7 +176,7 @@ def _paper(entry: Entry, path: str, problems: list[Problem]) -> Paper | None:
         date=_date(fields),
         venue=bibtex_text(next((_text(fields, k) for k in VENUE_FIELDS if _text(fields, k)), "")),
         arxiv_id=_arxiv(fields),
-        doi=_text(fields, "doi"),
+        doi=checked_doi(_text(fields, "doi"), path, line, problems),
         links=_links(fields, path, line, problems),
         tags=unique(bibtex_text(tag) for tag in split_list(_text(fields, "keywords"))),
         entry_type=entry.entry_type.lower(),
@@ -191,7 +249,8 @@ def _links(fields: dict[str, Field], path: str, line: int, problems: list[Proble
     links: list[Link] = []
     url = _text(fields, "url")
     if url and not arxiv_id(url):
-        links += url_link("pdf" if url.lower().endswith(".pdf") else "landing", url, path, line, problems)
+        kind = "pdf" if url.lower().endswith(".pdf") else "code" if link_kind(url) == "code" else "landing"
+        links += url_link(kind, url, path, line, problems)
     for kind in ("pdf", "code"):
         links += url_link(kind, _text(fields, kind), path, line, problems)
     return tuple(links)

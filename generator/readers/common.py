@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
 from ..errors import Problem
+from ..identifiers import arxiv_id, clean_doi
 from ..model import Author, Link
 from ..normalise import is_safe_url
 
@@ -108,3 +109,21 @@ def _skip_space(text: str, at: int) -> int:
     while at < len(text) and text[at] in " \t\r\n":
         at += 1
     return at
+
+
+def checked_doi(text: str, path: str, line: int, problems: list[Problem]) -> str:
+    """The DOI as given when it is one (normalise cleans it), else a warning and ""."""
+    text = text.strip()
+    if text and not clean_doi(text):
+        problems.append(warning(path, line, f"doi {text[:80]!r} is not a DOI (10.NNNN/...); ignored"))
+        return ""
+    return text
+
+
+def checked_arxiv_id(text: str, path: str, line: int, problems: list[Problem]) -> str:
+    """The versionless arXiv id in text, else (when text is not empty) a warning and ""."""
+    text = text.strip()
+    if text and not arxiv_id(text):
+        problems.append(warning(path, line, f"arXiv id {text[:80]!r} is not an arXiv id; ignored"))
+        return ""
+    return arxiv_id(text)

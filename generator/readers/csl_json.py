@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import Problem
 from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
-from .common import author_from_name, json_array_items, skipped, split_list, unique, url_link, warning
+from .common import author_from_name, checked_doi, json_array_items, skipped, split_list, unique, url_link, warning
 from .listing import decode_utf8
 
 # Keys only CSL items have (our own records use title/authors/date/venue): how a .json is recognised.
@@ -76,7 +76,7 @@ def _paper(item: Any, path: str, line: int, problems: list[Problem]) -> Paper | 
         date=_date(item.get("issued"), path, line, problems),
         venue=next((_string(item.get(k)) for k in ("container-title", "event-title", "event") if _string(item.get(k))), ""),
         arxiv_id=_arxiv(item),
-        doi=_string(item.get("DOI")),
+        doi=checked_doi(_string(item.get("DOI")), path, line, problems),
         links=_links(item, path, line, problems),
         tags=unique(split_list(", ".join(_strings(item.get("keyword"))))),
         entry_type=ENTRY_TYPES.get(_string(item.get("type")), "misc"),

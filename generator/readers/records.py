@@ -32,7 +32,7 @@ from ..errors import Problem
 from ..model import Author, Link, Paper, Source
 from ..identifiers import iso_date
 from . import csl_json
-from .common import author_from_name, json_array_items, skipped, split_list, split_names, unique, url_link, warning
+from .common import author_from_name, checked_arxiv_id, checked_doi, json_array_items, skipped, split_list, split_names, unique, url_link, warning
 from .listing import decode_utf8
 
 FIELDS = ("title", "abstract", "authors", "date", "venue", "arxiv_id", "doi", "url", "pdf", "code", "project", "tags")
@@ -155,8 +155,8 @@ def _paper(fields: dict[str, Any], path: str, line: int, problems: list[Problem]
         authors=authors,
         date=_date(fields.get("date"), path, line, problems),
         venue=_string(fields.get("venue")),
-        arxiv_id=_string(fields.get("arxiv_id")),
-        doi=_string(fields.get("doi")),
+        arxiv_id=checked_arxiv_id(_string(fields.get("arxiv_id")), path, line, problems),
+        doi=checked_doi(_string(fields.get("doi")), path, line, problems),
         links=_links(fields, path, line, problems),
         tags=_tags(fields.get("tags")),
     )
