@@ -1,11 +1,11 @@
 """The BibTeX entry of a paper's "Cite" block: the original entry of a BibTeX source, else one generated
-from the record (pylatexenc encodes the text as LaTeX; inline math is kept as written)."""
+from the record: UTF-8 text (as biber and current LaTeX read it) with LaTeX's special characters
+escaped, inline math kept as written."""
 
 from __future__ import annotations
 
 import re
 
-from pylatexenc.latexencode import unicode_to_latex
 from slugify import slugify
 
 from .identifiers import arxiv_url
@@ -15,6 +15,10 @@ from .normalise import split_math
 VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
 _STOP_WORDS = frozenset("a an the on of in for and to with towards toward is are".split())
 _BACKTICKS = re.compile(r"`+")
+_LATEX_SPECIALS = str.maketrans({
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+    "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+})
 
 
 def bibtex_for(paper: Paper) -> str:
@@ -53,11 +57,8 @@ def citation_key(paper: Paper) -> str:
 
 
 def latex(text: str) -> str:
-    """Unicode text as LaTeX (Gödel -> G\\"odel, & -> \\&), inline math kept as it is."""
-    return "".join(
-        f"${value}$" if kind == "math" else unicode_to_latex(value, unknown_char_policy="keep")
-        for kind, value in split_math(text)
-    )
+    """Text as a LaTeX value: special characters escaped (& -> \\&), Unicode kept, inline math kept as it is."""
+    return "".join(f"${value}$" if kind == "math" else value.translate(_LATEX_SPECIALS) for kind, value in split_math(text))
 
 
 def _name(family: str, given: str) -> str:

@@ -35,10 +35,11 @@ _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _LATEX_TRIGGER = re.compile(r"[\\`]")
 # shielded from pylatexenc: URLs, `\%`-style escapes (as the bare character), bare specials,
 # hyphen runs; `\\` is matched only so that the character after it is not read as escaped
-_SHIELDED_CORE = rf"(?P<url>{_URL})|(?P<pair>\\\\)|\\(?P<escaped>[%&#_])|[%&#~$]|-{{2,}}"
-_SHIELDED = re.compile(_SHIELDED_CORE + r"|\{\{+|\}\}+", re.IGNORECASE)
-# in BibTeX values braces are grouping, never template syntax: pylatexenc drops them
-_SHIELDED_KEEP_BRACES = re.compile(_SHIELDED_CORE, re.IGNORECASE)
+_SHIELDED_CORE = rf"(?P<url>{_URL})|(?P<pair>\\\\)|\\(?P<escaped>[%&#_])|-{{2,}}"
+_SHIELDED = re.compile(_SHIELDED_CORE + r"|[%&#~$]|\{\{+|\}\}+", re.IGNORECASE)
+# in BibTeX values braces are grouping, never template syntax, and `~` is a tie (replaced by a space
+# before this) or the tilde accent `\~`: pylatexenc handles both
+_SHIELDED_BIBTEX = re.compile(_SHIELDED_CORE + r"|[%&#$]", re.IGNORECASE)
 # BibTeX: an unescaped `~` is a tie (a space); a brace not escaped is grouping
 _TIE = re.compile(r"(?<!\\)~")
 _GROUPING_BRACE = re.compile(r"(?<!\\)[{}]")
@@ -97,10 +98,10 @@ def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
 
 
 def bibtex_text(value: str) -> str:
-    """A BibTeX field value as Unicode text: LaTeX converted, braces and ties dropped, `$...$` math kept."""
+    """A BibTeX field value as Unicode text (NFC): LaTeX converted, braces and ties dropped, `$...$` math kept."""
     value = _TIE.sub(" ", value)
     segments = [(kind, text if kind == "math" else _bibtex_segment(text)) for kind, text in split_math(value)]
-    return join_math(segments).strip()
+    return unicodedata.normalize("NFC", join_math(segments).strip())
 
 
 def _bibtex_segment(text: str) -> str:
@@ -214,7 +215,7 @@ def latex_to_unicode(text: str, *, shield_braces: bool = True) -> str:
     marker = _free_private_char(text)
     if not marker:
         return collapse_whitespace(text)
-    shielded, kept = _shield(text, marker, _SHIELDED if shield_braces else _SHIELDED_KEEP_BRACES)
+    shielded, kept = _shield(text, marker, _SHIELDED if shield_braces else _SHIELDED_BIBTEX)
     try:
         converted = unicodedata.normalize("NFC", _CONVERTER.latex_to_text(shielded))
     except Exception:  # pylatexenc raises assorted errors (IndexError, ...) on odd input
