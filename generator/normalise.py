@@ -8,6 +8,7 @@ comment. Inline math (`$...$`) is never converted.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc import latexwalker
 from pylatexenc.latexwalker import LatexMacroNode
 
 from .identifiers import arxiv_id, arxiv_url, clean_doi, doi_url
@@ -43,6 +45,13 @@ _SHIELDED_BIBTEX = re.compile(_SHIELDED_CORE + r"|[%&#$]", re.IGNORECASE)
 # BibTeX: an unescaped `~` is a tie (a space); a brace not escaped is grouping
 _TIE = re.compile(r"(?<!\\)~")
 _GROUPING_BRACE = re.compile(r"(?<!\\)[{}]")
+# an accented letter ({\"u}, \"{u}, \'e, \c{c}, \'\i) or a letter macro (\o, \ss, eating the space after
+# it as LaTeX does): names are full of them, and each distinct one is converted by pylatexenc once
+# (see _accent_text) instead of in every value
+_ACCENT = re.compile(
+    r"\{?\\(?:(?:[\"'`^~=.]|[uvHckdbrt](?=[\s{]))\s*(?:\{\s*\\?[A-Za-z]\s*\}|\\[A-Za-z](?![A-Za-z])\s*|[A-Za-z])"
+    r"|(?:ss|ae|AE|oe|OE|aa|AA|[ijoOlL])(?![A-Za-z])(?:\{\}|\s*))\}?"
+)
 
 # font and layout switches that pylatexenc does not know and that carry no text
 _DECLARATIONS = frozenset(
@@ -97,17 +106,22 @@ def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names, venues and keywords repeat across the entries of a file
 def bibtex_text(value: str) -> str:
     """A BibTeX field value as Unicode text (NFC): LaTeX converted, braces and ties dropped, `$...$` math kept."""
     value = _TIE.sub(" ", value)
+    if "$" not in value:
+        return unicodedata.normalize("NFC", _bibtex_segment(value).strip())
     segments = [(kind, text if kind == "math" else _bibtex_segment(text)) for kind, text in split_math(value)]
     return unicodedata.normalize("NFC", join_math(segments).strip())
 
 
 def _bibtex_segment(text: str) -> str:
     if "\\" in text:
+        text = _ACCENT.sub(lambda match: _accent_text(match[0]), text)
+    if "\\" in text:
         return latex_to_unicode(text, shield_braces=False)
-    return collapse_whitespace(_GROUPING_BRACE.sub("", text))
+    return collapse_whitespace(_GROUPING_BRACE.sub("", text) if "{" in text or "}" in text else text)
 
 
 def _normalise_author(author: Author) -> Author:
@@ -117,6 +131,8 @@ def _normalise_author(author: Author) -> Author:
 def normalise_text(text: str) -> str:
     """LaTeX outside math turned into Unicode, whitespace collapsed, math left as `$...$`."""
     text = _DOUBLED_URL.sub(r"\1", text)
+    if "$" not in text:  # no math: one text segment (the common case, and much faster)
+        return latex_to_unicode(text).strip()
     segments = [
         (kind, value if kind == "math" else latex_to_unicode(value)) for kind, value in split_math(text)
     ]
@@ -202,6 +218,13 @@ def _make_converter() -> LatexNodes2Text:
 
 
 _CONVERTER = _make_converter()
+# built once: LatexWalker builds a fresh default context for every text otherwise (most of its cost)
+_WALKER_CONTEXT = latexwalker.get_default_latex_context_db()
+
+
+@functools.lru_cache(maxsize=4096)
+def _accent_text(accent: str) -> str:
+    return latex_to_unicode(accent, shield_braces=False)
 
 
 def latex_to_unicode(text: str, *, shield_braces: bool = True) -> str:
@@ -217,7 +240,7 @@ def latex_to_unicode(text: str, *, shield_braces: bool = True) -> str:
         return collapse_whitespace(text)
     shielded, kept = _shield(text, marker, _SHIELDED if shield_braces else _SHIELDED_BIBTEX)
     try:
-        converted = unicodedata.normalize("NFC", _CONVERTER.latex_to_text(shielded))
+        converted = unicodedata.normalize("NFC", _CONVERTER.latex_to_text(shielded, latex_context=_WALKER_CONTEXT))
     except Exception:  # pylatexenc raises assorted errors (IndexError, ...) on odd input
         return collapse_whitespace(text)
     restored = _unshield(converted, marker, kept)

@@ -209,3 +209,14 @@ def test_explicit_format_overrides_the_suffix(tmp_path):
     path.write_text("@misc{k, title={Read as BibTeX}}\n")
     papers, problems = read_sources([(path, "bibtex")])
     assert [p.title for p in papers] == ["Read as BibTeX"] and problems == []
+
+
+@pytest.mark.parametrize("latex", [
+    'G\\"odel', 'Schr\\"{o}dinger\\"s', '\\"\\i x', "Garc{\\'\\i}a", "Jos\\'e and \\'Etienne", "\\c c", "\\o x \\ss{}y",
+    "{\\O}stergaard", "\\v s \\u{g} \\H{o} \\k{a}", "\\aa{}ngstr\\\"om", "\\emph{Deep} \\\"u \\textbf{x}", "M{\\\"u}ller-\\'{E}mile",
+])
+def test_bibtex_accent_shortcut_agrees_with_pylatexenc(latex):
+    """bibtex_text converts each accent once and caches it; the result must be what pylatexenc gives for the whole."""
+    from generator.normalise import bibtex_text, latex_to_unicode
+
+    assert bibtex_text(latex) == latex_to_unicode(latex, shield_braces=False)
