@@ -220,3 +220,9 @@ def test_bibtex_accent_shortcut_agrees_with_pylatexenc(latex):
     from generator.normalise import bibtex_text, latex_to_unicode
 
     assert bibtex_text(latex) == latex_to_unicode(latex, shield_braces=False)
+
+
+def test_csv_from_a_spreadsheet_that_separates_with_semicolons():
+    papers, problems = read("records/semicolons.csv")
+    assert problems == [] and papers[0].title == "Ein Papier"
+    assert papers[0].authors == (Author("Müller", "Hans"),) and papers[0].date == "2021"

@@ -35,6 +35,7 @@ FORMAT_BY_SUFFIX: dict[str, str] = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".csv": "csv",
+    ".tsv": "csv",
 }
 
 

@@ -1,7 +1,7 @@
 """The "json", "yaml" and "csv" formats: papers written with the field names of our own paper record.
 
 JSON and YAML files hold a list of records (mappings); a CSV file has one header row with field
-names and one paper per row, so a spreadsheet works. Field names (any case; unknown ones are a
+names and one paper per row, so a spreadsheet works (comma, semicolon or tab separated). Field names (any case; unknown ones are a
 warning):
 
     title       required
@@ -91,8 +91,14 @@ def yaml_items(text: str, path: str) -> tuple[Items, Problem | None]:
 
 
 def csv_items(text: str, path: str) -> tuple[Items, Problem | None]:
-    """(line, row as a dict of non-empty cells) of each data row, or a fatal problem."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    """(line, row as a dict of non-empty cells) of each data row, or a fatal problem.
+
+    The delimiter is the one of ",", ";" (spreadsheets in many European locales) and tab that the
+    header row holds most of.
+    """
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     items: Items = []
     line = 2
     try:
