@@ -22,13 +22,13 @@ def test_check_lists_every_problem_and_exits_1_when_entries_were_skipped(project
     lines = result.stderr.splitlines()
     assert lines[0] == f"{project}/papers/broken.bib:6: cannot parse this entry (Unexpected block start: `@article`. Was still looking for field-value closing `,` or `}}`); entry skipped"
     assert len(lines) == 5
-    assert result.stdout.strip() == "9 records read from 2 file(s): 9 papers, 0 merged, 3 skipped, 2 other warning(s)"
+    assert result.stdout.strip() == "10 records read from 2 file(s): 10 papers, 0 merged, 3 skipped, 2 other warning(s)"
 
 
 def test_check_of_clean_sources_exits_0(project):
     result = papersite(project, "check", "papers/features.bib", "papers/papers.csv")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "7 records read from 2 file(s): 7 papers, 0 merged, 0 skipped"
+    assert result.stdout.strip() == "8 records read from 2 file(s): 8 papers, 0 merged, 0 skipped"
 
 
 def test_generate_skips_bad_entries_but_strict_refuses(project):

@@ -226,3 +226,11 @@ def test_csv_from_a_spreadsheet_that_separates_with_semicolons():
     papers, problems = read("records/semicolons.csv")
     assert problems == [] and papers[0].title == "Ein Papier"
     assert papers[0].authors == (Author("Müller", "Hans"),) and papers[0].date == "2021"
+
+
+def test_bibtex_escaped_links_and_et_al():
+    papers, problems = read("bibtex/features.bib")
+    escaped = next(p for p in papers if p.title == "Escaped Underscores in Links")
+    assert escaped.doi == "10.1000/a_b" and escaped.link("pdf") == "https://example.org/tech_report%20v1.pdf"
+    assert escaped.authors == (Author("Solo", "Han"),)  # "and others" is not an author
+    assert escaped.venue == "Rebel Alliance" and escaped.entry_type == "techreport"

@@ -34,6 +34,7 @@ VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school", 
 PRIVATE_FIELDS = frozenset({"file"})
 _YEAR = re.compile(r"\b(\d{4})\b")
 _MACRO_NAME = re.compile(r"^[A-Za-z][\w:.+-]*$")
+_ESCAPED_SPECIAL = re.compile(r"\\([_%&#~])")
 
 # bibtexparser logs every syntax error itself; we report them as problems instead
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -176,7 +177,7 @@ def _paper(entry: Entry, path: str, problems: list[Problem]) -> Paper | None:
         date=_date(fields),
         venue=bibtex_text(next((_text(fields, k) for k in VENUE_FIELDS if _text(fields, k)), "")),
         arxiv_id=_arxiv(fields),
-        doi=checked_doi(_text(fields, "doi"), path, line, problems),
+        doi=checked_doi(_verbatim(fields, "doi"), path, line, problems),
         links=_links(fields, path, line, problems),
         tags=unique(bibtex_text(tag) for tag in split_list(_text(fields, "keywords"))),
         entry_type=entry.entry_type.lower(),
@@ -189,6 +190,11 @@ def _text(fields: dict[str, Field], key: str) -> str:
     return str(field.value).strip() if field is not None and not isinstance(field.value, list) else ""
 
 
+def _verbatim(fields: dict[str, Field], key: str) -> str:
+    """A URL-like field (doi, url, eprint) with the `\\_`-style escapes that exporters add undone."""
+    return _ESCAPED_SPECIAL.sub(r"\1", _text(fields, key))
+
+
 def _check_macros(entry: Entry, path: str, problems: list[Problem]) -> None:
     """Warn about a bare word that no @string defines (bibtexparser leaves it as the value)."""
     for field in entry.fields:
@@ -199,9 +205,10 @@ def _check_macros(entry: Entry, path: str, problems: list[Problem]) -> None:
 
 
 def _authors(field: Field | None) -> tuple[Author, ...]:
+    """The authors in order; BibTeX's "and others" (et al.) is left out."""
     if field is None or not isinstance(field.value, list):
         return ()
-    return tuple(_author(parts) for parts in field.value)
+    return tuple(_author(parts) for parts in field.value if _joined_name(parts).strip().lower() != "others")
 
 
 def _author(parts: middlewares.NameParts) -> Author:
@@ -239,20 +246,20 @@ def _date(fields: dict[str, Field]) -> str:
 
 def _arxiv(fields: dict[str, Field]) -> str:
     prefix = (_text(fields, "archiveprefix") or _text(fields, "eprinttype")).lower()
-    eprint = _text(fields, "eprint")
+    eprint = _verbatim(fields, "eprint")
     if eprint and prefix in ("", "arxiv"):
         return arxiv_id(eprint)
-    return arxiv_id(_text(fields, "url"))
+    return arxiv_id(_verbatim(fields, "url"))
 
 
 def _links(fields: dict[str, Field], path: str, line: int, problems: list[Problem]) -> tuple[Link, ...]:
     links: list[Link] = []
-    url = _text(fields, "url")
+    url = _verbatim(fields, "url")
     if url and not arxiv_id(url):
         kind = "pdf" if url.lower().endswith(".pdf") else "code" if link_kind(url) == "code" else "landing"
         links += url_link(kind, url, path, line, problems)
     for kind in ("pdf", "code"):
-        links += url_link(kind, _text(fields, kind), path, line, problems)
+        links += url_link(kind, _verbatim(fields, kind), path, line, problems)
     return tuple(links)
 
 
