@@ -92,12 +92,9 @@ class ConcatenationMiddleware(LibraryMiddleware):
             string.value = "{" + macros[string.key.lower()] + "}"
         for entry in library.entries:
             for field in entry.fields:
-                if isinstance(field.value, str) and _CONCATENATION.search(field.value):
+                if isinstance(field.value, str) and "#" in field.value:
                     field.value = "{" + _concatenated(field.value, macros) + "}"
         return library
-
-
-_CONCATENATION = re.compile(r"#")
 
 
 def _concatenated(value: str, macros: dict[str, str]) -> str:
@@ -136,7 +133,7 @@ def _failed_block_problem(block, path: str, entries: dict[str, Entry]) -> Proble
 
 
 def _crossref(entry: Entry) -> str:
-    field = entry.fields_dict.get("crossref")
+    field = next((f for f in entry.fields if f.key.lower() == "crossref"), None)
     return str(field.value).strip() if field else ""
 
 
@@ -149,11 +146,12 @@ def _with_crossref(entry: Entry, entries: dict[str, Entry], path: str, problems:
     if parent is None:
         problems.append(warning(path, _line(entry), f"crossref {key!r} names no entry in this file"))
         return entry
-    own = entry.fields_dict
-    inherited = [Field(f.key, f.value) for f in parent.fields if f.key not in own and f.key not in {"title", "crossref"}]
-    if "booktitle" not in own and "booktitle" not in parent.fields_dict and "title" in parent.fields_dict:
-        inherited.append(Field("booktitle", parent.fields_dict["title"].value))
-    fields = [f for f in entry.fields if f.key != "crossref"] + inherited
+    own = {f.key.lower() for f in entry.fields}
+    parents = {f.key.lower(): f for f in parent.fields}
+    inherited = [Field(f.key, f.value) for key, f in parents.items() if key not in own and key not in {"title", "crossref"}]
+    if "booktitle" not in own and "booktitle" not in parents and "title" in parents:
+        inherited.append(Field("booktitle", parents["title"].value))
+    fields = [f for f in entry.fields if f.key.lower() != "crossref"] + inherited
     return Entry(entry.entry_type, entry.key, fields, start_line=entry.start_line, raw=entry.raw)
 
 
