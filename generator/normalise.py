@@ -304,7 +304,10 @@ def clean_url(url: str) -> str:
 
 def link_kind(url: str) -> str:
     """ "code" for github.com, gitlab.com, huggingface.co and their subdomains, else "project"."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not a code host (is_safe_url rejects it anyway)
+        return "project"
     is_code = any(host == code or host.endswith("." + code) for code in _CODE_HOSTS)
     return "code" if is_code else "project"
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from generator.errors import SKIPPED
+from generator.errors import SKIPPED, Problem
 from generator.model import Author, Link
 from generator.normalise import normalise
 from generator.readers import format_for, read_sources
@@ -234,3 +236,32 @@ def test_bibtex_escaped_links_and_et_al():
     assert escaped.doi == "10.1000/a_b" and escaped.link("pdf") == "https://example.org/tech_report%20v1.pdf"
     assert escaped.authors == (Author("Solo", "Han"),)  # "and others" is not an author
     assert escaped.venue == "Rebel Alliance" and escaped.entry_type == "techreport"
+
+
+# ---------------------------------------------------------------- no input makes a reader crash
+
+SEEDS = {"bibtex": "bibtex/features.bib", "arxiv": "arxiv/query.atom", "csl-json": "csl/zotero.json",
+         "json": "records/papers.json", "yaml": "records/papers.yaml", "csv": "records/papers.csv"}
+SYNTAX = st.sampled_from(list('{}"\\#@,=[]:-\n $%`<>&') + ["null", "42", "true", "- ", '{"a":1}', "<entry>", "x"])
+
+
+@pytest.mark.parametrize("fmt", sorted(SEEDS))
+def test_mangled_files_give_problems_not_exceptions(fmt, tmp_path_factory):
+    """Cut a fixture and splice in syntax characters: the reader reports problems, it never raises."""
+    seed = (DATA / SEEDS[fmt]).read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp(fmt.replace("-", "")) / ("mangled" + (".atom" if fmt == "arxiv" else ".txt"))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(st.integers(0, len(seed)), st.integers(0, 40), st.lists(SYNTAX, max_size=5)), min_size=1, max_size=6))
+    def mangled(edits):
+        text = seed
+        for start, length, inserted in edits:
+            start = min(start, len(text))
+            text = text[:start] + "".join(inserted) + text[start + length:]
+        path.write_text(text, encoding="utf-8")
+        papers, problems = read_sources([(path, fmt)])
+        assert all(isinstance(p, Problem) for p in problems)
+        for paper in papers:
+            normalise(paper)
+
+    mangled()

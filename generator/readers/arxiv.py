@@ -30,9 +30,12 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
     try:
         lines = entry_lines(data)
         root = ET.fromstring(data)
-    except (expat.ExpatError, ET.ParseError) as error:
-        line = getattr(error, "lineno", None) or getattr(error, "position", (0, 0))[0]
-        return [], [Problem(str(path), line, f"not well-formed XML ({expat.ErrorString(error.code)})")]
+    except expat.ExpatError as error:
+        return [], [Problem(str(path), error.lineno, f"not well-formed XML ({expat.ErrorString(error.code)})")]
+    except ET.ParseError as error:
+        return [], [Problem(str(path), error.position[0], f"not well-formed XML ({expat.ErrorString(error.code)})")]
+    except (LookupError, ValueError) as error:  # an unknown encoding in the XML declaration, ...
+        return [], [Problem(str(path), 1, f"cannot read this XML ({error})")]
     if root.tag != f"{{{ATOM}}}feed":
         return [], [Problem(str(path), 1, "not an Atom feed (the root element is not <feed>): not an arXiv API response")]
     papers: list[Paper] = []
