@@ -48,8 +48,8 @@ def read_all(sources: Sequence[SourceSpec]) -> tuple[list[Paper], list[Problem]]
     papers, problems = read_sources([(s.path, s.format) for s in sources])
     papers, merged = merge_same_works([normalise(p) for p in papers])
     problems += merged
-    if not papers and not problems:
-        problems.append(Problem(str(sources[0].path), 0, "no papers found"))
+    if not papers and not any(p.fatal for p in problems):
+        problems.append(Problem(str(sources[0].path), 0, "no papers found" + (" (every entry was skipped)" if problems else "")))
     return papers, problems
 
 

@@ -46,3 +46,11 @@ def test_merges_across_files_are_notes_that_strict_accepts(tmp_path):
     result = papersite(root, "generate", "--strict", "papers/refs.bib", "papers/zotero.json")
     assert result.returncode == 0, result.stderr
     assert "merged with a record of the same work" in result.stderr
+
+
+def test_a_collection_where_every_entry_was_skipped_is_an_error(tmp_path):
+    root = make_project(tmp_path / "empty")
+    (root / "papers" / "bad.bib").write_text("@article{x, author={A}}\n")
+    result = papersite(root, "generate", "papers/bad.bib")
+    assert result.returncode == 1
+    assert "no papers found (every entry was skipped)" in result.stderr
