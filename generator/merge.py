@@ -11,6 +11,7 @@ Every record is looked up in dicts by its keys, so merging n records takes O(n).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -19,6 +20,7 @@ from .identifiers import doi_key
 from .model import Author, Link, Paper, Source
 from .normalise import title_key
 
+_title_key = functools.lru_cache(maxsize=1 << 16)(title_key)  # a work's title is looked up several times
 SINGULAR_LINK_KINDS = frozenset({"landing", "pdf", "doi", "arxiv"})
 
 Key = tuple[str, str]
@@ -30,27 +32,109 @@ class Work:
 
     paper: Paper
     abstracts_by_file: dict[str, str] = field(default_factory=dict)
+    keys: dict[Key, str] = field(default_factory=dict)  # of every record merged in: key -> how it reads
 
 
 def merge_same_works(records: Sequence[Paper]) -> tuple[list[Paper], list[Problem]]:
     """One paper per work, in the order of each work's first record, and a problem per merge."""
-    works: list[Work | None] = []
-    index: dict[Key, int] = {}
+    works = _Works()
     problems: list[Problem] = []
     for record in records:
-        found = _find(record, works, index)
+        found = works.find(record)
         if found is None:
-            works.append(Work(record, {record.source.path: record.abstract.casefold()}))
-            _index(record, len(works) - 1, index)
+            works.add(record)
             continue
         number, reason = found
-        work = works[number]
+        problems.append(_merge_problem(record, works.paper(number).source, reason))
+        works.absorb(number, record)
+        problems += works.fold_linked(number)
+    return works.papers(), problems
+
+
+class _Works:
+    """The works found so far, and dicts from each key (DOI, arXiv id, title) to the work holding it.
+
+    A record can link two works found earlier (a title matching one, an arXiv id the other); they
+    are then folded into the earlier one, and `moved` sends lookups of the later one there.
+    """
+
+    def __init__(self) -> None:
+        self.works: list[Work | None] = []
+        self.index: dict[Key, int] = {}
+        self.moved: dict[int, int] = {}
+
+    def paper(self, number: int) -> Paper:
+        work = self.works[number]
         assert work is not None
-        problems.append(_merge_problem(record, work.paper.source, reason))
+        return work.paper
+
+    def papers(self) -> list[Paper]:
+        return [work.paper for work in self.works if work is not None]
+
+    def live(self, number: int) -> int:
+        while number in self.moved:
+            number = self.moved[number]
+        return number
+
+    def add(self, record: Paper) -> None:
+        self.works.append(Work(record, {record.source.path: record.abstract.casefold()}))
+        self._index(len(self.works) - 1, record)
+
+    def find(self, record: Paper) -> tuple[int, str] | None:
+        """The work the record belongs to, and why; None for a new work."""
+        for key, reason in keys(record):
+            if key in self.index:
+                number = self.live(self.index[key])
+                work = self.works[number]
+                if work is not None and (key[0] != "title" or _same_work_by_title(work, record)):
+                    return number, reason
+        return None
+
+    def absorb(self, number: int, record: Paper) -> None:
+        work = self.works[number]
+        assert work is not None
         work.paper = merge_records(work.paper, record)
         work.abstracts_by_file.setdefault(record.source.path, record.abstract.casefold())
-        _index(work.paper, number, index)
-    return [work.paper for work in works if work is not None], problems
+        self._index(number, record)
+
+    def fold_linked(self, number: int) -> list[Problem]:
+        """Fold into one every other work that a key of this (just grown) work points to."""
+        problems = []
+        found = self.find_other(number)
+        while found is not None:
+            other, reason = found
+            first, later = min(number, other), max(number, other)
+            later_work, first_work = self.works[later], self.works[first]
+            assert later_work is not None and first_work is not None
+            problems.append(_merge_problem(later_work.paper, first_work.paper.source, reason))
+            first_work.paper = merge_records(first_work.paper, later_work.paper)
+            for path, abstract in later_work.abstracts_by_file.items():
+                first_work.abstracts_by_file.setdefault(path, abstract)
+            for key, how in later_work.keys.items():
+                first_work.keys.setdefault(key, how)
+            self.works[later], self.moved[later], number = None, first, first
+            self._index(number, first_work.paper)
+            found = self.find_other(number)
+        return problems
+
+    def find_other(self, number: int) -> tuple[int, str] | None:
+        work = self.works[number]
+        assert work is not None
+        for key, reason in list(work.keys.items()):
+            other = self.live(self.index[key])
+            other_work = self.works[other]
+            if other != number and other_work is not None:
+                if key[0] != "title" or _same_work_by_title(work, other_work.paper):
+                    return other, reason
+        return None
+
+    def _index(self, number: int, record: Paper) -> None:
+        """Remember the keys of a record (and of the work's merged paper) as keys of the work."""
+        work = self.works[number]
+        assert work is not None
+        for key, how in keys(record) + keys(work.paper):
+            work.keys.setdefault(key, how)
+            self.index.setdefault(key, number)
 
 
 def keys(paper: Paper) -> list[tuple[Key, str]]:
@@ -60,21 +144,10 @@ def keys(paper: Paper) -> list[tuple[Key, str]]:
         found.append((("doi", doi_key(paper.doi)), f"DOI {paper.doi}"))
     if paper.arxiv_id:
         found.append((("arxiv", paper.arxiv_id.casefold()), f"arXiv id {paper.arxiv_id}"))
-    title = title_key(paper.title)
+    title = _title_key(paper.title)
     if title:
         found.append((("title", title), "title"))
     return found
-
-
-def _find(record: Paper, works: list[Work | None], index: dict[Key, int]) -> tuple[int, str] | None:
-    for key, reason in keys(record):
-        number = index.get(key)
-        if number is None:
-            continue
-        work = works[number]
-        if work is not None and (key[0] != "title" or _same_work_by_title(work, record)):
-            return number, reason
-    return None
 
 
 def _same_work_by_title(work: Work, record: Paper) -> bool:
@@ -88,11 +161,6 @@ def _same_work_by_title(work: Work, record: Paper) -> bool:
     if earlier_abstract is None:
         return True
     return not earlier_abstract or not record.abstract or earlier_abstract == record.abstract.casefold()
-
-
-def _index(paper: Paper, number: int, index: dict[Key, int]) -> None:
-    for key, _ in keys(paper):
-        index.setdefault(key, number)
 
 
 def _merge_problem(record: Paper, first: Source, reason: str) -> Problem:

@@ -75,3 +75,19 @@ def test_many_records_merge_by_doi_whatever_their_order():
     papers, notes = merge_same_works(records)
     assert len(papers) == 15000 and len(notes) == 5000
     assert len({p.doi for p in papers}) == 15000
+
+
+def test_a_record_that_links_two_earlier_works_folds_them_into_one():
+    records = [
+        paper("Self-Play Fine-Tuning", "x", path="listing.txt"),  # title only
+        paper("SPIN: self-play fine-tuning of LLMs", "y", path="q.atom", arxiv_id="2401.01335"),  # another title
+        paper("Self-Play Fine-Tuning", "", path="refs.bib", arxiv_id="2401.01335", doi="10.1/spin"),  # links both
+        paper("Unrelated", path="refs.bib"),
+        paper("Another record", path="c.json", doi="10.1/SPIN"),  # later lookups find the folded work
+    ]
+    papers, notes = merge_same_works(records)
+    assert [p.title for p in papers] == ["SPIN: self-play fine-tuning of LLMs", "Unrelated"]
+    spin = papers[0]
+    assert spin.source == Source("listing.txt", 1) and spin.arxiv_id == "2401.01335" and spin.doi == "10.1/spin"
+    assert len(spin.merged_from) == 3 and len(notes) == 3
+    assert "q.atom:1: same work as listing.txt:1" in str(notes[1])
