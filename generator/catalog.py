@@ -1,4 +1,4 @@
-"""Turn normalised records into a collection: merge exact duplicates, give every paper a unique slug."""
+"""Give every paper of the collection a unique slug (merging records of the same work is merge.py's job)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from slugify import slugify
 
-from .errors import Problem
 from .model import Paper
 
 SLUG_MAX_LENGTH = 80
@@ -19,27 +18,6 @@ RESERVED_SLUGS = frozenset(
     | {f"com{i}" for i in range(10)}
     | {f"lpt{i}" for i in range(10)}
 )
-
-
-def merge_duplicates(papers: Sequence[Paper]) -> tuple[list[Paper], list[Problem]]:
-    """Drop records identical in title and abstract to an earlier one, with a warning for each."""
-    first_seen: dict[tuple[str, str], Paper] = {}
-    kept: list[Paper] = []
-    warnings: list[Problem] = []
-    for paper in papers:
-        key = (paper.title.casefold(), paper.abstract.casefold())
-        if key in first_seen:
-            earlier = first_seen[key].source
-            warnings.append(_duplicate_warning(paper, f"{earlier.path}:{earlier.line}"))
-            continue
-        first_seen[key] = paper
-        kept.append(paper)
-    return kept, warnings
-
-
-def _duplicate_warning(paper: Paper, earlier: str) -> Problem:
-    message = f"duplicate of the paper at {earlier}; merged into it"
-    return Problem(paper.source.path, paper.source.line, message, fatal=False)
 
 
 def slug_base(title: str) -> str:

@@ -129,10 +129,9 @@ def check(sources: tuple[Path, ...], config_file: Path, strict: bool) -> None:
     papers, problems = pipeline.read_all(specs)
     for problem in problems:
         click.echo(str(problem), err=True)
-    skipped = sum(p.fatal for p in problems)
-    merged = len(problems) - skipped
-    click.echo(f"{len(papers)} papers read, {merged} merged, {skipped} problems")
-    if skipped or (strict and problems):
+    summary = pipeline.summarise(papers, problems)
+    click.echo(summary.line(len(specs)))
+    if summary.skipped or (strict and any(p.fails_strict for p in problems)):
         sys.exit(InputError.exit_code)
 
 

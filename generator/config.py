@@ -4,7 +4,8 @@
       - papersite:
           sources:
             - papers/hf-papers-listing.txt          # format chosen by file suffix
-            - {path: refs/extra.txt, format: listing}
+            - refs/thesis.bib                        # .bib .atom .csl.json .json .yaml .csv: see docs/paper-record.md
+            - {path: refs/extra.txt, format: bibtex}
           related_count: 5
 
 Relative source paths are read from the folder that holds mkdocs.yml.

@@ -7,14 +7,30 @@ from dataclasses import dataclass
 import click
 
 
+SKIPPED = "skipped"
+MERGED = "merged"
+DUPLICATE = "duplicate"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, pointing at a file and line (line 0: the whole file)."""
+    """One thing wrong with the input, pointing at a file and line (line 0: the whole file).
+
+    fatal: nothing is built. Otherwise a warning (fatal under --strict), with kind saying more:
+    "skipped" (one entry left out, the rest read), "merged" (records of the same work from different
+    files were merged: a note, never fatal), "duplicate" (a record merged into an earlier one of the
+    same file) or "" (anything else).
+    """
 
     path: str
     line: int
     message: str
     fatal: bool = True
+    kind: str = ""
+
+    @property
+    def fails_strict(self) -> bool:
+        return self.kind != MERGED
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

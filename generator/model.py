@@ -49,11 +49,23 @@ class Related:
 
 @dataclass(frozen=True)
 class Paper:
-    """One paper. Text fields are plain Unicode text (untrusted: never markup).
+    """One paper: the record every reader produces. Text fields are plain Unicode (untrusted: never markup).
 
-    `abstract` may hold inline math between single dollars (`$x^2$`), kept as LaTeX.
-    `date` is an ISO 8601 prefix: "2024", "2024-05" or "2024-05-03" (empty when unknown).
-    `slug`, `topics` and `related` are filled in by the catalog and enrich stages.
+    title     the title (required); may hold inline math between single dollars (`$x^2$`), kept as LaTeX
+    source    the file and line the record was read from (the first one, when records were merged)
+    abstract  the abstract, same rules as title ("" when unknown)
+    authors   in order, each with family and given names (an organisation is a family name alone)
+    date      an ISO 8601 prefix: "2024", "2024-05" or "2024-05-03" ("" when unknown)
+    venue     journal, proceedings or conference ("" when unknown)
+    arxiv_id  the arXiv identifier without version: "2401.01234" or "hep-th/9901001"
+    doi       the DOI, bare ("10.1145/123.456"), never a URL; an arXiv DOI becomes arxiv_id instead
+    links     landing, pdf, code, project, doi and arxiv links (http(s) only); see LINK_KINDS
+    tags      the source's own keywords or categories (BibTeX keywords, arXiv categories, ...)
+    updated   the date of the latest version, when the source says (arXiv), else ""
+    entry_type  the BibTeX entry type of a BibTeX source ("article", "inproceedings", ...), else ""
+    bibtex    the original BibTeX entry of a BibTeX source (macros expanded, `file` dropped), else ""
+    merged_from  the sources of the other records that were merged into this one
+    slug, topics, related  filled in by the catalog and enrich stages
     """
 
     title: str
@@ -66,9 +78,18 @@ class Paper:
     doi: str = ""
     links: tuple[Link, ...] = ()
     tags: tuple[str, ...] = ()
+    updated: str = ""
+    entry_type: str = ""
+    bibtex: str = ""
+    merged_from: tuple[Source, ...] = ()
     slug: str = ""
     topics: tuple[str, ...] = ()
     related: tuple[Related, ...] = ()
+
+    @property
+    def year(self) -> str:
+        """The four-digit year of `date`, or ""."""
+        return self.date[:4]
 
     def link(self, kind: str) -> str:
         """The first URL of the given kind, or ""."""

@@ -8,6 +8,7 @@ comment. Inline math (`$...$`) is never converted.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -15,8 +16,10 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc import latexwalker
 from pylatexenc.latexwalker import LatexMacroNode
 
+from .identifiers import arxiv_id, arxiv_url, clean_doi, doi_url
 from .model import Author, Link, Paper
 
 Segment = tuple[str, str]
@@ -34,8 +37,20 @@ _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _LATEX_TRIGGER = re.compile(r"[\\`]")
 # shielded from pylatexenc: URLs, `\%`-style escapes (as the bare character), bare specials,
 # hyphen runs; `\\` is matched only so that the character after it is not read as escaped
-_SHIELDED = re.compile(
-    rf"(?P<url>{_URL})|(?P<pair>\\\\)|\\(?P<escaped>[%&#_])|[%&#~$]|-{{2,}}" + r"|\{\{+|\}\}+", re.IGNORECASE
+_SHIELDED_CORE = rf"(?P<url>{_URL})|(?P<pair>\\\\)|\\(?P<escaped>[%&#_])|-{{2,}}"
+_SHIELDED = re.compile(_SHIELDED_CORE + r"|[%&#~$]|\{\{+|\}\}+", re.IGNORECASE)
+# in BibTeX values braces are grouping, never template syntax, and `~` is a tie (replaced by a space
+# before this) or the tilde accent `\~`: pylatexenc handles both
+_SHIELDED_BIBTEX = re.compile(_SHIELDED_CORE + r"|[%&#$]", re.IGNORECASE)
+# BibTeX: an unescaped `~` is a tie (a space); a brace not escaped is grouping
+_TIE = re.compile(r"(?<!\\)~")
+_GROUPING_BRACE = re.compile(r"(?<!\\)[{}]")
+# an accented letter ({\"u}, \"{u}, \'e, \c{c}, \'\i) or a letter macro (\o, \ss, eating the space after
+# it as LaTeX does): names are full of them, and each distinct one is converted by pylatexenc once
+# (see _accent_text) instead of in every value
+_ACCENT = re.compile(
+    r"\{?\\(?:(?:[\"'`^~=.]|[uvHckdbrt](?=[\s{]))\s*(?:\{\s*\\?[A-Za-z]\s*\}|\\[A-Za-z](?![A-Za-z])\s*|[A-Za-z])"
+    r"|(?:ss|ae|AE|oe|OE|aa|AA|[ijoOlL])(?![A-Za-z])(?:\{\}|\s*))\}?"
 )
 
 # font and layout switches that pylatexenc does not know and that carry no text
@@ -52,16 +67,61 @@ _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"`]")
 
 
 def normalise(paper: Paper) -> Paper:
-    """The paper with clean title, abstract, venue and author names, and the abstract's URLs as links."""
+    """The paper with clean text fields and identifiers, the abstract's URLs and the identifiers as links."""
     abstract = normalise_text(paper.abstract)
+    doi, arxiv = _identifiers(paper)
     return replace(
         paper,
         title=normalise_text(paper.title),
         abstract=abstract,
         venue=normalise_text(paper.venue),
         authors=tuple(_normalise_author(author) for author in paper.authors),
-        links=merge_links(paper.links, links_in(abstract)),
+        tags=_unique_tags(normalise_text(tag) for tag in paper.tags),
+        doi=doi,
+        arxiv_id=arxiv,
+        links=_with_identifier_links(merge_links(paper.links, links_in(abstract)), doi, arxiv),
     )
+
+
+def _identifiers(paper: Paper) -> tuple[str, str]:
+    """(doi, arxiv id), cleaned; an arXiv DOI (10.48550/arXiv.X) becomes the arXiv id."""
+    doi = clean_doi(paper.doi)
+    arxiv = arxiv_id(paper.arxiv_id) or arxiv_id(doi)
+    return ("" if arxiv_id(doi) else doi), arxiv
+
+
+def _with_identifier_links(links: tuple[Link, ...], doi: str, arxiv: str) -> tuple[Link, ...]:
+    kinds = {link.kind for link in links}
+    extra = [Link("arxiv", arxiv_url(arxiv))] if arxiv and "arxiv" not in kinds else []
+    extra += [Link("doi", doi_url(doi))] if doi and "doi" not in kinds else []
+    return tuple(extra) + links
+
+
+def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Non-empty tags, the first spelling of each (case-insensitively), in order."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return tuple(seen.values())
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names, venues and keywords repeat across the entries of a file
+def bibtex_text(value: str) -> str:
+    """A BibTeX field value as Unicode text (NFC): LaTeX converted, braces and ties dropped, `$...$` math kept."""
+    value = _TIE.sub(" ", value)
+    if "$" not in value:
+        return unicodedata.normalize("NFC", _bibtex_segment(value).strip())
+    segments = [(kind, text if kind == "math" else _bibtex_segment(text)) for kind, text in split_math(value)]
+    return unicodedata.normalize("NFC", join_math(segments).strip())
+
+
+def _bibtex_segment(text: str) -> str:
+    if "\\" in text:
+        text = _ACCENT.sub(lambda match: _accent_text(match[0]), text)
+    if "\\" in text:
+        return latex_to_unicode(text, shield_braces=False)
+    return collapse_whitespace(_GROUPING_BRACE.sub("", text) if "{" in text or "}" in text else text)
 
 
 def _normalise_author(author: Author) -> Author:
@@ -71,6 +131,8 @@ def _normalise_author(author: Author) -> Author:
 def normalise_text(text: str) -> str:
     """LaTeX outside math turned into Unicode, whitespace collapsed, math left as `$...$`."""
     text = _DOUBLED_URL.sub(r"\1", text)
+    if "$" not in text:  # no math: one text segment (the common case, and much faster)
+        return latex_to_unicode(text).strip()
     segments = [
         (kind, value if kind == "math" else latex_to_unicode(value)) for kind, value in split_math(text)
     ]
@@ -156,9 +218,16 @@ def _make_converter() -> LatexNodes2Text:
 
 
 _CONVERTER = _make_converter()
+# built once: LatexWalker builds a fresh default context for every text otherwise (most of its cost)
+_WALKER_CONTEXT = latexwalker.get_default_latex_context_db()
 
 
-def latex_to_unicode(text: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def _accent_text(accent: str) -> str:
+    return latex_to_unicode(accent, shield_braces=False)
+
+
+def latex_to_unicode(text: str, *, shield_braces: bool = True) -> str:
     """Text-mode LaTeX as Unicode, whitespace collapsed; text without LaTeX is only collapsed.
 
     Falls back to the text as it was when pylatexenc fails or loses a shielded part.
@@ -169,9 +238,9 @@ def latex_to_unicode(text: str) -> str:
     marker = _free_private_char(text)
     if not marker:
         return collapse_whitespace(text)
-    shielded, kept = _shield(text, marker)
+    shielded, kept = _shield(text, marker, _SHIELDED if shield_braces else _SHIELDED_BIBTEX)
     try:
-        converted = unicodedata.normalize("NFC", _CONVERTER.latex_to_text(shielded))
+        converted = unicodedata.normalize("NFC", _CONVERTER.latex_to_text(shielded, latex_context=_WALKER_CONTEXT))
     except Exception:  # pylatexenc raises assorted errors (IndexError, ...) on odd input
         return collapse_whitespace(text)
     restored = _unshield(converted, marker, kept)
@@ -183,7 +252,7 @@ def _free_private_char(text: str) -> str:
     return next((chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text), "")
 
 
-def _shield(text: str, marker: str) -> tuple[str, list[str]]:
+def _shield(text: str, marker: str, shielded: re.Pattern[str] = _SHIELDED) -> tuple[str, list[str]]:
     """The text with shielded parts replaced by numbered placeholders, and those parts."""
     kept: list[str] = []
 
@@ -193,7 +262,7 @@ def _shield(text: str, marker: str) -> tuple[str, list[str]]:
         kept.append(match["escaped"] or match[0])
         return f"{marker}{len(kept) - 1}{marker}"
 
-    return _SHIELDED.sub(placeholder, text), kept
+    return shielded.sub(placeholder, text), kept
 
 
 def _unshield(converted: str, marker: str, kept: list[str]) -> str | None:
@@ -235,7 +304,10 @@ def clean_url(url: str) -> str:
 
 def link_kind(url: str) -> str:
     """ "code" for github.com, gitlab.com, huggingface.co and their subdomains, else "project"."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not a code host (is_safe_url rejects it anyway)
+        return "project"
     is_code = any(host == code or host.endswith("." + code) for code in _CODE_HOSTS)
     return "code" if is_code else "project"
 

@@ -10,12 +10,14 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import assign_slugs, merge_duplicates
+from .catalog import assign_slugs
 from .config import SourceSpec
 from .enrich import enrich
-from .errors import InputError, Problem
+from .errors import DUPLICATE, MERGED, SKIPPED, InputError, Problem
+from .merge import merge_same_works
 from .model import Catalog, Paper
 from .normalise import normalise
 from .readers import read_sources
@@ -31,7 +33,7 @@ def collect(sources: Sequence[SourceSpec], *, related_count: int = 5, strict: bo
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
     started = time.perf_counter()
     papers, problems = read_all(sources)
-    if any(p.fatal or strict for p in problems):
+    if any(p.fatal or (strict and p.fails_strict) for p in problems):
         raise InputError(problems)
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
@@ -42,13 +44,34 @@ def collect(sources: Sequence[SourceSpec], *, related_count: int = 5, strict: bo
 
 
 def read_all(sources: Sequence[SourceSpec]) -> tuple[list[Paper], list[Problem]]:
-    """Read and normalise every source and merge exact duplicates; problems are returned, not raised."""
+    """Read and normalise every source and merge records of the same work; problems are returned, not raised."""
     papers, problems = read_sources([(s.path, s.format) for s in sources])
-    papers, merged = merge_duplicates([normalise(p) for p in papers])
+    papers, merged = merge_same_works([normalise(p) for p in papers])
     problems += merged
-    if not papers and not problems:
-        problems.append(Problem(str(sources[0].path), 0, "no papers found"))
+    if not papers and not any(p.fatal for p in problems):
+        problems.append(Problem(str(sources[0].path), 0, "no papers found" + (" (every entry was skipped)" if problems else "")))
     return papers, problems
+
+
+@dataclass(frozen=True)
+class ReadSummary:
+    """What reading the sources came to: records read, records merged into others, entries skipped."""
+
+    papers: int
+    merged: int
+    skipped: int
+    warnings: int
+
+    def line(self, files: int) -> str:
+        records = self.papers + self.merged
+        text = f"{records} records read from {files} file(s): {self.papers} papers, {self.merged} merged, {self.skipped} skipped"
+        return text + (f", {self.warnings} other warning(s)" if self.warnings else "")
+
+
+def summarise(papers: Sequence[Paper], problems: Sequence[Problem]) -> ReadSummary:
+    skipped = sum(p.fatal or p.kind == SKIPPED for p in problems)
+    merged = sum(p.kind in (MERGED, DUPLICATE) for p in problems)
+    return ReadSummary(len(papers), merged, skipped, len(problems) - skipped - merged)
 
 
 def generate(catalog: Catalog, docs_dir: Path, site_name: str, home_page: str = "index.md") -> WriteReport:
@@ -61,7 +84,12 @@ def generate(catalog: Catalog, docs_dir: Path, site_name: str, home_page: str = 
 def report_warnings(problems: Sequence[Problem], shown_per_kind: int = 5) -> None:
     """Log warnings; past a few of the same kind, one line with the count of the rest."""
     seen: Counter[str] = Counter()
+    merges = [p for p in problems if p.kind == MERGED]
+    if merges:
+        log.info("papersite: %d record(s) merged with a record of the same work in another file", len(merges))
     for problem in problems:
+        if problem.kind == MERGED:
+            continue
         kind = problem.message.split(";")[0].split(" at ")[0]
         seen[kind] += 1
         if seen[kind] <= shown_per_kind:

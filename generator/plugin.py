@@ -131,6 +131,12 @@ def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
                 "url": file.url if file else f"papers/{paper.slug}.html",
                 "topics": list(paper.topics),
                 "links": [{"kind": link.kind, "url": link.url} for link in paper.links],
+                "authors": [{"family": a.family, "given": a.given} for a in paper.authors],
+                "date": paper.date,
+                "venue": paper.venue,
+                "doi": paper.doi,
+                "arxiv_id": paper.arxiv_id,
+                "tags": list(paper.tags),
                 "related": [r.slug for r in paper.related],
             }
         )

@@ -18,7 +18,9 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .model import Catalog, Paper, RenderedPage, Topic
+from .authors import AuthorPage, author_key, author_pages
+from .cite import bibtex_for, code_fence_for
+from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
 
 # Characters that Python-Markdown, its common extensions or HTML could read as syntax.
@@ -83,6 +85,31 @@ def link_button(kind: str, url: str) -> Markup:
     return Markup(f'<a class="md-button" href="{href}" rel="noopener">{label}</a>')
 
 
+LINK_ORDER = ("arxiv", "doi", "pdf", "code", "project", "landing")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def ordered_links(links: tuple[Link, ...]) -> list[Link]:
+    """Links in button order: arXiv, DOI, PDF, code, project page, landing page (then any other kind)."""
+    return sorted(links, key=lambda link: LINK_ORDER.index(link.kind) if link.kind in LINK_ORDER else len(LINK_ORDER))
+
+
+def human_date(date: str) -> str:
+    """ "2024" as is, "2024-05" as "May 2024", "2024-05-03" as "3 May 2024"."""
+    parts = date.split("-")
+    if len(parts) == 1:
+        return date
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def code_block(text: str, language: str) -> Markup:
+    """A fenced code block holding text literally: its fence is longer than any backtick run inside."""
+    fence = code_fence_for(text)
+    return Markup(f"{fence} {language}\n{text.rstrip()}\n{fence}")
+
+
 def front_matter(meta: dict[str, Any]) -> Markup:
     """YAML front matter. Titles and tags are HTML-escaped: themes print them without escaping."""
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
@@ -110,6 +137,10 @@ def make_environment() -> jinja2.Environment:
         front_matter=front_matter,
         escape_meta=escape_meta,
         basename=lambda path: PurePath(path).name,
+        ordered_links=ordered_links,
+        human_date=human_date,
+        code_block=code_block,
+        bibtex=bibtex_for,
     )
     return env
 
@@ -117,7 +148,9 @@ def make_environment() -> jinja2.Environment:
 def render_site(catalog: Catalog, site_name: str, home_page: str = "index.md") -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page."""
     env = make_environment()
-    site = {"name": site_name, "catalog": catalog, "topics": catalog.topics}
+    authors = author_pages(catalog.papers)
+    site = {"name": site_name, "catalog": catalog, "topics": catalog.topics,
+            "years": papers_by_year(catalog.papers), "has_authors": bool(authors)}
     pages = [
         RenderedPage(home_page, env.get_template("home.md.j2").render(site=site)),
         RenderedPage("topics/index.md", env.get_template("topics_index.md.j2").render(site=site)),
@@ -125,15 +158,42 @@ def render_site(catalog: Catalog, site_name: str, home_page: str = "index.md") -
         RenderedPage("tags.md", env.get_template("tags.md.j2").render(site=site)),
     ]
     pages += [_topic_page(env, catalog, topic) for topic in catalog.topics]
-    pages += [_paper_page(env, catalog, paper) for paper in catalog.papers]
+    pages += [_paper_page(env, catalog, paper, authors) for paper in catalog.papers]
+    pages += _author_pages(env, catalog, authors)
     return pages
 
 
-def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper) -> RenderedPage:
+def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper, authors: dict[str, AuthorPage]) -> RenderedPage:
     topics = [catalog.topic(slug) for slug in paper.topics]
     related = [(catalog.paper(r.slug), r) for r in paper.related]
-    text = env.get_template("paper.md.j2").render(paper=paper, topics=topics, related=related)
+    bylines = [(author, authors[author_key(author)].slug if author_key(author) in authors else "") for author in paper.authors]
+    text = env.get_template("paper.md.j2").render(paper=paper, topics=topics, related=related, authors=bylines)
     return RenderedPage(f"papers/{paper.slug}.md", text)
+
+
+def _author_pages(env: jinja2.Environment, catalog: Catalog, authors: dict[str, AuthorPage]) -> list[RenderedPage]:
+    """authors/<slug>.md for every author of two or more papers, and authors/index.md listing them."""
+    if not authors:
+        return []
+    template = env.get_template("author.md.j2")
+    pages = [
+        RenderedPage(f"authors/{page.slug}.md", template.render(author=page, papers=[catalog.paper(s) for s in page.papers]))
+        for page in authors.values()
+    ]
+    by_count = sorted(authors.values(), key=lambda page: (-len(page.papers), page.name.casefold()))
+    pages.append(RenderedPage("authors/index.md", env.get_template("authors_index.md.j2").render(authors=by_count)))
+    return pages
+
+
+def papers_by_year(papers: tuple[Paper, ...]) -> list[tuple[str, list[Paper]]]:
+    """(year, papers) newest year first, papers newest first within a year (input order on a tie),
+    then ("Undated", the papers without a date, in input order)."""
+    dated = sorted((p for p in papers if p.year), key=lambda p: p.date, reverse=True)
+    groups: dict[str, list[Paper]] = {}
+    for paper in dated:
+        groups.setdefault(paper.year, []).append(paper)
+    undated = [p for p in papers if not p.year]
+    return list(groups.items()) + ([("Undated", undated)] if undated else [])
 
 
 def _topic_page(env: jinja2.Environment, catalog: Catalog, topic: Topic) -> RenderedPage:

@@ -39,19 +39,23 @@ class Page(HTMLParser):
         self.elements: list[tuple[str, dict[str, str | None]]] = []
         self.comments: list[str] = []
         self.scripts: list[str] = []
+        self.code: list[str] = []  # the text of <pre> blocks, which `text` leaves out
         self._chunks: list[str] = []
         self._in_script = False
+        self._pre_depth = 0
         self.feed(path.read_text(encoding="utf-8"))
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
         self._in_script = tag == "script"
+        self._pre_depth += tag == "pre"
 
     def handle_endtag(self, tag):
         self._in_script = False
+        self._pre_depth -= tag == "pre" and self._pre_depth > 0
 
     def handle_data(self, data):
-        (self.scripts if self._in_script else self._chunks).append(data)
+        (self.scripts if self._in_script else self.code if self._pre_depth else self._chunks).append(data)
 
     def handle_comment(self, data):
         self.comments.append(data)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from generator.catalog import RESERVED_SLUGS, SLUG_MAX_LENGTH, assign_slugs, merge_duplicates, slug_base
+from generator.catalog import RESERVED_SLUGS, SLUG_MAX_LENGTH, assign_slugs, slug_base
 from generator.model import Paper, Source
 
 
@@ -38,15 +38,3 @@ def test_twin_slug_stays_within_the_length_limit():
     title = "Word " * 100
     papers = assign_slugs([paper(title), paper(title.upper())])
     assert len(papers[1].slug) <= SLUG_MAX_LENGTH and papers[1].slug.endswith("-2")
-
-
-def test_exact_duplicates_are_merged_with_a_warning_naming_both_lines():
-    papers, warnings = merge_duplicates([paper("A", "x", 1), paper("B", "y", 3), paper("A", "x", 5)])
-    assert [p.source.line for p in papers] == [1, 3]
-    assert len(warnings) == 1 and not warnings[0].fatal
-    assert str(warnings[0]).startswith("list.txt:5: duplicate of the paper at list.txt:1")
-
-
-def test_same_title_different_abstract_keeps_both():
-    papers, warnings = merge_duplicates([paper("A", "x"), paper("A", "other")])
-    assert len(papers) == 2 and not warnings

@@ -7,17 +7,35 @@ from pathlib import Path
 
 from ..errors import ConfigError, Problem
 from ..model import Paper
-from . import listing
+from . import arxiv, bibtex, csl_json, listing, records
 
 Reader = Callable[[Path], tuple[list[Paper], list[Problem]]]
 
 READERS: dict[str, Reader] = {
     "listing": listing.read,
+    "bibtex": bibtex.read,
+    "arxiv": arxiv.read,
+    "csl-json": csl_json.read,
+    "json": records.read_json,
+    "yaml": records.read_yaml,
+    "csv": records.read_csv,
 }
 
+# Longest suffix first wins: "refs.csl.json" is CSL-JSON, "papers.json" our own records (or CSL-JSON
+# when its records use CSL's field names, see readers/records.py).
 FORMAT_BY_SUFFIX: dict[str, str] = {
     ".txt": "listing",
     ".listing": "listing",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".atom": "arxiv",
+    ".xml": "arxiv",
+    ".csl.json": "csl-json",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".csv": "csv",
+    ".tsv": "csv",
 }
 
 
@@ -27,7 +45,7 @@ def format_for(path: Path, explicit: str | None = None) -> str:
         if explicit not in READERS:
             raise ConfigError(f"{path}: unknown format {explicit!r}; known formats: {known_formats()}")
         return explicit
-    suffix = path.suffix.lower()
+    suffix = _known_suffix(path)
     if suffix not in FORMAT_BY_SUFFIX:
         shown = repr(suffix) if suffix else "(none)"
         raise ConfigError(
@@ -35,6 +53,16 @@ def format_for(path: Path, explicit: str | None = None) -> str:
             f"name it explicitly; known formats: {known_formats()}"
         )
     return FORMAT_BY_SUFFIX[suffix]
+
+
+def _known_suffix(path: Path) -> str:
+    """The longest of the path's suffixes ("".csl.json", then ".json") that names a format, else the last."""
+    suffixes = [s.lower() for s in path.suffixes]
+    for start in range(len(suffixes)):
+        joined = "".join(suffixes[start:])
+        if joined in FORMAT_BY_SUFFIX:
+            return joined
+    return path.suffix.lower()
 
 
 def known_formats() -> str:

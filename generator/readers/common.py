@@ -1,0 +1,129 @@
+"""Helpers the structured readers share: names, lists, line numbers, and the checks every record gets."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable
+
+from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+from ..errors import Problem
+from ..identifiers import arxiv_id, clean_doi
+from ..model import Author, Link
+from ..normalise import is_safe_url
+
+_LIST_SEPARATOR = re.compile(r"\s*[;,]\s*")
+_AND = re.compile(r"\s+and\s+")
+
+
+def author_from_name(name: str) -> Author:
+    """An author from "Given Family", "Family, Given" or "Given von Family" (BibTeX's name rules)."""
+    name = " ".join(name.split())
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except Exception:  # the name parser raises on odd brace nesting; keep the name whole
+        return Author(family=name)
+    family = " ".join(parts.von + parts.last + parts.jr)
+    return Author(family=family, given=" ".join(parts.first)) if family else Author(family=name)
+
+
+def split_names(text: str) -> list[str]:
+    """Names from one string: separated by ";" when there is one, else by " and "."""
+    names = text.split(";") if ";" in text else _AND.split(text)
+    return [name.strip() for name in names if name.strip()]
+
+
+def split_list(text: str) -> list[str]:
+    """Items of a "a; b" or "a, b" list, without empties."""
+    return [item for item in _LIST_SEPARATOR.split(text.strip()) if item]
+
+
+def unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+class LineIndex:
+    """Offsets in a text to 1-based line numbers, by binary search over the line starts."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+
+def url_link(kind: str, url: str, path: str, line: int, problems: list[Problem]) -> list[Link]:
+    """[Link(kind, url)] for an http(s) URL; for anything else a warning and no link."""
+    url = url.strip()
+    if not url:
+        return []
+    if is_safe_url(url):
+        return [Link(kind, url)]
+    problems.append(Problem(path, line, f"{kind} link {url[:80]!r} is not an http(s) URL; ignored", fatal=False))
+    return []
+
+
+def skipped(path: str, line: int, message: str) -> Problem:
+    """A record that could not be read: reported, left out, and the rest of the file still read."""
+    return Problem(path, line, f"{message}; entry skipped", fatal=False, kind="skipped")
+
+
+def warning(path: str, line: int, message: str) -> Problem:
+    return Problem(path, line, message, fatal=False)
+
+
+JsonItems = list[tuple[int, object]]
+
+
+def json_array_items(text: str, path: str) -> tuple[JsonItems, Problem | None]:
+    """(line, value) of each element of the top-level JSON array, or a fatal problem where the JSON breaks.
+
+    json.loads keeps no positions, so the array is walked element by element with raw_decode.
+    """
+    lines = LineIndex(text)
+    decoder = json.JSONDecoder()
+    at = _skip_space(text, 0)
+    if not text.startswith("[", at):
+        return [], Problem(path, lines.line(at), "expected a JSON array ([...]) of records")
+    items: JsonItems = []
+    at = _skip_space(text, at + 1)
+    while not text.startswith("]", at):
+        try:
+            value, end = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as error:
+            return [], Problem(path, error.lineno, f"not valid JSON ({error.msg})")
+        items.append((lines.line(at), value))
+        at = _skip_space(text, end)
+        if text.startswith(",", at):
+            at = _skip_space(text, at + 1)
+        elif not text.startswith("]", at):
+            return [], Problem(path, lines.line(at), "not valid JSON (expected ',' or ']' after an array element)")
+    if text[_skip_space(text, at + 1):]:
+        return [], Problem(path, lines.line(at + 1), "not valid JSON (extra data after the array)")
+    return items, None
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
+
+
+def checked_doi(text: str, path: str, line: int, problems: list[Problem]) -> str:
+    """The DOI as given when it is one (normalise cleans it), else a warning and ""."""
+    text = text.strip()
+    if text and not clean_doi(text):
+        problems.append(warning(path, line, f"doi {text[:80]!r} is not a DOI (10.NNNN/...); ignored"))
+        return ""
+    return text
+
+
+def checked_arxiv_id(text: str, path: str, line: int, problems: list[Problem]) -> str:
+    """The versionless arXiv id in text, else (when text is not empty) a warning and ""."""
+    text = text.strip()
+    if text and not arxiv_id(text):
+        problems.append(warning(path, line, f"arXiv id {text[:80]!r} is not an arXiv id; ignored"))
+        return ""
+    return arxiv_id(text)

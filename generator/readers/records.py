@@ -1,0 +1,215 @@
+"""The "json", "yaml" and "csv" formats: papers written with the field names of our own paper record.
+
+JSON and YAML files hold a list of records (mappings); a CSV file has one header row with field
+names and one paper per row, so a spreadsheet works (comma, semicolon or tab separated). Field names (any case; unknown ones are a
+warning):
+
+    title       required
+    abstract    text
+    authors     a list of names ("Given Family" or "Family, Given") or of {given, family}; in one
+                string (CSV) names are separated by ";" (or by " and " when there is no ";")
+    date        "2024", "2024-05" or "2024-05-03" (year is accepted as an alias)
+    venue       journal, proceedings or conference
+    arxiv_id    arXiv id or URL (arxiv is accepted as an alias)
+    doi         DOI or doi.org URL
+    url, pdf, code, project   http(s) links: landing page, PDF, code, project page
+    tags        a list, or one string separated by ";" or ","
+
+A .json file whose records use CSL-JSON's names (issued, author, container-title, ...) is read as
+CSL-JSON. A record without a title, or one that is not a mapping, is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+from ..model import Author, Link, Paper, Source
+from ..identifiers import iso_date
+from . import csl_json
+from .common import author_from_name, checked_arxiv_id, checked_doi, json_array_items, skipped, split_list, split_names, unique, url_link, warning
+from .listing import decode_utf8
+
+FIELDS = ("title", "abstract", "authors", "date", "venue", "arxiv_id", "doi", "url", "pdf", "code", "project", "tags")
+ALIASES = {"year": "date", "arxiv": "arxiv_id", "author": "authors", "keywords": "tags"}
+LINK_FIELDS = {"url": "landing", "pdf": "pdf", "code": "code", "project": "project"}
+
+Items = list[tuple[int, Any]]
+
+
+def read_json(path: Path) -> tuple[list[Paper], list[Problem]]:
+    text, problem = decode_utf8(path.read_bytes(), str(path))
+    if problem:
+        return [], [problem]
+    items, problem = json_array_items(text, str(path))
+    if problem:
+        return [], [problem]
+    first = next((item for _, item in items if isinstance(item, dict)), None)
+    if csl_json.looks_like_csl(first):
+        return csl_json.read_items(items, str(path))
+    return read_records(items, str(path))
+
+
+def read_yaml(path: Path) -> tuple[list[Paper], list[Problem]]:
+    text, problem = decode_utf8(path.read_bytes(), str(path))
+    if problem:
+        return [], [problem]
+    items, problem = yaml_items(text, str(path))
+    return ([], [problem]) if problem else read_records(items, str(path))
+
+
+def read_csv(path: Path) -> tuple[list[Paper], list[Problem]]:
+    text, problem = decode_utf8(path.read_bytes(), str(path))
+    if problem:
+        return [], [problem]
+    items, problem = csv_items(text, str(path))
+    return ([], [problem]) if problem else read_records(items, str(path))
+
+
+def yaml_items(text: str, path: str) -> tuple[Items, Problem | None]:
+    """(line, value) of each item of the top-level YAML list, or a fatal problem."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or "syntax error"
+        return [], Problem(path, mark.line + 1 if mark else 0, f"not valid YAML ({reason})")
+    if root is None:
+        return [], None
+    if not isinstance(root, yaml.SequenceNode):
+        return [], Problem(path, root.start_mark.line + 1, "expected a YAML list of records (- title: ...)")
+    loader = yaml.SafeLoader("")
+    try:
+        return [(node.start_mark.line + 1, loader.construct_document(node)) for node in root.value], None
+    except yaml.YAMLError as error:
+        return [], Problem(path, 0, f"not valid YAML ({error})")
+
+
+def csv_items(text: str, path: str) -> tuple[Items, Problem | None]:
+    """(line, row as a dict of non-empty cells) of each data row, or a fatal problem.
+
+    The delimiter is the one of ",", ";" (spreadsheets in many European locales) and tab that the
+    header row holds most of.
+    """
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    items: Items = []
+    line = 2
+    try:
+        for row in reader:
+            cells = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
+            if None in row:
+                cells["(cells beyond the header)"] = row[None]
+            items.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        return [], Problem(path, reader.line_num, f"not valid CSV ({error})")
+    return items, None
+
+
+def read_records(items: Items, path: str) -> tuple[list[Paper], list[Problem]]:
+    papers: list[Paper] = []
+    problems: list[Problem] = []
+    unknown: dict[str, int] = {}
+    for line, item in items:
+        if not isinstance(item, dict):
+            problems.append(skipped(path, line, f"a record is a mapping of field names to values, not {type(item).__name__}"))
+            continue
+        fields = _canonical(item, line, unknown)
+        paper = _paper(fields, path, line, problems)
+        if paper is not None:
+            papers.append(paper)
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        problems.append(warning(path, min(unknown.values()), f"unknown field(s) ignored: {names}; known: {', '.join(FIELDS)}"))
+    if not papers and not problems:
+        problems.append(warning(path, 0, "no records in this file"))
+    return papers, problems
+
+
+def _canonical(item: dict[Any, Any], line: int, unknown: dict[str, int]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, value in item.items():
+        name = str(key).strip().lower()
+        name = ALIASES.get(name, name)
+        if name in FIELDS:
+            fields.setdefault(name, value)
+        else:
+            unknown.setdefault(str(key), line)
+    return fields
+
+
+def _paper(fields: dict[str, Any], path: str, line: int, problems: list[Problem]) -> Paper | None:
+    title = _string(fields.get("title"))
+    if not title:
+        problems.append(skipped(path, line, "record has no title"))
+        return None
+    authors = _authors(fields.get("authors"))
+    if authors is None:
+        problems.append(skipped(path, line, "authors must be a list of names or one string of names"))
+        return None
+    return Paper(
+        title=title,
+        source=Source(path, line),
+        abstract=_string(fields.get("abstract")),
+        authors=authors,
+        date=_date(fields.get("date"), path, line, problems),
+        venue=_string(fields.get("venue")),
+        arxiv_id=checked_arxiv_id(_string(fields.get("arxiv_id")), path, line, problems),
+        doi=checked_doi(_string(fields.get("doi")), path, line, problems),
+        links=_links(fields, path, line, problems),
+        tags=_tags(fields.get("tags")),
+    )
+
+
+def _string(value: Any) -> str:
+    if value is None or isinstance(value, (list, dict, bool)):
+        return ""
+    return str(value).strip()
+
+
+def _authors(value: Any) -> tuple[Author, ...] | None:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(author_from_name(name) for name in split_names(value))
+    if not isinstance(value, list):
+        return None
+    authors = []
+    for name in value:
+        if isinstance(name, dict) and (_string(name.get("family")) or _string(name.get("given"))):
+            family, given = _string(name.get("family")), _string(name.get("given"))
+            authors.append(Author(family=family or given, given=given if family else ""))
+        elif isinstance(name, str) and name.strip():
+            authors.append(author_from_name(name))
+        else:
+            return None
+    return tuple(authors)
+
+
+def _date(value: Any, path: str, line: int, problems: list[Problem]) -> str:
+    if value is None or value == "":
+        return ""
+    date = iso_date(str(value))
+    if not date:
+        problems.append(warning(path, line, f"date {str(value)[:40]!r} is not YYYY, YYYY-MM or YYYY-MM-DD; left out"))
+    return date
+
+
+def _links(fields: dict[str, Any], path: str, line: int, problems: list[Problem]) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for name, kind in LINK_FIELDS.items():
+        links += url_link(kind, _string(fields.get(name)), path, line, problems)
+    return tuple(links)
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return unique(_string(tag) for tag in value)
+    return unique(split_list(_string(value)))

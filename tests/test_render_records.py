@@ -1,0 +1,121 @@
+"""Rendering the richer record: Cite block, generated BibTeX, author pages, All papers by year."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import bibtexparser
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.authors import author_pages
+from generator.catalog import assign_slugs
+from generator.cite import citation_key, code_fence_for, generated_entry
+from generator.model import Author, Catalog, Paper, Source
+from generator.normalise import bibtex_text, normalise
+from generator.readers import read_sources
+from generator.render import human_date, papers_by_year, render_site
+from test_render import Elements
+
+DATA = Path(__file__).parent / "data"
+SITE_EXTENSIONS = ["attr_list", "toc", "tables", "pymdownx.arithmatex", "pymdownx.highlight", "pymdownx.superfences"]
+
+
+def to_html(md_text: str) -> Elements:
+    body = md_text.split("---\n", 2)[2]  # drop the front matter
+    parsed = Elements()
+    parsed.feed(markdown.markdown(body, extensions=SITE_EXTENSIONS, extension_configs={"pymdownx.arithmatex": {"generic": True}}))
+    return parsed
+
+
+def catalog_of(*papers: Paper) -> Catalog:
+    return Catalog(papers=tuple(assign_slugs(papers)))
+
+
+def paper(title: str, line: int = 1, **fields) -> Paper:
+    return Paper(title=title, source=Source("refs.bib", line), **fields)
+
+
+def test_a_hostile_bibtex_entry_cannot_close_its_code_fence_or_inject_markup():
+    papers, _ = read_sources([(DATA / "bibtex/hostile.bib", None)])
+    catalog = catalog_of(*[normalise(p) for p in papers])
+    page = next(p for p in render_site(catalog, "Site") if p.path.startswith("papers/") and p.path != "papers/index.md")
+    html = to_html(page.text)
+    tags = [tag for tag, _ in html.tags]
+    assert "script" not in tags and "img" not in tags and "a" not in tags
+    assert tags.count("pre") == 1 and tags.count("h2") == 2  # Abstract and Cite: nothing escaped the fence
+    code = "".join(html.text)
+    assert "</code></pre><script>alert(3)</script>" in code and "`````" in code
+
+
+def test_fence_is_longer_than_any_backtick_run():
+    assert code_fence_for("no backticks") == "```"
+    assert code_fence_for("a ```` b `` c") == "`````"
+
+
+def test_generated_entry_parses_and_names_the_fields():
+    record = paper("Gödel & Self-Play: 100% $\\alpha$-Go", authors=(Author("Schmidhuber", "Jürgen"), Author("OpenAI Team")),
+                   date="2024-05-03", venue="ICML", doi="10.1/x", arxiv_id="2401.01234", entry_type="inproceedings")
+    entry = bibtexparser.parse_string(generated_entry(record)).entries[0]
+    fields = {f.key: f.value for f in entry.fields}
+    assert entry.key == "schmidhuber2024godel" and entry.entry_type == "inproceedings"
+    assert fields["title"] == "Gödel \\& Self-Play: 100\\% $\\alpha$-Go"
+    assert fields["author"] == "Schmidhuber, Jürgen and {OpenAI Team}"
+    assert (fields["year"], fields["month"], fields["booktitle"]) == ("2024", "5", "ICML")
+    assert (fields["doi"], fields["eprint"], fields["archivePrefix"]) == ("10.1/x", "2401.01234", "arXiv")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).map(lambda s: " ".join(s.split())).filter(bool))
+def test_generated_entry_always_parses_and_its_title_reads_back(title):
+    entry_text = generated_entry(paper(title))
+    library = bibtexparser.parse_string(entry_text)
+    assert not library.failed_blocks and len(library.entries) == 1
+    read_back = bibtex_text(library.entries[0].fields_dict["title"].value)
+    # dollars may hold math, kept as LaTeX; pylatexenc reads \\textasciicircum back as U+02C6, not "^"
+    if "$" not in title and "^" not in title:
+        assert read_back == unicodedata.normalize("NFC", title)  # pylatexenc output is NFC
+
+
+def test_citation_key_falls_back_when_fields_are_missing():
+    assert citation_key(paper("The Art of War")) == "art"
+    assert citation_key(paper("!!!")) == "paper"
+
+
+def test_authors_get_a_page_only_with_two_or_more_papers():
+    ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
+    papers = assign_slugs([paper("One", authors=(ada, bob), date="2020"), paper("Two", authors=(Author("LOVELACE", "ada"),), date="2024"),
+                           paper("Three", authors=(bob, bob))])
+    pages = author_pages(papers)
+    assert [(p.name, p.slug, p.papers) for p in pages.values()] == [
+        ("Ada Lovelace", "ada-lovelace", ("two", "one")),  # newest first; names equal but for case are one author
+        ("Charles Babbage", "charles-babbage", ("one", "three")),
+    ]
+
+
+def test_author_links_appear_only_for_authors_with_pages():
+    ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
+    catalog = catalog_of(paper("One", authors=(ada, bob)), paper("Two", authors=(ada,)))
+    pages = {p.path: p.text for p in render_site(catalog, "Site")}
+    assert "[Ada Lovelace](../authors/ada-lovelace.md)" in pages["papers/one.md"]
+    assert "Charles Babbage" in pages["papers/one.md"] and "authors/charles-babbage" not in pages["papers/one.md"]
+    assert set(p for p in pages if p.startswith("authors/")) == {"authors/ada-lovelace.md", "authors/index.md"}
+
+
+def test_all_papers_by_year_newest_first_undated_last_in_input_order():
+    papers = [paper("a", date="2023"), paper("b"), paper("c", date="2024-01"), paper("d", date="2023-06-01"), paper("e"),
+              paper("f", date="2024-01")]
+    groups = [(year, [p.title for p in group]) for year, group in papers_by_year(tuple(papers))]
+    assert groups == [("2024", ["c", "f"]), ("2023", ["d", "a"]), ("Undated", ["b", "e"])]
+
+
+def test_all_papers_page_keeps_the_list_order_when_nothing_is_dated():
+    catalog = catalog_of(paper("Zeta"), paper("Alpha"))
+    text = next(p.text for p in render_site(catalog, "Site") if p.path == "papers/index.md")
+    assert "in the order of the paper list" in text and text.index("Zeta") < text.index("Alpha") and "## " not in text
+
+
+def test_human_dates():
+    assert [human_date(d) for d in ("2024", "2024-05", "2024-05-03")] == ["2024", "May 2024", "3 May 2024"]
