@@ -21,14 +21,14 @@ def test_check_reports_every_problem_and_writes_nothing(tmp_path):
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith(str(bad))]
     assert [line.split(":")[1] for line in lines] == ["4", "9"]
-    assert "2 papers read" in result.stdout
+    assert "2 papers, 0 merged, 2 skipped" in result.stdout
     assert sorted(p.name for p in (root / "site_src").iterdir()) == ["about.md"]
 
 
 def test_check_passes_the_example_and_counts_it(tmp_path):
     result = papersite(make_project(tmp_path), "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "203 papers read, 0 merged, 0 problems"
+    assert result.stdout.strip() == "203 records read from 1 file(s): 203 papers, 0 merged, 0 skipped"
 
 
 def test_not_utf8_is_one_clear_line(tmp_path):

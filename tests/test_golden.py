@@ -10,7 +10,7 @@ import pytest
 from generator.model import Catalog, Link, Paper, Related, Source, Topic
 from generator.render import render_site
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent / "golden" / "site"
 
 
 def small_catalog() -> Catalog:
