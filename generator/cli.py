@@ -19,7 +19,7 @@ from rich.logging import RichHandler
 
 from . import deploy as deployment
 from . import pipeline, scaffold
-from .config import SourceSpec, resolve_sources
+from .config import SourceSpec
 from .errors import ConfigError, InputError, PapersiteError
 from .plugin import OVERRIDES, PapersitePlugin
 

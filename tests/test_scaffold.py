@@ -84,3 +84,19 @@ def test_home_page_must_be_a_top_level_markdown_page(tmp_path):
         result = papersite(root, "generate")
         assert result.returncode == 2, (bad, result.stderr)
         assert "home_page" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scaffold_config_keeps_up_with_the_example_config():
+    """New sites get the same theme, Markdown extensions, plugins and unlisted folders as the example."""
+    from sitebuild import REPO
+
+    example = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=LenientLoader)
+    scaffold = yaml.load((REPO / "generator" / "scaffold_files" / "mkdocs.yml").read_text(), Loader=LenientLoader)
+
+    def plugin_names(config):
+        return [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
+
+    assert scaffold["theme"] == example["theme"]
+    assert scaffold["markdown_extensions"] == example["markdown_extensions"]
+    assert plugin_names(scaffold) == plugin_names(example)
+    assert scaffold["not_in_nav"] == example["not_in_nav"]
