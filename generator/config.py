@@ -6,8 +6,11 @@
             - papers/hf-papers-listing.txt          # format chosen by file suffix
             - {path: refs/extra.txt, format: listing}
           related_count: 5
+          topics_file: topics.yml        # optional: rename, merge, pin, exclude, hand-made topics
+          topic_vectors: tfidf           # or semantic (needs papersite[semantic])
 
-Relative source paths are read from the folder that holds mkdocs.yml.
+Relative paths (sources, topics file, topic state, embedding cache) are read from the folder that
+holds mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -58,10 +61,34 @@ class PapersiteConfig(base.Config):
     strict = c.Type(bool, default=False)
     """Treat warnings about the input (such as merged duplicates) as errors."""
 
+    topics_file = c.Optional(c.Type(str))
+    """A YAML file of topic edits: rename, merge, pin, exclude, hand-made topics (see topics_file.py)."""
+
+    topic_state = c.Type(str, default=".papersite/topics.json")
+    """Where the topics of the last run are kept, so topic slugs stay stable (commit it)."""
+
+    topic_vectors = c.Choice(("tfidf", "semantic"), default="tfidf")
+    """What topics, related papers and the map are computed from: TF-IDF phrases, or sentence
+    embeddings as well (semantic; needs the extra papersite[semantic])."""
+
+    topic_method = c.Choice(("auto", "nmf", "kmeans", "agglomerative"), default="auto")
+    """How papers are grouped: auto is nmf with tfidf and agglomerative (Ward) with semantic."""
+
+    topic_count = c.Type(int, default=0)
+    """How many automatic topics to look for; 0 chooses about 1.2 sqrt(papers), at most 25."""
+
+    embedding_cache = c.Type(str, default=".papersite/embeddings.npz")
+    """Semantic mode: the cache of embeddings by text hash (a rebuild embeds only new papers)."""
+
+    topic_map = c.Type(bool, default=True)
+    """Show the map of the collection on the home page and the topic pages."""
+
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
         if isinstance(self.get("related_count"), int) and not 0 <= self["related_count"] <= 50:
             failed.append(("related_count", base.ValidationError("must be between 0 and 50")))
+        if isinstance(self.get("topic_count"), int) and not 0 <= self["topic_count"] <= 200:
+            failed.append(("topic_count", base.ValidationError("must be between 0 (automatic) and 200")))
         return failed, warnings
 
 

@@ -22,6 +22,7 @@ from .model import Paper
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
 BATCH_SIZE = 32
 
 
@@ -58,7 +59,7 @@ def embed_papers(papers: Sequence[Paper], cache_path: Path | None) -> np.ndarray
         cached.update(zip(missing, encode([text_of[h] for h in missing])))
         if cache_path:
             save_cache(cache_path, {h: cached[h] for h in dict.fromkeys(hashes)})
-    return np.vstack([cached[h] for h in hashes]) if hashes else np.zeros((0, 384))
+    return np.vstack([cached[h] for h in hashes]) if hashes else np.zeros((0, DIMENSIONS))
 
 
 def encode(texts: Sequence[str]) -> list[np.ndarray]:
@@ -104,7 +105,7 @@ def save_cache(path: Path, vectors: dict[str, np.ndarray]) -> None:
     os.close(fd)
     try:
         hashes = np.array(list(vectors), dtype="U64")
-        stacked = np.vstack(list(vectors.values())).astype(np.float32) if vectors else np.zeros((0, 384), np.float32)
+        stacked = np.vstack(list(vectors.values())).astype(np.float32) if vectors else np.zeros((0, DIMENSIONS), np.float32)
         np.savez(tmp, hashes=hashes, vectors=stacked)
         os.replace(tmp, path)
     except BaseException:

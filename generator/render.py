@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from .map_svg import render_map
 from .model import Catalog, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
 
@@ -114,9 +115,13 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-def render_site(catalog: Catalog, site_name: str) -> list[RenderedPage]:
-    """Every generated page of the site, in a stable order."""
+def render_site(catalog: Catalog, site_name: str, *, directory_urls: bool = False) -> list[RenderedPage]:
+    """Every generated page of the site, in a stable order. `directory_urls` is MkDocs'
+    use_directory_urls: the map's links are written as final URLs (MkDocs does not rewrite raw HTML)."""
     env = make_environment()
+    env.globals["topic_map"] = lambda page, highlight=None: Markup(
+        render_map(catalog, page, highlight=highlight, directory_urls=directory_urls)
+    )
     site = {"name": site_name, "catalog": catalog, "topics": catalog.topics}
     pages = [
         RenderedPage("index.md", env.get_template("home.md.j2").render(site=site)),

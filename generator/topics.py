@@ -57,7 +57,8 @@ PRUNE_FROM_PAPERS = 10  # below this many papers every phrase is kept
 
 # A word starts with a letter, is 2+ characters and may hold inner hyphens ("self-play", "GPT-2").
 _WORD_PATTERN = r"\b[^\W\d_][\w-]*\w\b"
-_WORD = re.compile(_WORD_PATTERN)
+WORD = re.compile(_WORD_PATTERN)
+_WORD = WORD
 _WORD_OR_BREAK = re.compile(rf"({_WORD_PATTERN})|[^\s\w]+|\w+")  # anything not a word breaks a phrase
 
 
