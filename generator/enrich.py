@@ -22,7 +22,7 @@ from . import embeddings, topic_clusters, topic_state, topics_file
 from .map_layout import layout
 from .model import Catalog, Paper, Topic
 from .related import related_papers, with_reasons
-from .topics import TopicAssignment, assign_topics, topic_features
+from .topics import TopicAssignment, assign_topics, centre_ordered, label_topics, topic_features
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -95,10 +95,10 @@ def discover(papers, features, vectors, settings: EnrichSettings, curated: topic
     hand_made = topics_file.hand_made_topics(curated, hand_members)
     claimed = {slug for members in hand_members.values() for slug in members}
     rest = [i for i, p in enumerate(papers) if p.slug not in claimed]
-    automatic = _automatic(papers, rest, features, vectors, settings)
     reserved = {t.slug for t in hand_made}
-    auto_topics, auto_memberships = _with_free_slugs(automatic, reserved)
     old = {slug: members for slug, members in topic_state.load_state(settings.state_file).items() if slug not in reserved}
+    automatic = _automatic(papers, rest, features, vectors, settings, old)
+    auto_topics, auto_memberships = _with_free_slugs(automatic, reserved)
     auto_topics, auto_memberships = topic_state.stabilise(auto_topics, auto_memberships, old, reserved)
     paper_topics = {p.slug: () for p in papers} | auto_memberships
     for topic in hand_made:
@@ -110,17 +110,22 @@ def discover(papers, features, vectors, settings: EnrichSettings, curated: topic
     return _sorted(topics), paper_topics, _sorted(auto_topics)
 
 
-def _automatic(papers, rows: list[int], features, vectors, settings: EnrichSettings) -> TopicAssignment:
+def _automatic(papers, rows: list[int], features, vectors, settings: EnrichSettings, old) -> TopicAssignment:
+    """Automatic topics of the given papers: the old ones kept when the collection changed little,
+    else discovered afresh."""
     if not rows:
         return TopicAssignment((), {})
     subset = [papers[i] for i in rows]
-    return assign_topics(
-        subset,
-        method=settings.topic_method,
-        n_topics=settings.topic_count,
-        vectors=vectors[rows],
-        features=features if len(rows) == len(papers) else None,
-    )
+    slugs = [p.slug for p in subset]
+    subset_features = features if len(rows) == len(papers) else topic_features(subset)
+    kept = topic_state.incremental_weights(slugs, vectors[rows], old)
+    if kept is not None:
+        found = label_topics(subset, subset_features, kept, secondary_ratio=0.0, keep_small=True)
+    else:
+        found = assign_topics(
+            subset, method=settings.topic_method, n_topics=settings.topic_count, vectors=vectors[rows], features=subset_features
+        )
+    return centre_ordered(found, slugs, vectors[rows])
 
 
 def _with_free_slugs(assignment: TopicAssignment, reserved: set[str]) -> tuple[list[Topic], dict[str, tuple[str, ...]]]:

@@ -1,10 +1,12 @@
-"""Stable topic slugs: remember each topic's papers, and give a new run's topics the slugs of the old
-topics they match, so adding a paper does not rename every topic page.
+"""Stable topics: remember each topic's papers, so adding a paper does not reshuffle every topic page.
 
-The state file (JSON, plugin option `topic_state`) lists every topic's slug, label and papers.
-New and old topics are paired greedily by the Jaccard overlap of their papers, best pair first;
-a pair needs at least MIN_OVERLAP. Unpaired new topics get a slug from their label that no old
-or new topic uses.
+The state file (JSON, plugin option `topic_state`) lists every automatic topic's slug, label and
+papers. When the collection changed little since (at most REBUILD_SHARE of the papers added or
+removed), the old topics are kept: old papers stay where they were and each new paper joins the
+topic whose centre it is closest to (`incremental_weights`). Otherwise topics are discovered anew
+and paired with the old ones greedily by the Jaccard overlap of their papers, best pair first (a
+pair needs MIN_OVERLAP), so the topics that survive keep their slugs. Unpaired new topics get a slug
+from their label that no old or new topic uses. Delete the state file to start afresh.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from slugify import slugify
 
 from .model import Topic
 
 MIN_OVERLAP = 0.3
+REBUILD_SHARE = 0.2
 STATE_VERSION = 1
 
 
@@ -91,3 +95,28 @@ def stabilise(
     new_topics = [replace(t, slug=renamed[t.slug]) for t in topics]
     new_memberships = {p: tuple(renamed.get(t, t) for t in ts) for p, ts in paper_topics.items()}
     return new_topics, new_memberships
+
+
+def incremental_weights(slugs: Sequence[str], vectors: np.ndarray, old: dict[str, frozenset[str]]) -> np.ndarray | None:
+    """Paper x old-topic weights that keep the old topics (columns in sorted slug order), or None when
+    the collection changed too much for that (or there is no state). A paper's weight for a topic is
+    its cosine similarity to the topic's centre; only its own topics weigh, its old first topic most."""
+    known = set().union(*old.values()) if old else set()
+    current = set(slugs)
+    changed = len(current - known) + len(known - current)
+    if not old or changed > REBUILD_SHARE * len(current):
+        return None
+    columns = sorted(old)
+    row_of = {slug: i for i, slug in enumerate(slugs)}
+    members = [[row_of[p] for p in sorted(old[c]) if p in row_of] for c in columns]
+    if not all(members):
+        return None  # a topic lost every paper: discover afresh
+    centres = np.vstack([vectors[m].mean(axis=0) for m in members])
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    similarity = np.round(vectors @ centres.T, 6)
+    weights = np.zeros_like(similarity)
+    for t, rows in enumerate(members):
+        weights[rows, t] = np.maximum(similarity[rows, t], 1e-6)
+    for i in np.flatnonzero(weights.max(axis=1) == 0):  # a new paper: its nearest topic
+        weights[i, int(np.argmax(similarity[i]))] = max(float(similarity[i].max()), 1e-6)
+    return weights

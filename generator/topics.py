@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -181,10 +181,10 @@ def topic_weights(features: TfidfFeatures, method: str, n_topics: int, vectors: 
 
 
 def label_topics(
-    papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float
+    papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, *, keep_small: bool = False
 ) -> TopicAssignment:
     """Memberships from the weights, then a label, description and slug for every topic."""
-    weights = _without_tiny_topics(weights, len(papers))
+    weights = weights if keep_small else _without_tiny_topics(weights, len(papers))
     memberships = _memberships(weights, secondary_ratio)
     members = _members_by_topic(memberships)
     use = topic_labels.phrase_use(papers, features.terms, analyze)
@@ -208,6 +208,26 @@ def label_topics(
     topics = tuple(sorted(topic_of.values(), key=lambda topic: (-len(topic.papers), topic.slug)))
     paper_topics = {p.slug: tuple(topic_of[t].slug for t in ts) for p, ts in zip(papers, memberships)}
     return TopicAssignment(topics, paper_topics, phrases_of)
+
+
+def centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: np.ndarray) -> TopicAssignment:
+    """The same memberships, ordered by cosine similarity to each topic's centre in `vectors` (rows
+    in `slugs` order): topic papers most central first, a paper's topics closest first. Topics found
+    afresh and topics kept from the state file are so ordered alike."""
+    row_of = {slug: i for i, slug in enumerate(slugs)}
+    similarity: dict[tuple[str, str], float] = {}
+    topics = []
+    for topic in assignment.topics:
+        rows = [row_of[p] for p in topic.papers]
+        centre = vectors[rows].mean(axis=0)
+        centre = centre / max(float(np.linalg.norm(centre)), 1e-12)
+        for paper, score in zip(topic.papers, np.round(vectors[rows] @ centre, 6)):
+            similarity[(paper, topic.slug)] = float(score)
+        topics.append(replace(topic, papers=tuple(sorted(topic.papers, key=lambda p: (-similarity[(p, topic.slug)], p)))))
+    paper_topics = {
+        p: tuple(sorted(ts, key=lambda t: (-similarity[(p, t)], t))) for p, ts in assignment.paper_topics.items()
+    }
+    return TopicAssignment(tuple(topics), paper_topics, assignment.phrases)
 
 
 def _without_tiny_topics(weights: np.ndarray, n_papers: int) -> np.ndarray:
@@ -238,7 +258,7 @@ def _strongest_topics(weights: np.ndarray, secondary_ratio: float) -> list[int]:
     if strongest <= 0:
         return []
     order = sorted(range(len(weights)), key=lambda t: (-weights[t], t))
-    return [t for t in order[:MAX_TOPICS_PER_PAPER] if weights[t] >= secondary_ratio * strongest]
+    return [t for t in order[:MAX_TOPICS_PER_PAPER] if weights[t] > 0 and weights[t] >= secondary_ratio * strongest]
 
 
 def _members_by_topic(memberships: Sequence[Sequence[int]]) -> dict[int, list[int]]:
