@@ -19,7 +19,7 @@ serve: $(VENV)/.installed
 	$(BIN)/papersite serve
 
 test: $(VENV)/.installed-test $(VENV)/.installed-semantic browser
-	$(BIN)/python -m pytest
+	PAPERSITE_REQUIRE_SEMANTIC=1 $(BIN)/python -m pytest
 
 semantic: $(VENV)/.installed-semantic
 

@@ -6,7 +6,8 @@ Columns: number of topics, topic sizes (min / median / max, largest share of the
 topics per paper, NPMI coherence of each topic's label + description phrases (document
 co-occurrence over the collection, mean over topics), adjusted mutual information of each paper's
 strongest topic against the hand-labelled gold set (tests/data/gold-topics.tsv), and run time
-(the semantic rows include embedding, first from scratch, then from the cache).
+(the semantic rows include embedding, first from scratch, then from the cache). "AMI, 13-21 topics"
+is the mean (min-max) agreement when the method is asked for 13, 15, ..., 21 topics instead.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ sys.path.insert(0, str(REPO))
 from generator import embeddings  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec  # noqa: E402
+from generator.enrich import AUTO_METHOD, EnrichSettings, paper_vectors  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
 from generator.topic_labels import phrase_use  # noqa: E402
 from generator.topics import TopicAssignment, analyze, assign_topics, topic_features  # noqa: E402
 
 EXAMPLE = REPO / "papers" / "hf-papers-listing.txt"
 GOLD = REPO / "tests" / "data" / "gold-topics.tsv"
+OTHER_COUNTS = (13, 15, 17, 19, 21)
 
 
 def load_gold() -> dict[str, str]:
@@ -75,10 +78,11 @@ def agreement(papers, assignment: TopicAssignment, gold: dict[str, str]) -> tupl
     return adjusted_mutual_info_score([gold[p.title] for p in labelled], predicted), len(labelled)
 
 
-def row(name: str, papers, gold, seconds: float, assignment: TopicAssignment) -> list[str]:
+def row(name: str, papers, gold, seconds: float, assignment: TopicAssignment, other_counts: list[TopicAssignment]) -> list[str]:
     sizes = sorted(len(t.papers) for t in assignment.topics)
     per_paper = np.mean([len(ts) for ts in assignment.paper_topics.values()])
     ami, _ = agreement(papers, assignment, gold)
+    spread = [agreement(papers, other, gold)[0] for other in other_counts]
     return [
         name,
         str(len(sizes)),
@@ -86,12 +90,13 @@ def row(name: str, papers, gold, seconds: float, assignment: TopicAssignment) ->
         f"{per_paper:.2f}",
         f"{coherence(papers, assignment):.3f}",
         f"{ami:.3f}",
+        f"{np.mean(spread):.3f} ({min(spread):.2f}-{max(spread):.2f})",
         f"{seconds:.2f}",
     ]
 
 
 def print_table(rows: list[list[str]]) -> None:
-    header = ["method", "topics", "sizes min/med/max (max %)", "topics/paper", "NPMI", "AMI vs gold", "seconds"]
+    header = ["method", "topics", "sizes min/med/max (max %)", "topics/paper", "NPMI", "AMI vs gold", "AMI, 13-21 topics", "seconds"]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, ["-" * w for w in widths], *rows]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(r, widths)))
@@ -110,21 +115,38 @@ def main() -> None:
     papers = assign_slugs(read_all([SourceSpec(EXAMPLE)])[0])
     gold = load_gold()
     rows = []
+
+    def others(**options) -> list[TopicAssignment]:
+        """The same method asked for 13, 15, ... 21 topics: is its agreement luck or robust?"""
+        return [assign_topics(papers, n_topics=k, **options) for k in OTHER_COUNTS]
+
     for method in ("nmf", "kmeans", "agglomerative"):
         seconds, assignment = timed(lambda: assign_topics(papers, method=method, n_topics=args.topics))
-        rows.append(row(f"tfidf {method}", papers, gold, seconds, assignment))
+        default = " (default)" if method == AUTO_METHOD["tfidf"] else " (LSA)"
+        rows.append(row(f"tfidf {method}{default}", papers, gold, seconds, assignment, others(method=method)))
     if embeddings.semantic_available():
         with tempfile.TemporaryDirectory() as cache_dir:
             cache = Path(cache_dir) / "embeddings.npz"
             cold, vectors = timed(lambda: embeddings.embed_papers(papers, cache))
             warm, _ = timed(lambda: embeddings.embed_papers(papers, cache))
-        features = topic_features(papers)
+            features = topic_features(papers)
+            settings = EnrichSettings(vectors="semantic", embedding_cache=cache)
+            hybrid_seconds, hybrid = timed(lambda: paper_vectors(papers, features, settings))
         for method in ("kmeans", "agglomerative"):
             seconds, assignment = timed(
                 lambda: assign_topics(papers, method=method, n_topics=args.topics, vectors=vectors, features=features)
             )
-            rows.append(row(f"semantic {method}", papers, gold, seconds + warm, assignment))
-        print(f"semantic: embedding {len(papers)} papers took {cold:.1f} s from scratch, {warm:.2f} s from the cache")
+            spread = others(method=method, vectors=vectors, features=features)
+            rows.append(row(f"embeddings only {method}", papers, gold, seconds + warm, assignment, spread))
+        for method in ("nmf", "kmeans", "agglomerative")[1:]:
+            seconds, assignment = timed(
+                lambda: assign_topics(papers, method=method, n_topics=args.topics, vectors=hybrid, features=features)
+            )
+            default = " (default)" if method == AUTO_METHOD["semantic"] else ""
+            spread = others(method=method, vectors=hybrid, features=features)
+            rows.append(row(f"semantic {method}{default}", papers, gold, seconds + hybrid_seconds, assignment, spread))
+        print(f"semantic: embedding {len(papers)} papers took {cold:.1f} s from scratch, {warm:.2f} s from the cache;")
+        print("  semantic mode clusters embeddings joined with the LSA vectors of the TF-IDF phrases (half each)")
     else:
         print("semantic rows left out: the semantic extra is not installed (make semantic)")
     print(f"{len(papers)} papers, {len({p.title for p in papers} & set(gold))} in the gold set "

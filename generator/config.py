@@ -72,7 +72,7 @@ class PapersiteConfig(base.Config):
     embeddings as well (semantic; needs the extra papersite[semantic])."""
 
     topic_method = c.Choice(("auto", "nmf", "kmeans", "agglomerative"), default="auto")
-    """How papers are grouped: auto is nmf with tfidf and agglomerative (Ward) with semantic."""
+    """How papers are grouped: auto is nmf with tfidf and kmeans with semantic (see bench/topics.py)."""
 
     topic_count = c.Type(int, default=0)
     """How many automatic topics to look for; 0 chooses about 1.2 sqrt(papers), at most 25."""

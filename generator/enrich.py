@@ -2,7 +2,7 @@
 
     vectors (TF-IDF phrases -> LSA; or sentence embeddings + LSA in semantic mode)
     -> hand-made topics (topics file) take their papers
-    -> automatic topics for the rest (NMF on TF-IDF, or Ward clustering of the vectors)
+    -> automatic topics for the rest (NMF on TF-IDF, or k-means of the semantic vectors)
     -> stable slugs (matched against the topic state of the previous run)
     -> the curator's merges, renames, pins and exclusions
     -> related papers with reasons, and the map layout
@@ -29,7 +29,7 @@ log = logging.getLogger("mkdocs.plugins.papersite")
 RELATED_PER_PAPER = 5
 VECTOR_KINDS = ("tfidf", "semantic")
 # The method each kind of vectors works best with on the example collection (bench/topics.py).
-AUTO_METHOD = {"tfidf": "nmf", "semantic": "agglomerative"}
+AUTO_METHOD = {"tfidf": "nmf", "semantic": "kmeans"}
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def render_map(catalog: Catalog, from_page: str, *, highlight: str | None = None
     labels = _labels(catalog, highlight)
     title = "Map of the papers" + (f" (highlighted: {escape(catalog.topic(highlight).label)})" if highlight else "")
     svg = (
-        f'<svg class="papersite-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{title}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="papersite-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{title}" '
         f'font-size="{FONT_SIZE}" style="width:100%;height:auto;max-width:{WIDTH}px">'
         f"<title>{title}</title><style>{STYLE}</style>{''.join(points)}{''.join(labels)}</svg>"
     )
