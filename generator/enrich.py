@@ -65,7 +65,7 @@ def enrich(
     related = related_papers(papers, k=settings.related_count, vectors=_semantic_part(vectors, settings))
     related = with_reasons(papers, related, paper_topics, topics)
     enriched = tuple(replace(p, topics=paper_topics[p.slug], related=related[p.slug]) for p in papers)
-    points = layout(vectors) if settings.topic_map else np.zeros((0, 2))
+    points = layout(map_vectors(vectors, [paper_topics[p.slug] for p in papers])) if settings.topic_map else np.zeros((0, 2))
     positions = {p.slug: (float(x), float(y)) for p, (x, y) in zip(papers, points)}
     return Catalog(papers=enriched, topics=tuple(topics), layout=positions, automatic_topics=tuple(automatic))
 
@@ -78,6 +78,21 @@ def paper_vectors(papers: Sequence[Paper], features, settings: EnrichSettings) -
         return lsa
     semantic = embeddings.embed_papers(papers, settings.embedding_cache)
     return np.round(normalize(np.hstack([semantic, lsa])), topic_clusters.ROUNDING)
+
+
+MAP_TOPIC_WEIGHT = 0.4  # how strongly papers of one topic are pulled together on the map
+
+
+def map_vectors(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) -> np.ndarray:
+    """The paper vectors joined by their topic memberships (first topic weighing most), so that the
+    map draws each topic as a region its label can sit in, and keeps similar papers close within it."""
+    slugs = sorted({t for topics in paper_topics for t in topics})
+    column = {slug: j for j, slug in enumerate(slugs)}
+    membership = np.zeros((len(paper_topics), len(slugs)))
+    for i, topics in enumerate(paper_topics):
+        for rank, slug in enumerate(topics):
+            membership[i, column[slug]] = 1.0 / (rank + 1)
+    return np.hstack([vectors, MAP_TOPIC_WEIGHT * normalize(membership)])
 
 
 def _semantic_part(vectors: np.ndarray, settings: EnrichSettings) -> np.ndarray | None:

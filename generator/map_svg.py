@@ -24,7 +24,7 @@ PALETTE = (
 )  # fmt: skip
 STYLE = (
     ".papersite-map text{fill:var(--md-default-fg-color,currentColor);stroke:var(--md-default-bg-color,#fff);"
-    "stroke-width:3px;paint-order:stroke;font-weight:600}"
+    "stroke-width:3px;paint-order:stroke;font-weight:600;pointer-events:none}"
     ".papersite-map .other{fill:var(--md-default-fg-color--lighter,#999)}"
     ".papersite-map a:hover circle,.papersite-map a:focus circle{stroke:var(--md-default-fg-color,currentColor);stroke-width:2px}"
 )
@@ -85,14 +85,15 @@ def _point(catalog, slug, xy, colours, from_page, highlight, directory_urls) -> 
 
 
 def _labels(catalog: Catalog, highlight: str | None) -> list[str]:
-    """One label per topic at the median of its papers, nudged down until it overlaps no other."""
+    """One label per topic, above the middle of its papers, moved a line at a time until it overlaps no other."""
     placed: list[tuple[float, float, float, float]] = []
     result = []
     for topic in catalog.topics:
         members = [catalog.layout[s] for s in topic.papers if s in catalog.layout and catalog.paper(s).topics[:1] == (topic.slug,)]
         if not members:
             continue
-        x, y = _xy(tuple(np.median(np.array(members), axis=0)))
+        x, y = _xy((float(np.median([m[0] for m in members])), float(np.percentile([m[1] for m in members], 20))))
+        y -= FONT_SIZE / 2  # just above most of its points, so it hides few of them
         width = 0.58 * FONT_SIZE * len(topic.label)
         x = min(max(x, MARGIN + width / 2), WIDTH - MARGIN - width / 2)
         y = _free_row(x, y, width, placed)

@@ -33,6 +33,7 @@ WEAK_LABEL_WORDS = frozenset(
     survey analysis understanding towards toward approach theory perspective study
     neural network networks deep performance methods need online wins world worlds mixture trade-offs
     law laws self response responses correct benefit unclear offering powered natural sciences science
+    machine hypothesis hypotheses scale explanations explanation benchmark benchmarks evaluation method
     """.split()
 )
 
@@ -42,6 +43,7 @@ NOT_FIRST_WORDS = frozenset(
     understanding towards toward looking rethinking investigating exploring analyzing analysing
     enhancing improving bridging boosting mitigating unifying building teaching tailoring advancing
     learning learned learns revisiting measuring quantifying interpreting scaling making inferring
+    simulate simulating simulates achieve achieving enable enabling teach training train
     """.split()
 )
 
@@ -55,6 +57,7 @@ PHRASE_BONUS = 0.6  # per extra word, so labels prefer "reward models" over "rew
 EXTEND_RATIO = 0.4  # a longer phrase replaces a shorter one used by at least this share of its papers
 DESCRIPTION_PHRASES = 4
 MIN_PAPERS_FOR_PHRASE = 2  # a label names something several papers share
+MIN_LABEL_SHARE = 0.07  # ... and at least this share of the topic's papers use it
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,14 @@ class PhraseUse:
     terms: tuple[str, ...]
     in_title: csr_matrix
     anywhere: csr_matrix
+
+
+@dataclass(frozen=True)
+class RankedPhrases:
+    """A topic's phrases, best first, with the share of its papers that use each."""
+
+    phrases: tuple[str, ...]
+    share: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ def phrase_use(papers: Sequence[Paper], terms: Sequence[str], analyzer: Callable
     return PhraseUse(tuple(terms), in_title, anywhere)
 
 
-def rank_phrases(use: PhraseUse, members: Sequence[int]) -> list[str]:
+def rank_phrases(use: PhraseUse, members: Sequence[int]) -> RankedPhrases:
     """The topic's phrases in titles and abstracts, best first; only phrases of 2+ member papers."""
     return _ranked(use.anywhere, use.in_title, use.terms, members)
 
@@ -92,9 +103,9 @@ def title_phrases(use: PhraseUse, members: Sequence[int]) -> set[str]:
     return {use.terms[j] for j in np.flatnonzero(used)}
 
 
-def _ranked(anywhere: csr_matrix, in_title: csr_matrix, terms: Sequence[str], members: Sequence[int]) -> list[str]:
+def _ranked(anywhere: csr_matrix, in_title: csr_matrix, terms: Sequence[str], members: Sequence[int]) -> RankedPhrases:
     if not terms or not members:
-        return []
+        return RankedPhrases((), {})
     rows = list(members)
     count_in = np.asarray(anywhere[rows].sum(axis=0)).ravel()
     title_in = np.asarray(in_title[rows].sum(axis=0)).ravel()
@@ -108,7 +119,8 @@ def _ranked(anywhere: csr_matrix, in_title: csr_matrix, terms: Sequence[str], me
     best_first = sorted(candidates, key=lambda j: (-score[j], terms[j]))
     fraction = {terms[j]: count_in[j] / len(rows) for j in candidates}
     phrases = dict.fromkeys(_noun_phrase(_extended(terms[j], fraction), fraction) for j in best_first)
-    return [p for p in phrases if not _is_fragment(p, fraction)]
+    kept = tuple(p for p in phrases if not _is_fragment(p, fraction))
+    return RankedPhrases(kept, {p: float(fraction[p]) for p in kept})
 
 
 def _is_fragment(phrase: str, fraction: dict[str, float]) -> bool:
@@ -124,12 +136,25 @@ def _is_fragment(phrase: str, fraction: dict[str, float]) -> bool:
 
 
 def name_topic(
-    phrases: Sequence[str], in_titles: set[str], used_labels: set[str], cased: Callable[[str], str]
+    ranked: RankedPhrases, in_titles: set[str], used_labels: set[str], cased: Callable[[str], str]
 ) -> TopicName:
-    """A label no other topic has yet, and a description of the next defining phrases. The label is
-    the best phrase that some member's title uses (titles name subjects as noun phrases), else the best."""
-    usable = [p for p in phrases if is_label(p) and label_key(p) not in used_labels]
-    label = next((p for p in usable if p in in_titles), usable[0] if usable else "")
+    """A label no other topic has yet, and a description of the next defining phrases.
+
+    The label is the best phrase of two or more words that some member's title uses (titles name
+    subjects as noun phrases) and MIN_LABEL_SHARE of the members use, else the best such phrase of
+    any length from titles or abstracts, else a broad multi-word phrase ("Large language models")
+    that many members share, else the best phrase at all."""
+    phrases = ranked.phrases
+    fresh = [p for p in phrases if label_key(p) not in used_labels]
+    # A single word must be shared twice as widely as a phrase to name a topic.
+    common = [p for p in fresh if ranked.share[p] >= MIN_LABEL_SHARE * (2 if word_count(p) == 1 else 1)]
+    choices = (
+        [p for p in common if is_label(p) and p in in_titles and word_count(p) > 1],
+        [p for p in common if is_label(p)],
+        [p for p in common if " " in p and p.split(" ")[0] not in NOT_FIRST_WORDS],
+        [p for p in fresh if is_label(p)],
+    )
+    label = next((choice[0] for choice in choices if choice), "")
     description = _description(phrases, label)
     return TopicName(cased(label) if label else "", ", ".join(cased(p) for p in description), tuple(phrases))
 
