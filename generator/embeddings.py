@@ -107,6 +107,7 @@ def save_cache(path: Path, vectors: dict[str, np.ndarray]) -> None:
         hashes = np.array(list(vectors), dtype="U64")
         stacked = np.vstack(list(vectors.values())).astype(np.float32) if vectors else np.zeros((0, DIMENSIONS), np.float32)
         np.savez(tmp, hashes=hashes, vectors=stacked)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; this is an ordinary project file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

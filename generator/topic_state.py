@@ -49,6 +49,7 @@ def save_state(path: Path, topics: Sequence[Topic]) -> bool:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; the state is an ordinary project file
     os.replace(tmp, path)
     return True
 
