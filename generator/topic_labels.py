@@ -50,6 +50,8 @@ NOT_FIRST_WORDS = frozenset(
 # A one-word label ending like an adjective ("Robotic", "Causal") is lengthened into the best phrase
 # that contains it ("Robotic manipulation") or not used.
 ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "able", "ible", "ary", "less", "level", "ing", "ed")
+# A one-word label with one of these prefixes is an adjective too ("Multi-reward", "In-context").
+ADJECTIVE_PREFIXES = ("multi-", "in-", "cross-", "high-", "low-", "long-", "large-", "fine-", "zero-", "non-", "semi-", "open-", "well-")
 LABEL_NOUNS = frozenset("reasoning planning steering clustering forecasting prompting pruning".split())
 
 TITLE_WEIGHT = 2.0  # a phrase in a title counts this many abstract uses
@@ -161,13 +163,19 @@ def name_topic(
 
 def is_label(phrase: str) -> bool:
     """Whether a phrase can name a topic: not generic, not opening with a title verb, not a lone adjective."""
-    lone_adjective = " " not in phrase and phrase.endswith(ADJECTIVE_ENDINGS) and phrase not in LABEL_NOUNS
-    return not is_weak(phrase) and phrase.split(" ")[0] not in NOT_FIRST_WORDS and not lone_adjective
+    return not is_weak(phrase) and phrase.split(" ")[0] not in NOT_FIRST_WORDS and not is_lone_adjective(phrase)
+
+
+def is_lone_adjective(phrase: str) -> bool:
+    """One word that reads as an adjective: "robotic", "self-rewarding", "multi-reward"."""
+    if " " in phrase or phrase in LABEL_NOUNS:
+        return False
+    return phrase.endswith(ADJECTIVE_ENDINGS) or phrase.startswith(ADJECTIVE_PREFIXES)
 
 
 def is_description(phrase: str) -> bool:
-    """Whether a phrase can describe a topic: not generic, not opening with a title verb."""
-    return not is_weak(phrase) and phrase.split(" ")[0] not in NOT_FIRST_WORDS
+    """Whether a phrase can describe a topic: what could label one ("Zero-sum games", not "Zero-sum")."""
+    return is_label(phrase)
 
 
 def label_key(phrase: str) -> str:
@@ -178,7 +186,7 @@ def label_key(phrase: str) -> str:
 
 def _noun_phrase(phrase: str, fraction: dict[str, float]) -> str:
     """A lone adjective ("robotic") becomes its most used longer phrase ("robotic manipulation")."""
-    if " " in phrase or not phrase.endswith(ADJECTIVE_ENDINGS):
+    if not is_lone_adjective(phrase):
         return phrase
     longer = [p for p in fraction if p.startswith(f"{phrase} ")]
     return max(longer, key=lambda p: (fraction[p], p)) if longer else phrase
