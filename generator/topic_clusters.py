@@ -41,7 +41,8 @@ def lsa_vectors(matrix: csr_matrix, dimensions: int | None = None) -> np.ndarray
     k = min(dimensions or lsa_dimensions(n_papers), n_papers - 1, n_terms - 1)
     if k < 1:
         return normalize(matrix.toarray()) if n_terms else np.zeros((n_papers, 1))
-    reduced = TruncatedSVD(n_components=k, random_state=RANDOM_STATE).fit_transform(matrix)
+    with np.errstate(invalid="ignore", divide="ignore"):  # copies of one text: no variance to explain
+        reduced = TruncatedSVD(n_components=k, random_state=RANDOM_STATE).fit_transform(matrix)
     return np.round(normalize(reduced), ROUNDING)
 
 

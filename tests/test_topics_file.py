@@ -168,3 +168,10 @@ def test_hand_made_slug_wins_over_an_automatic_one(tmp_path, baseline) -> None:
     assert set(catalog.topic(galaxy.slug).papers) == {f"protein-{n}" for n in range(4)}
     slugs = [t.slug for t in catalog.topics]
     assert len(slugs) == len(set(slugs))
+
+
+def test_a_hand_made_topic_may_take_every_paper(tmp_path) -> None:
+    text = "topics:\n  - label: Everything\n    keywords: [protein, robot, galaxy]\n"
+    catalog = enrich(make_papers(), settings=curated(tmp_path, text))
+    assert [t.slug for t in catalog.topics] == ["everything"]
+    assert all(p.topics == ("everything",) for p in catalog.papers)
