@@ -1,12 +1,16 @@
 # Two commands do all the set-up on a fresh machine with python3:
 #   make site   builds the example site into site/ (creates .venv and installs papersite)
-#   make test   runs the whole test suite (installs the test tools, and chromium where it can)
+#   make test   runs the whole test suite (installs the test tools, the semantic extra, and chromium
+#               where it can)
+#   make semantic  installs the optional semantic extra (CPU torch first, then papersite[semantic])
 PYTHON ?= python3
+# The CPU build of torch (this file lies on disk here; a plain `torch` from PyPI is a multi-GB CUDA build).
+TORCH ?= torch==2.13.0
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve bench clean browser
+.PHONY: site test serve bench bench-topics clean browser semantic
 
 site: $(VENV)/.installed
 	$(BIN)/papersite build
@@ -14,11 +18,16 @@ site: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/papersite serve
 
-test: $(VENV)/.installed-test browser
-	$(BIN)/python -m pytest
+test: $(VENV)/.installed-test $(VENV)/.installed-semantic browser
+	PAPERSITE_REQUIRE_SEMANTIC=1 $(BIN)/python -m pytest
+
+semantic: $(VENV)/.installed-semantic
 
 bench: $(VENV)/.installed-test
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+bench-topics: $(VENV)/.installed-test $(VENV)/.installed-semantic
+	$(BIN)/python bench/topics.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +39,11 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-semantic: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[semantic]"
 	touch $@
 
 # The browser tests drive Debian's chromium; install it when we can (root with apt-get).

@@ -49,9 +49,12 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
     """Write the Markdown pages for SOURCES (default: the sources in mkdocs.yml) into the docs folder."""
     _setup_logging(quiet)
     cfg, specs = _load(config_file, sources)
-    options = _plugin(cfg).config
-    catalog = pipeline.collect(specs, related_count=options.related_count, strict=strict)
-    pipeline.generate(catalog, Path(cfg.docs_dir), cfg.site_name, options.home_page)
+    settings = _plugin(cfg).enrich_settings(cfg)
+    catalog = pipeline.collect(specs, settings=settings, strict=strict)
+    pipeline.generate(
+        catalog, Path(cfg.docs_dir), cfg.site_name, _plugin(cfg).config.home_page,
+        state_file=settings.state_file, directory_urls=cfg.use_directory_urls,
+    )
 
 
 @cli.command()
@@ -95,7 +98,7 @@ def init_command(directory: Path, force: bool) -> None:
 
 def _build_site(cfg: MkDocsConfig, specs: list[SourceSpec], strict: bool) -> None:
     OVERRIDES.sources = specs
-    OVERRIDES.catalog = pipeline.collect(specs, related_count=_plugin(cfg).config.related_count, strict=strict)
+    OVERRIDES.catalog = pipeline.collect(specs, settings=_plugin(cfg).enrich_settings(cfg), strict=strict)
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(cfg)
@@ -114,7 +117,7 @@ def serve(sources: tuple[Path, ...], config_file: Path, dev_addr: str) -> None:
     _setup_logging(quiet=False)
     cfg, specs = _load(config_file, sources)
     OVERRIDES.sources = specs
-    OVERRIDES.catalog = pipeline.collect(specs, related_count=_plugin(cfg).config.related_count)
+    OVERRIDES.catalog = pipeline.collect(specs, settings=_plugin(cfg).enrich_settings(cfg))
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr)
 
 

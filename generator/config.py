@@ -7,8 +7,11 @@
             - refs/thesis.bib                        # .bib .atom .csl.json .json .yaml .csv: see docs/paper-record.md
             - {path: refs/extra.txt, format: bibtex}
           related_count: 5
+          topics_file: topics.yml        # optional: rename, merge, pin, exclude, hand-made topics
+          topic_vectors: tfidf           # or semantic (needs papersite[semantic])
 
-Relative source paths are read from the folder that holds mkdocs.yml.
+Relative paths (sources, topics file, topic state, embedding cache) are read from the folder that
+holds mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -62,6 +65,27 @@ class PapersiteConfig(base.Config):
     home_page = c.Type(str, default="index.md")
     """Where the generated overview page goes (a .md file at the top of the docs folder); a site
     with a hand-written index.md sets e.g. overview.md."""
+    topics_file = c.Optional(c.Type(str))
+    """A YAML file of topic edits: rename, merge, pin, exclude, hand-made topics (see topics_file.py)."""
+
+    topic_state = c.Type(str, default=".papersite/topics.json")
+    """Where the topics of the last run are kept, so topic slugs stay stable (commit it)."""
+
+    topic_vectors = c.Choice(("tfidf", "semantic"), default="tfidf")
+    """What topics, related papers and the map are computed from: TF-IDF phrases, or sentence
+    embeddings as well (semantic; needs the extra papersite[semantic])."""
+
+    topic_method = c.Choice(("auto", "nmf", "kmeans", "agglomerative"), default="auto")
+    """How papers are grouped: auto is nmf with tfidf and kmeans with semantic (see bench/topics.py)."""
+
+    topic_count = c.Type(int, default=0)
+    """How many automatic topics to look for; 0 chooses about 1.2 sqrt(papers), at most 25."""
+
+    embedding_cache = c.Type(str, default=".papersite/embeddings.npz")
+    """Semantic mode: the cache of embeddings by text hash (a rebuild embeds only new papers)."""
+
+    topic_map = c.Type(bool, default=True)
+    """Show the map of the collection on the home page and the topic pages."""
 
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
@@ -69,6 +93,8 @@ class PapersiteConfig(base.Config):
             failed.append(("related_count", base.ValidationError("must be between 0 and 50")))
         if isinstance(self.get("home_page"), str) and (problem := home_page_problem(self["home_page"])):
             failed.append(("home_page", base.ValidationError(problem)))
+        if isinstance(self.get("topic_count"), int) and not 0 <= self["topic_count"] <= 200:
+            failed.append(("topic_count", base.ValidationError("must be between 0 (automatic) and 200")))
         return failed, warnings
 
 

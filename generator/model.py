@@ -112,6 +112,8 @@ class Catalog:
 
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...] = ()
+    layout: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False)  # paper slug -> map (x, y) in [0, 1]
+    automatic_topics: tuple[Topic, ...] = field(default=(), compare=False)  # before the topics file's edits
     _by_slug: dict[str, Paper] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -15,19 +15,22 @@ from pathlib import Path
 
 from .catalog import assign_slugs
 from .config import SourceSpec
-from .enrich import enrich
+from .enrich import EnrichSettings, enrich
 from .errors import DUPLICATE, MERGED, SKIPPED, InputError, Problem
 from .merge import merge_same_works
 from .model import Catalog, Paper
 from .normalise import normalise
 from .readers import read_sources
 from .render import render_site
+from .topic_state import save_state
 from .write import WriteReport, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
-def collect(sources: Sequence[SourceSpec], *, related_count: int = 5, strict: bool = False) -> Catalog:
+def collect(
+    sources: Sequence[SourceSpec], *, related_count: int = 5, strict: bool = False, settings: EnrichSettings | None = None
+) -> Catalog:
     """Read every source and build the enriched catalog. Raises InputError listing every problem."""
     if not sources:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
@@ -38,7 +41,7 @@ def collect(sources: Sequence[SourceSpec], *, related_count: int = 5, strict: bo
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
     started = time.perf_counter()
-    catalog = enrich(assign_slugs(papers), related_count=related_count)
+    catalog = enrich(assign_slugs(papers), related_count=related_count, settings=settings)
     log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
     return catalog
 
@@ -74,10 +77,20 @@ def summarise(papers: Sequence[Paper], problems: Sequence[Problem]) -> ReadSumma
     return ReadSummary(len(papers), merged, skipped, len(problems) - skipped - merged)
 
 
-def generate(catalog: Catalog, docs_dir: Path, site_name: str, home_page: str = "index.md") -> WriteReport:
-    """Render the catalog and bring the generated pages in docs_dir up to date."""
-    report = write_pages(render_site(catalog, site_name, home_page), docs_dir)
+def generate(
+    catalog: Catalog,
+    docs_dir: Path,
+    site_name: str,
+    home_page: str = "index.md",
+    *,
+    state_file: Path | None = None,
+    directory_urls: bool = False,
+) -> WriteReport:
+    """Render the catalog, bring the generated pages in docs_dir up to date, and keep the topic state."""
+    report = write_pages(render_site(catalog, site_name, home_page, directory_urls=directory_urls), docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
+    if state_file is not None and save_state(state_file, catalog.automatic_topics):
+        log.info("papersite: topic state saved to %s", state_file)
     return report
 
 

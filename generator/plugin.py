@@ -22,6 +22,7 @@ from mkdocs.utils import get_relative_url
 
 from . import feeds, pipeline
 from .config import PapersiteConfig, SourceSpec, resolve_sources
+from .enrich import EnrichSettings
 from .errors import PapersiteError
 from .model import Catalog
 
@@ -65,12 +66,28 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         base_dir = Path(config.config_file_path or ".").resolve().parent
         return resolve_sources(self.config.sources, base_dir)
 
+    def enrich_settings(self, config: MkDocsConfig) -> EnrichSettings:
+        """The topic, related-paper and map options, with paths taken from the folder of mkdocs.yml."""
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        return EnrichSettings(
+            related_count=self.config.related_count,
+            vectors=self.config.topic_vectors,
+            method=self.config.topic_method,
+            topic_count=self.config.topic_count or None,
+            topics_file=base_dir / self.config.topics_file if self.config.topics_file else None,
+            state_file=base_dir / self.config.topic_state,
+            embedding_cache=base_dir / self.config.embedding_cache,
+            topic_map=self.config.topic_map,
+        )
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
+        settings = self.enrich_settings(config)
         try:
-            self.catalog = OVERRIDES.catalog or pipeline.collect(
-                self.sources, related_count=self.config.related_count, strict=self.config.strict
+            self.catalog = OVERRIDES.catalog or pipeline.collect(self.sources, settings=settings, strict=self.config.strict)
+            pipeline.generate(
+                self.catalog, Path(config.docs_dir), config.site_name, self.config.home_page,
+                state_file=settings.state_file, directory_urls=config.use_directory_urls,
             )
-            pipeline.generate(self.catalog, Path(config.docs_dir), config.site_name, self.config.home_page)
         except PapersiteError as err:
             raise PluginError(f"papersite:\n{err.format_message()}") from err
         OVERRIDES.catalog = None  # a `serve` rebuild regenerates from the sources
@@ -116,6 +133,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for source in self.sources:
             server.watch(str(source.path))
+        if self.config.topics_file:
+            server.watch(str(self.enrich_settings(config).topics_file))
         return server
 
 

@@ -1,30 +1,42 @@
-"""Related papers: nearest neighbours by cosine similarity of TF-IDF vectors of title + abstract."""
+"""Related papers: nearest neighbours by cosine similarity of TF-IDF vectors of title + abstract
+(in semantic mode, the mean of that and the cosine of sentence embeddings), each with a short
+reason: the topics the two papers share and the phrases that weigh most in both."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from .model import Paper, Related
-from .topics import build_tfidf
+from .model import Paper, Related, Topic
+from .topic_labels import overlaps, surface_forms, word_count
+from .topics import WORD, build_tfidf
 
 SCORE_SCALE = 10_000  # scores are rounded to 4 decimals
 ROWS_PER_CHUNK = 512  # a chunk's dense similarity block is ROWS_PER_CHUNK x n floats
 EXCLUDED = -1
 
 
-def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[Related, ...]]:
+REASON_PHRASES = 3
+
+
+def related_papers(
+    papers: Sequence[Paper], k: int = 5, vectors: np.ndarray | None = None
+) -> dict[str, tuple[Related, ...]]:
     """For each paper slug, up to k other papers by descending similarity, ties broken by slug.
 
-    Never the paper itself, an exact duplicate of it, or a paper sharing no phrase with it.
+    Never the paper itself, an exact duplicate of it, or (without `vectors`) a paper sharing no
+    phrase with it. `vectors` (unit-length rows, e.g. sentence embeddings) are averaged in when given.
     """
     if not papers:
         return {}
     # Phrases of a single paper add nothing to any similarity, only dilute its vector: leave them out.
-    matrix = build_tfidf(papers, min_df=min(2, len(papers))).matrix  # L2-normalised rows: dot = cosine
+    matrix = related_features(papers).matrix  # L2-normalised rows: dot = cosine
+    if vectors is not None:
+        matrix = _with_vectors(matrix, vectors)
     keys = _ranking_keys(papers)
     duplicates = _duplicate_indices(papers)
     neighbours: list[list[Related]] = []
@@ -32,6 +44,17 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[Relat
         rows = range(start, min(start + ROWS_PER_CHUNK, len(papers)))
         neighbours.extend(_chunk_neighbours(matrix, rows, keys, duplicates, papers, k))
     return {paper.slug: tuple(found) for paper, found in zip(papers, neighbours)}
+
+
+def related_features(papers: Sequence[Paper]):
+    return build_tfidf(papers, min_df=min(2, len(papers)))
+
+
+def _with_vectors(matrix: csr_matrix, vectors: np.ndarray) -> csr_matrix:
+    """Rows whose dot products are the mean of the TF-IDF cosine and the vectors' cosine."""
+    from scipy.sparse import hstack
+
+    return hstack([matrix * np.sqrt(0.5), csr_matrix(vectors * np.sqrt(0.5))]).tocsr()
 
 
 def _ranking_keys(papers: Sequence[Paper]) -> np.ndarray:
@@ -96,3 +119,50 @@ def _ranking(scores: np.ndarray, rows: range, keys: np.ndarray, duplicates: dict
         ranking[offset, i] = EXCLUDED
         ranking[offset, duplicates.get(i, [])] = EXCLUDED
     return ranking
+
+
+def with_reasons(
+    papers: Sequence[Paper], related: dict[str, tuple[Related, ...]], paper_topics: dict[str, tuple[str, ...]],
+    topics: Sequence[Topic],
+) -> dict[str, tuple[Related, ...]]:
+    """The related papers with a short reason each: "Both in Self-play; shared: zero-sum games, MARL"."""
+    features = related_features(papers)
+    row_of = {p.slug: i for i, p in enumerate(papers)}
+    label_of = {t.slug: t.label for t in topics}
+    forms = surface_forms(papers, WORD)
+    result = {}
+    for paper in papers:
+        result[paper.slug] = tuple(
+            replace(r, reason=_reason(features, row_of[paper.slug], row_of[r.slug], paper_topics, label_of, paper.slug, r.slug, forms))
+            for r in related.get(paper.slug, ())
+        )
+    return result
+
+
+def _reason(features, i: int, j: int, paper_topics, label_of: dict[str, str], a: str, b: str, forms: dict[str, str]) -> str:
+    shared_topics = [label_of[t] for t in paper_topics.get(a, ()) if t in paper_topics.get(b, ()) and t in label_of]
+    phrases = shared_phrases(features.matrix, features.terms, i, j)
+    parts = []
+    if shared_topics:
+        parts.append("Both in " + " and ".join(shared_topics))
+    if phrases:
+        parts.append("shared: " + ", ".join(" ".join(forms.get(w, w) for w in p.split(" ")) for p in phrases))
+    text = "; ".join(parts) or "Similar wording"
+    return text[0].upper() + text[1:]
+
+
+def shared_phrases(matrix: csr_matrix, terms: Sequence[str], i: int, j: int, limit: int = REASON_PHRASES) -> list[str]:
+    """The phrases that weigh most in both papers (product of TF-IDF weights), longer phrases first
+    among near-equals, none contained in another."""
+    both = matrix[i].multiply(matrix[j]).tocoo()
+    weighted = sorted(
+        ((round(float(w) * (1 + 0.5 * (word_count(terms[c]) - 1)), 6), terms[c]) for c, w in zip(both.col, both.data)),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    chosen: list[str] = []
+    for _, phrase in weighted:
+        if not any(overlaps(phrase, other) for other in chosen):
+            chosen.append(phrase)
+        if len(chosen) == limit:
+            break
+    return chosen

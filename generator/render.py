@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .authors import AuthorPage, author_key, author_pages
 from .cite import bibtex_for, code_fence_for
+from .map_svg import render_map
 from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
 
@@ -145,12 +146,19 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-def render_site(catalog: Catalog, site_name: str, home_page: str = "index.md") -> list[RenderedPage]:
-    """Every generated page of the site, in a stable order; the overview page goes to home_page."""
+def render_site(
+    catalog: Catalog, site_name: str, home_page: str = "index.md", *, directory_urls: bool = False
+) -> list[RenderedPage]:
+    """Every generated page of the site, in a stable order; the overview page goes to home_page.
+    `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
+    (MkDocs does not rewrite raw HTML)."""
     env = make_environment()
+    env.globals["topic_map"] = lambda page, highlight=None: Markup(
+        render_map(catalog, page, highlight=highlight, directory_urls=directory_urls)
+    )
     authors = author_pages(catalog.papers)
     site = {"name": site_name, "catalog": catalog, "topics": catalog.topics,
-            "years": papers_by_year(catalog.papers), "has_authors": bool(authors)}
+            "years": papers_by_year(catalog.papers), "has_authors": bool(authors), "home_page": home_page}
     pages = [
         RenderedPage(home_page, env.get_template("home.md.j2").render(site=site)),
         RenderedPage("topics/index.md", env.get_template("topics_index.md.j2").render(site=site)),

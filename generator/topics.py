@@ -1,6 +1,8 @@
-"""Topic discovery: TF-IDF phrases of title + abstract, factorised by NMF into labelled topics.
+"""Topic discovery: group papers (topic_clusters.py), then name each group (topic_labels.py).
 
-Also home of the shared text features (`paper_text`, `build_tfidf`) that related.py reuses.
+Also home of the shared text features (`analyze`, `paper_text`, `build_tfidf`): phrases of one to
+three words from the title (weighted above the abstract) and the abstract, which related.py, the
+labels and the map reuse.
 """
 
 from __future__ import annotations
@@ -8,19 +10,18 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-import warnings
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.decomposition import NMF
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from slugify import slugify
 
+from . import topic_clusters, topic_labels
 from .model import Paper, Topic
+from .topic_labels import WEAK_LABEL_WORDS  # noqa: F401  (re-exported: the tests and the bench use it)
 
 # Words every abstract uses; they break phrases like stop words do.
 GENERIC_WORDS = frozenset(
@@ -33,37 +34,31 @@ GENERIC_WORDS = frozenset(
     experiments experimental extensive evaluate evaluated outperforms outperform key
     challenge challenges end-to-end able enables enable improve improves improved improving
     high-quality real-world wide remain remains provide provides provided providing offer offers
-    allow allows leverage leverages leveraging complex potential
+    allow allows leverage leverages leveraging complex potential capable sparked growing empirically
+    investigate investigates help helps increasingly
     """.split()
 )
 STOP_WORDS = ENGLISH_STOP_WORDS | GENERIC_WORDS
 
-# Words too broad to name a topic on their own: a label made only of these is skipped.
-WEAK_LABEL_WORDS = frozenset(
-    """
-    model models learning learn learns language large llm llms data training train trained
-    ai artificial intelligence system systems framework task tasks
-    ability abilities capabilities capability problem problems human humans agent agents
-    process processes paradigm setting settings time level high low way ways
-    """.split()
-)
-
 TITLE_REPEATS = 2
 MAX_PHRASE_WORDS = 3
-MIN_TOPICS, MAX_TOPICS = 2, 20
+MIN_TOPICS, MAX_TOPICS = 2, 25
+TOPICS_PER_SQRT_PAPER = 1.2
 MAX_TOPICS_PER_PAPER = 3
-SECONDARY_TOPIC_RATIO = 0.5  # a further topic needs this fraction of the paper's strongest weight
-PHRASE_BONUS = 0.5  # per extra word, so labels prefer "reward models" over "reward"
-DESCRIPTION_PHRASES = 4
-LABEL_CANDIDATES = 100
-EXTEND_RATIO = 0.5  # a longer phrase replaces a shorter one used by at most twice as many papers
+# A further topic needs this fraction of the paper's strongest weight (NMF weights are sparse,
+# cosine similarities to cluster centres are not).
+SECONDARY_TOPIC_RATIO = {"nmf": 0.5, "kmeans": 0.9, "agglomerative": 0.9}
+METHODS = tuple(SECONDARY_TOPIC_RATIO)
+DEFAULT_METHOD = "nmf"  # with TF-IDF, NMF agrees best with the hand-labelled topics (bench/topics.py)
+MAX_TOPIC_SHARE = 0.2  # clustering splits a topic holding more than this share of the papers
+MIN_TOPIC_SIZE = 3  # from MIN_TOPIC_SIZE_FROM papers on, smaller groups join their next best topic
+MIN_TOPIC_SIZE_FROM = 30
 PRUNE_FROM_PAPERS = 10  # below this many papers every phrase is kept
-RANDOM_STATE = 0
-NMF_TOLERANCE = 1e-3  # converges to within 0.01% of the 1e-4 error, several times faster
 
 # A word starts with a letter, is 2+ characters and may hold inner hyphens ("self-play", "GPT-2").
 _WORD_PATTERN = r"\b[^\W\d_][\w-]*\w\b"
-_WORD = re.compile(_WORD_PATTERN)
+WORD = re.compile(_WORD_PATTERN)
+_WORD = WORD
 _WORD_OR_BREAK = re.compile(rf"({_WORD_PATTERN})|[^\s\w]+|\w+")  # anything not a word breaks a phrase
 
 
@@ -77,10 +72,12 @@ class TfidfFeatures:
 
 @dataclass(frozen=True)
 class TopicAssignment:
-    """Topics, and for each paper slug its topic slugs, strongest first."""
+    """Topics, for each paper slug its topic slugs (strongest first), and for each topic slug its
+    defining phrases, best first (lower-case)."""
 
     topics: tuple[Topic, ...]
     paper_topics: dict[str, tuple[str, ...]]
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 def paper_text(paper: Paper) -> str:
@@ -128,51 +125,20 @@ def build_tfidf(papers: Sequence[Paper], *, min_df: int = 1, max_df: float = 1.0
 
 
 def topic_count(n_papers: int) -> int:
-    """About sqrt(n) topics, within [MIN_TOPICS, MAX_TOPICS] and never more than papers."""
-    return min(n_papers, max(MIN_TOPICS, min(MAX_TOPICS, round(math.sqrt(n_papers)))))
+    """About sqrt(n) topics (1.2 sqrt(n) from MIN_TOPIC_SIZE_FROM papers on), within [MIN_TOPICS,
+    MAX_TOPICS] and never more than papers."""
+    factor = TOPICS_PER_SQRT_PAPER if n_papers >= MIN_TOPIC_SIZE_FROM else 1.0
+    return min(n_papers, max(MIN_TOPICS, min(MAX_TOPICS, round(factor * math.sqrt(n_papers)))))
 
 
-def discover_topics(papers: Sequence[Paper]) -> tuple[Topic, ...]:
+def discover_topics(papers: Sequence[Paper], **options) -> tuple[Topic, ...]:
     """Topics ordered by size (descending) then slug; each holds paper slugs, most central first."""
-    return assign_topics(papers).topics
+    return assign_topics(papers, **options).topics
 
 
-def assign_topics(papers: Sequence[Paper]) -> TopicAssignment:
-    """Discover topics and give every paper 1 to MAX_TOPICS_PER_PAPER of them, strongest first."""
-    if not papers:
-        return TopicAssignment((), {})
-    features = _topic_features(papers)
-    n_topics = min(topic_count(len(papers)), len(features.terms))
-    if n_topics == 0:
-        return _single_topic(papers)
-    paper_weights, term_weights = _factorise(features.matrix, n_topics)
-    memberships = _memberships(paper_weights)
-    members = _members_by_topic(memberships)
-    casing = _surface_forms(papers)
-
-    topic_of: dict[int, Topic] = {}
-    used_labels: set[str] = set()
-    for t in sorted(members, key=lambda t: (-len(members[t]), t)):  # bigger topics choose labels first
-        phrases = _ranked_phrases(
-            term_weights[t], _specificity(term_weights, t), _coverage(features.matrix, members[t]), features.terms
-        )
-        label = _pick_label(phrases, used_labels) or f"topic {len(topic_of) + 1}"
-        used_labels.add(_singular(label))
-        central_first = sorted(members[t], key=lambda i: (-paper_weights[i, t], papers[i].slug))
-        topic_of[t] = Topic(
-            slug=_unique_slug(_cased(label, casing), {topic.slug for topic in topic_of.values()}),
-            label=_cased(label, casing),
-            description=", ".join(_cased(p, casing) for p in _description(phrases, label)),
-            papers=tuple(papers[i].slug for i in central_first),
-        )
-
-    topics = tuple(sorted(topic_of.values(), key=lambda topic: (-len(topic.papers), topic.slug)))
-    paper_topics = {p.slug: tuple(topic_of[t].slug for t in ts) for p, ts in zip(papers, memberships)}
-    return TopicAssignment(topics, paper_topics)
-
-
-def _topic_features(papers: Sequence[Paper]) -> TfidfFeatures:
-    # Phrases in a single paper cannot link papers, and near-universal ones cannot separate them.
+def topic_features(papers: Sequence[Paper]) -> TfidfFeatures:
+    """The TF-IDF phrases topics are made of: phrases of a single paper cannot link papers, and
+    near-universal ones cannot separate them."""
     if len(papers) >= PRUNE_FROM_PAPERS:
         pruned = build_tfidf(papers, min_df=2, max_df=0.5)
         if pruned.terms:
@@ -180,31 +146,119 @@ def _topic_features(papers: Sequence[Paper]) -> TfidfFeatures:
     return build_tfidf(papers)
 
 
-def _factorise(matrix: csr_matrix, n_topics: int) -> tuple[np.ndarray, np.ndarray]:
-    """Paper x topic and topic x term weights."""
-    nmf = NMF(n_components=n_topics, init="nndsvda", random_state=RANDOM_STATE, tol=NMF_TOLERANCE, max_iter=1000)
-    # Degenerate input (one paper, one phrase, copies of one text) can stall without converging, or fit
-    # so exactly that the squared error rounds below zero; the factors are fine, warnings only noise.
-    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        paper_weights = nmf.fit_transform(matrix)
-    return paper_weights, nmf.components_
+def assign_topics(
+    papers: Sequence[Paper],
+    *,
+    method: str = DEFAULT_METHOD,
+    n_topics: int | None = None,
+    vectors: np.ndarray | None = None,
+    features: TfidfFeatures | None = None,
+) -> TopicAssignment:
+    """Discover topics and give every paper 1 to MAX_TOPICS_PER_PAPER of them, strongest first.
+
+    `method` is one of METHODS; `vectors` (one unit-length row per paper, e.g. sentence
+    embeddings) replace the LSA vectors of the TF-IDF matrix for the clustering methods.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown topic method {method!r}: use one of {', '.join(METHODS)}")
+    if not papers:
+        return TopicAssignment((), {})
+    features = features or topic_features(papers)
+    n_topics = min(n_topics or topic_count(len(papers)), len(papers))
+    if not features.terms:
+        return _single_topic(papers)
+    weights = topic_weights(features, method, n_topics, vectors)
+    return label_topics(papers, features, weights, SECONDARY_TOPIC_RATIO[method])
 
 
-def _memberships(paper_weights: np.ndarray) -> list[list[int]]:
+def topic_weights(features: TfidfFeatures, method: str, n_topics: int, vectors: np.ndarray | None) -> np.ndarray:
+    """Paper x topic weights by the given method."""
+    if method == "nmf":
+        return topic_clusters.nmf_weights(features.matrix, min(n_topics, len(features.terms)))
+    vectors = topic_clusters.lsa_vectors(features.matrix) if vectors is None else vectors
+    cluster = topic_clusters.kmeans_weights if method == "kmeans" else topic_clusters.agglomerative_weights
+    return cluster(vectors, n_topics, max_share=MAX_TOPIC_SHARE if len(vectors) >= MIN_TOPIC_SIZE_FROM else 1.0)
+
+
+def label_topics(
+    papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, *, keep_small: bool = False
+) -> TopicAssignment:
+    """Memberships from the weights, then a label, description and slug for every topic."""
+    weights = weights if keep_small else _without_tiny_topics(weights, len(papers))
+    memberships = _memberships(weights, secondary_ratio)
+    members = _members_by_topic(memberships)
+    use = topic_labels.phrase_use(papers, features.terms, analyze)
+    forms = topic_labels.surface_forms(papers, _WORD)
+    topic_of: dict[int, Topic] = {}
+    phrases_of: dict[str, tuple[str, ...]] = {}
+    used_labels: set[str] = set()
+    for t in sorted(members, key=lambda t: (-len(members[t]), t)):  # bigger topics choose labels first
+        name = topic_labels.name_topic(
+            topic_labels.rank_phrases(use, members[t]),
+            topic_labels.title_phrases(use, members[t]),
+            used_labels,
+            lambda p: topic_labels.cased(p, forms),
+        )
+        label = name.label or f"Topic {len(topic_of) + 1}"
+        used_labels.add(topic_labels.label_key(label))
+        central_first = sorted(members[t], key=lambda i: (-weights[i, t], papers[i].slug))
+        slug = _unique_slug(label, {topic.slug for topic in topic_of.values()})
+        topic_of[t] = Topic(slug, label, name.description, tuple(papers[i].slug for i in central_first))
+        phrases_of[slug] = name.phrases
+    topics = tuple(sorted(topic_of.values(), key=lambda topic: (-len(topic.papers), topic.slug)))
+    paper_topics = {p.slug: tuple(topic_of[t].slug for t in ts) for p, ts in zip(papers, memberships)}
+    return TopicAssignment(topics, paper_topics, phrases_of)
+
+
+def centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: np.ndarray) -> TopicAssignment:
+    """The same memberships, ordered by cosine similarity to each topic's centre in `vectors` (rows
+    in `slugs` order): topic papers most central first, a paper's topics closest first. Topics found
+    afresh and topics kept from the state file are so ordered alike."""
+    row_of = {slug: i for i, slug in enumerate(slugs)}
+    similarity: dict[tuple[str, str], float] = {}
+    topics = []
+    for topic in assignment.topics:
+        rows = [row_of[p] for p in topic.papers]
+        centre = vectors[rows].mean(axis=0)
+        centre = centre / max(float(np.linalg.norm(centre)), 1e-12)
+        for paper, score in zip(topic.papers, np.round(vectors[rows] @ centre, 6)):
+            similarity[(paper, topic.slug)] = float(score)
+        topics.append(replace(topic, papers=tuple(sorted(topic.papers, key=lambda p: (-similarity[(p, topic.slug)], p)))))
+    paper_topics = {
+        p: tuple(sorted(ts, key=lambda t: (-similarity[(p, t)], t))) for p, ts in assignment.paper_topics.items()
+    }
+    return TopicAssignment(tuple(topics), paper_topics, assignment.phrases)
+
+
+def _without_tiny_topics(weights: np.ndarray, n_papers: int) -> np.ndarray:
+    """Topics that are the strongest of fewer than MIN_TOPIC_SIZE papers are dropped (their papers
+    join their next best topic), in collections big enough for that to matter."""
+    if n_papers < MIN_TOPIC_SIZE_FROM:
+        return weights
+    weights = weights.copy()
+    while True:
+        has_weight = weights.max(axis=1) > 0
+        primary = np.bincount(np.argmax(weights, axis=1)[has_weight], minlength=weights.shape[1])
+        tiny = [t for t in range(weights.shape[1]) if 0 < primary[t] < MIN_TOPIC_SIZE]
+        if not tiny or len(tiny) == int((primary > 0).sum()):
+            return weights
+        weights[:, min(tiny, key=lambda t: (primary[t], t))] = 0
+
+
+def _memberships(paper_weights: np.ndarray, secondary_ratio: float) -> list[list[int]]:
     """Per paper, its topic indices strongest first. A paper with no weight at all (every phrase of
     it pruned) joins the heaviest topic, so that no paper is left out."""
     heaviest = int(np.argmax(paper_weights.sum(axis=0)))
-    return [_strongest_topics(row) or [heaviest] for row in paper_weights]
+    return [_strongest_topics(row, secondary_ratio) or [heaviest] for row in paper_weights]
 
 
-def _strongest_topics(weights: np.ndarray) -> list[int]:
+def _strongest_topics(weights: np.ndarray, secondary_ratio: float) -> list[int]:
     """Topic indices of one paper, strongest first; empty when the paper has no weight at all."""
     strongest = float(weights.max())
     if strongest <= 0:
         return []
     order = sorted(range(len(weights)), key=lambda t: (-weights[t], t))
-    return [t for t in order[:MAX_TOPICS_PER_PAPER] if weights[t] >= SECONDARY_TOPIC_RATIO * strongest]
+    return [t for t in order[:MAX_TOPICS_PER_PAPER] if weights[t] > 0 and weights[t] >= secondary_ratio * strongest]
 
 
 def _members_by_topic(memberships: Sequence[Sequence[int]]) -> dict[int, list[int]]:
@@ -219,107 +273,7 @@ def _members_by_topic(memberships: Sequence[Sequence[int]]) -> dict[int, list[in
 def _single_topic(papers: Sequence[Paper]) -> TopicAssignment:
     """No usable phrase at all (e.g. titles made only of stop words): one topic for everything."""
     topic = Topic(slug="all-papers", label="All papers", papers=tuple(sorted(p.slug for p in papers)))
-    return TopicAssignment((topic,), {p.slug: (topic.slug,) for p in papers})
-
-
-def _coverage(matrix: csr_matrix, rows: Sequence[int]) -> np.ndarray:
-    """Per term, the fraction of the given papers that use it."""
-    return matrix[rows].getnnz(axis=0) / len(rows)
-
-
-def _specificity(term_weights: np.ndarray, topic: int) -> np.ndarray:
-    """Per term, the share of its weight over all topics that this topic holds."""
-    totals = term_weights.sum(axis=0)
-    return np.divide(term_weights[topic], totals, out=np.zeros_like(totals), where=totals > 0)
-
-
-def _ranked_phrases(
-    term_weights: np.ndarray, specificity: np.ndarray, coverage: np.ndarray, terms: Sequence[str]
-) -> list[str]:
-    """The topic's defining phrases, best first: heavy in the topic, rather its own than other topics',
-    and used by many of its papers."""
-    top = [j for j in np.argsort(-term_weights, kind="stable")[:LABEL_CANDIDATES] if term_weights[j] > 0]
-    coverage_of = {terms[j]: float(coverage[j]) for j in top}
-    score_of = {
-        terms[j]: float(term_weights[j] * specificity[j]) * coverage_of[terms[j]] * _length_bonus(terms[j]) for j in top
-    }
-    best_first = sorted(score_of, key=lambda term: (-score_of[term], term))
-    extended = (_extended(term, coverage_of) for term in best_first)
-    return list(dict.fromkeys(extended))
-
-
-def _length_bonus(phrase: str) -> float:
-    return 1 + PHRASE_BONUS * (_word_count(phrase) - 1)
-
-
-def _extended(phrase: str, coverage_of: dict[str, float]) -> str:
-    """A longer phrase containing this one ("diffusion" -> "diffusion models") when most of its uses have it."""
-    longer = [p for p in coverage_of if p != phrase and f" {phrase} " in f" {p} "]
-    if not longer:
-        return phrase
-    best = max(longer, key=lambda p: (coverage_of[p], _word_count(p), p))
-    return best if coverage_of[best] >= EXTEND_RATIO * coverage_of[phrase] else phrase
-
-
-def _word_count(phrase: str) -> int:
-    return len(re.split(r"[\s-]+", phrase))
-
-
-def _is_weak(phrase: str) -> bool:
-    return all(word in WEAK_LABEL_WORDS for word in re.split(r"[\s-]+", phrase))
-
-
-def _pick_label(phrases: Sequence[str], used: set[str]) -> str:
-    return next((p for p in phrases if not _is_weak(p) and _singular(p) not in used), "")
-
-
-def _description(phrases: Sequence[str], label: str) -> list[str]:
-    """Top phrases that neither repeat the label nor each other."""
-    chosen: list[str] = []
-    for phrase in phrases:
-        if _is_weak(phrase) or any(_overlaps(phrase, other) for other in [label, *chosen]):
-            continue
-        chosen.append(phrase)
-        if len(chosen) == DESCRIPTION_PHRASES:
-            break
-    return chosen
-
-
-def _overlaps(a: str, b: str) -> bool:
-    """Whether one phrase holds the other as whole words, plurals aside ("rl" is not in "world")."""
-    a, b = _singular(a), _singular(b)
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
-
-
-def _singular(phrase: str) -> str:
-    """A crude singular, only to tell "reward model" and "reward models" are the same phrase."""
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split(" "))
-
-
-def _surface_forms(papers: Sequence[Paper]) -> dict[str, str]:
-    """Lower-cased word -> how to write it: acronyms and brand casing (LLM, GPT-2) survive.
-
-    Abstracts vote, because titles capitalise every word; a word seen only in titles keeps
-    its casing only when fully upper-case.
-    """
-    in_abstracts: dict[str, Counter[str]] = defaultdict(Counter)
-    for paper in papers:
-        for word in _WORD.findall(_normalised(paper.abstract)):
-            in_abstracts[word.casefold()][word] += 1
-    forms: dict[str, str] = {}
-    for word, counts in in_abstracts.items():
-        form = max(counts, key=lambda f: (counts[f], f))
-        forms[word] = word if form in (word, word.capitalize()) else form
-    for paper in papers:
-        for word in _WORD.findall(_normalised(paper.title)):
-            if word.casefold() not in forms and word.isupper():
-                forms[word.casefold()] = word
-    return forms
-
-
-def _cased(phrase: str, forms: dict[str, str]) -> str:
-    text = " ".join(forms.get(word, word) for word in phrase.split(" "))
-    return text[0].upper() + text[1:] if text[:1].islower() else text
+    return TopicAssignment((topic,), {p.slug: (topic.slug,) for p in papers}, {topic.slug: ()})
 
 
 def _unique_slug(label: str, taken: set[str]) -> str:

@@ -84,3 +84,11 @@ def test_no_page_was_written_outside_the_docs_folder(site):
     assert not (root / "etc").exists() and not (root.parent / "etc").exists()
     generated = json.loads((root / "site_src" / ".papersite-manifest.json").read_text())
     assert all(not path.startswith(("/", "..")) and ".." not in path.split("/") for path in generated)
+
+
+def test_map_shows_hostile_titles_as_tooltip_text(site):
+    home = Page(site / "index.html")
+    assert [tag for tag, _ in home.elements if tag == "svg"]
+    assert "<script>alert('title')</script> Scripted Title" in home.text  # as text, in a <title> tooltip
+    hrefs = [a.get("href") or "" for a in home.attrs("a")]
+    assert all(not h.startswith(("http", "//", "javascript")) for h in hrefs if "papers/" in h)

@@ -198,3 +198,35 @@ def test_any_collection_matches_brute_force(texts: list[list[str]], k: int) -> N
     found = related_papers(papers, k=k)
     assert as_pairs(found) == brute_force(papers, k=k)
     assert all(slug not in {r.slug for r in rel} for slug, rel in found.items())
+
+
+# --- reasons ---------------------------------------------------------------------------------
+
+
+def test_reasons_name_shared_topics_and_phrases() -> None:
+    from generator.model import Topic
+    from generator.related import with_reasons
+
+    papers = [
+        make_paper("a", "Self-play for zero-sum games", "Agents improve by self-play in zero-sum games."),
+        make_paper("b", "Self-play in games", "Self-play agents in zero-sum games."),
+        make_paper("c", "Diffusion for games", "Diffusion models generate games."),
+    ]
+    topics = [Topic("self-play", "Self-play", papers=("a", "b")), Topic("diffusion", "Diffusion", papers=("c",))]
+    paper_topics = {"a": ("self-play",), "b": ("self-play",), "c": ("diffusion",)}
+    found = with_reasons(papers, related_papers(papers, k=2), paper_topics, topics)
+    first = found["a"][0]
+    assert first.slug == "b"
+    assert first.reason.startswith("Both in Self-play; shared: ")
+    assert "zero-sum games" in first.reason and "self-play" in first.reason
+    to_c = next(r for r in found["a"] if r.slug == "c")
+    assert to_c.reason.startswith("Shared: ") and "games" in to_c.reason and "Both in" not in to_c.reason
+
+
+def test_example_every_related_paper_has_a_reason() -> None:
+    from generator.enrich import EnrichSettings, enrich
+
+    catalog = enrich(load_example(), settings=EnrichSettings(topic_map=False))
+    for paper in catalog.papers:
+        assert len(paper.related) == 5
+        assert all(r.reason and r.slug != paper.slug for r in paper.related)

@@ -1,0 +1,114 @@
+"""The map of the collection as inline SVG: one linked point per paper, coloured by its strongest
+topic, with topic labels placed at the middle of their papers.
+
+Static and self-contained (no script, no external request). Colours are mid-tones readable on
+Material's light and dark backgrounds; text uses Material's foreground colour with a halo of its
+background colour. Every title is XML-escaped; links are relative to the page the map is on.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from html import escape
+
+import numpy as np
+
+from .model import Catalog, Topic
+
+WIDTH, HEIGHT, MARGIN = 800, 520, 24
+FONT_SIZE = 13
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#8cd17d",
+    "#499894", "#d37295", "#86bcb6", "#f1ce63", "#a0cbe8", "#ffbe7d", "#d4a6c8", "#b6992d", "#e377c2", "#17becf",
+)  # fmt: skip
+STYLE = (
+    ".papersite-map text{fill:var(--md-default-fg-color,currentColor);stroke:var(--md-default-bg-color,#fff);"
+    "stroke-width:3px;paint-order:stroke;font-weight:600;pointer-events:none}"
+    ".papersite-map .other{fill:var(--md-default-fg-color--lighter,#999)}"
+    ".papersite-map a:hover circle,.papersite-map a:focus circle{stroke:var(--md-default-fg-color,currentColor);stroke-width:2px}"
+)
+
+
+def topic_colours(topics: Sequence[Topic]) -> dict[str, str]:
+    """Topic slug -> colour, in the order topics are listed (largest first)."""
+    return {t.slug: PALETTE[n % len(PALETTE)] for n, t in enumerate(topics)}
+
+
+def paper_url(slug: str, from_page: str, directory_urls: bool) -> str:
+    """Relative URL of a paper page from a generated page (both as docs-relative .md paths)."""
+    target = f"papers/{slug}/" if directory_urls else f"papers/{slug}.html"
+    here = posixpath.dirname(from_page)
+    if directory_urls and posixpath.basename(from_page) != "index.md":
+        here = posixpath.join(here, posixpath.splitext(posixpath.basename(from_page))[0])
+    return posixpath.relpath(target, here or ".") + ("/" if directory_urls else "")
+
+
+def render_map(catalog: Catalog, from_page: str, *, highlight: str | None = None, directory_urls: bool = False) -> str:
+    """The map as one line of HTML (a <div> holding the <svg>), or "" when there is no layout."""
+    if not catalog.layout:
+        return ""
+    colours = topic_colours(catalog.topics)
+    points = [_point(catalog, slug, xy, colours, from_page, highlight, directory_urls) for slug, xy in _ordered(catalog, highlight)]
+    labels = _labels(catalog, highlight)
+    title = "Map of the papers" + (f" (highlighted: {escape(catalog.topic(highlight).label)})" if highlight else "")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="papersite-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{title}" '
+        f'font-size="{FONT_SIZE}" style="width:100%;height:auto;max-width:{WIDTH}px">'
+        f"<title>{title}</title><style>{STYLE}</style>{''.join(points)}{''.join(labels)}</svg>"
+    )
+    return f'<div class="papersite-map-box">{svg}</div>'
+
+
+def _ordered(catalog: Catalog, highlight: str | None):
+    """Highlighted papers last, so they are drawn on top."""
+    inside = set(catalog.topic(highlight).papers) if highlight else set()
+    return sorted(catalog.layout.items(), key=lambda item: (item[0] in inside, item[0]))
+
+
+def _xy(point: tuple[float, float]) -> tuple[float, float]:
+    x, y = point
+    return round(MARGIN + x * (WIDTH - 2 * MARGIN), 1), round(MARGIN + y * (HEIGHT - 2 * MARGIN), 1)
+
+
+def _point(catalog, slug, xy, colours, from_page, highlight, directory_urls) -> str:
+    paper = catalog.paper(slug)
+    topic = paper.topics[0] if paper.topics else ""
+    faded = highlight is not None and highlight not in paper.topics
+    x, y = _xy(xy)
+    colour = "var(--md-default-fg-color--lighter,#999)" if faded else colours.get(topic, PALETTE[0])
+    label = catalog.topic(topic).label if topic else ""
+    tooltip = escape(f"{paper.title} ({label})" if label else paper.title, quote=True)
+    href = escape(paper_url(slug, from_page, directory_urls), quote=True)
+    radius = 3 if faded else 5
+    return f'<a href="{href}"><circle cx="{x}" cy="{y}" r="{radius}" fill="{colour}"><title>{tooltip}</title></circle></a>'
+
+
+def _labels(catalog: Catalog, highlight: str | None) -> list[str]:
+    """One label per topic, above the middle of its papers, moved a line at a time until it overlaps no other."""
+    placed: list[tuple[float, float, float, float]] = []
+    result = []
+    for topic in catalog.topics:
+        members = [catalog.layout[s] for s in topic.papers if s in catalog.layout and catalog.paper(s).topics[:1] == (topic.slug,)]
+        if not members:
+            continue
+        x, y = _xy((float(np.median([m[0] for m in members])), float(np.percentile([m[1] for m in members], 20))))
+        y -= FONT_SIZE / 2  # just above most of its points, so it hides few of them
+        width = 0.58 * FONT_SIZE * len(topic.label)
+        x = min(max(x, MARGIN + width / 2), WIDTH - MARGIN - width / 2)
+        y = _free_row(x, y, width, placed)
+        placed.append((x - width / 2, y - FONT_SIZE, x + width / 2, y + 3))
+        css = "" if highlight in (None, topic.slug) else ' class="other"'
+        result.append(f'<text x="{round(x, 1)}" y="{round(y, 1)}" text-anchor="middle"{css}>{escape(topic.label)}</text>')
+    return result
+
+
+def _free_row(x: float, y: float, width: float, placed: list[tuple[float, float, float, float]]) -> float:
+    """The nearest row (y, then one line below, above, two below...) where the label overlaps no other."""
+    for step in range(13):
+        offset = ((step + 1) // 2) * (1 if step % 2 else -1) * (FONT_SIZE + 2)
+        candidate = min(max(y + offset, MARGIN + FONT_SIZE), HEIGHT - MARGIN)
+        box = (x - width / 2, candidate - FONT_SIZE, x + width / 2, candidate + 3)
+        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            return candidate
+    return y
