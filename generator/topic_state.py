@@ -19,9 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from slugify import slugify
 
 from .model import Topic
+from .topics import unique_topic_slug
 
 MIN_OVERLAP = 0.3
 REBUILD_SHARE = 0.2
@@ -73,17 +73,9 @@ def match_slugs(topics: Sequence[Topic], old: dict[str, frozenset[str]], reserve
     taken = set(old) | set(reserved) | set(chosen.values())
     for topic in topics:
         if topic.slug not in chosen:
-            chosen[topic.slug] = _fresh_slug(topic.label, taken)
+            chosen[topic.slug] = unique_topic_slug(topic.label, taken)
             taken.add(chosen[topic.slug])
     return chosen
-
-
-def _fresh_slug(label: str, taken: set[str]) -> str:
-    base = slugify(label, max_length=60, word_boundary=True) or "topic"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def stabilise(

@@ -202,7 +202,7 @@ def label_topics(
         label = name.label or f"Topic {len(topic_of) + 1}"
         used_labels.add(topic_labels.label_key(label))
         central_first = sorted(members[t], key=lambda i: (-weights[i, t], papers[i].slug))
-        slug = _unique_slug(label, {topic.slug for topic in topic_of.values()})
+        slug = unique_topic_slug(label, {topic.slug for topic in topic_of.values()})
         topic_of[t] = Topic(slug, label, name.description, tuple(papers[i].slug for i in central_first))
         phrases_of[slug] = name.phrases
     topics = tuple(sorted(topic_of.values(), key=lambda topic: (-len(topic.papers), topic.slug)))
@@ -276,7 +276,8 @@ def _single_topic(papers: Sequence[Paper]) -> TopicAssignment:
     return TopicAssignment((topic,), {p.slug: (topic.slug,) for p in papers}, {topic.slug: ()})
 
 
-def _unique_slug(label: str, taken: set[str]) -> str:
+def unique_topic_slug(label: str, taken: set[str]) -> str:
+    """A slug for a topic label that is not in taken (label-2, label-3... on a clash)."""
     base = slugify(label, max_length=60, word_boundary=True) or "topic"
     slug, n = base, 2
     while slug in taken:

@@ -1,34 +1,15 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from examples import load_example, make_paper
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from slugify import slugify
 
 from generator import related
-from generator.model import Paper, Related, Source
+from generator.model import Paper, Related
 from generator.related import related_papers
 from generator.topics import build_tfidf
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
-
-
-def make_paper(slug: str, title: str, abstract: str = "") -> Paper:
-    return Paper(title=title, abstract=abstract, source=Source("test.txt", 1), slug=slug)
-
-
-def load_example() -> list[Paper]:
-    """The example listing: 2 chrome lines, then title / abstract line pairs."""
-    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()[2:]
-    lines[0] = lines[0].removeprefix("Subscribe")
-    pairs = zip(lines[0::2], lines[1::2])
-    return [
-        make_paper(f"{n:03d}-{slugify(title, max_length=40)}", title, abstract)
-        for n, (title, abstract) in enumerate(pairs)
-    ]
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from examples import load_example, make_paper
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from slugify import slugify
 
-from generator.model import Paper, Source, Topic
+from generator.model import Paper, Topic
 from generator.topics import (
     WEAK_LABEL_WORDS,
     TopicAssignment,
@@ -21,8 +22,6 @@ from generator.topics import (
     topic_count,
 )
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
-
 PROTEINS = [
     ("Protein folding with structure prediction", "We predict protein structure and folding of amino acid chains."),
     ("Amino acid contacts for protein structure", "Protein folding depends on amino acid contacts in structures."),
@@ -33,21 +32,6 @@ ROBOTS = [
     ("Reinforcement learning for robot locomotion", "Legged robot locomotion trained by reinforcement learning."),
     ("Sim-to-real robot grasping", "Robot grasping policies from reinforcement learning transfer to real arms."),
 ]
-
-
-def make_paper(slug: str, title: str, abstract: str = "") -> Paper:
-    return Paper(title=title, abstract=abstract, source=Source("test.txt", 1), slug=slug)
-
-
-def load_example() -> list[Paper]:
-    """The example listing: 2 chrome lines, then title / abstract line pairs."""
-    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()[2:]
-    lines[0] = lines[0].removeprefix("Subscribe")
-    pairs = zip(lines[0::2], lines[1::2])
-    return [
-        make_paper(f"{n:03d}-{slugify(title, max_length=40)}", title, abstract)
-        for n, (title, abstract) in enumerate(pairs)
-    ]
 
 
 @pytest.fixture(scope="module")
