@@ -57,7 +57,9 @@ def render_map(catalog: Catalog, from_page: str, *, highlight: str | None = None
         f'font-size="{FONT_SIZE}" style="width:100%;height:auto;max-width:{WIDTH}px">'
         f"<title>{title}</title><style>{STYLE}</style>{''.join(points)}{''.join(labels)}</svg>"
     )
-    return f'<div class="papersite-map-box">{svg}</div>'
+    # data-search-exclude: Material's search would otherwise index every tooltip (every title) on
+    # the home page and each topic page, and those pages would match any title word.
+    return f'<div class="papersite-map-box" data-search-exclude="">{svg}</div>'
 
 
 def _ordered(catalog: Catalog, highlight: str | None):

@@ -26,7 +26,7 @@ def make_catalog() -> Catalog:
 
 
 def parse(html: str) -> ET.Element:
-    assert html.startswith('<div class="papersite-map-box">') and "\n" not in html  # one raw-HTML block
+    assert html.startswith('<div class="papersite-map-box" data-search-exclude="">') and "\n" not in html  # one raw-HTML block
     return ET.fromstring(html)
 
 
