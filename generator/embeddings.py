@@ -8,9 +8,9 @@ The cache is a .npz file of text hashes and vectors: a rebuild embeds only texts
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import PapersiteError
 from .model import Paper
+from .write import atomic_write
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -100,15 +101,8 @@ def load_cache(path: Path) -> dict[str, np.ndarray]:
 
 def save_cache(path: Path, vectors: dict[str, np.ndarray]) -> None:
     """Write the cache atomically (temp file + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
-    os.close(fd)
-    try:
-        hashes = np.array(list(vectors), dtype="U64")
-        stacked = np.vstack(list(vectors.values())).astype(np.float32) if vectors else np.zeros((0, DIMENSIONS), np.float32)
-        np.savez(tmp, hashes=hashes, vectors=stacked)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; this is an ordinary project file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    hashes = np.array(list(vectors), dtype="U64")
+    stacked = np.vstack(list(vectors.values())).astype(np.float32) if vectors else np.zeros((0, DIMENSIONS), np.float32)
+    buffer = io.BytesIO()
+    np.savez(buffer, hashes=hashes, vectors=stacked)
+    atomic_write(path, buffer.getvalue())

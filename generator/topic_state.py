@@ -12,8 +12,6 @@ from their label that no old or new topic uses. Delete the state file to start a
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +20,7 @@ import numpy as np
 
 from .model import Topic
 from .topics import unique_topic_slug
+from .write import atomic_write
 
 MIN_OVERLAP = 0.3
 REBUILD_SHARE = 0.2
@@ -45,12 +44,7 @@ def save_state(path: Path, topics: Sequence[Topic]) -> bool:
     text = json.dumps({"version": STATE_VERSION, "topics": entries}, indent=1, ensure_ascii=False) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; the state is an ordinary project file
-    os.replace(tmp, path)
+    atomic_write(path, text)
     return True
 
 

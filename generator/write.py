@@ -126,14 +126,25 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def atomic_write(target: Path, text: str) -> None:
-    """Write text to target via a temporary file in the same folder and a rename."""
+def atomic_write(target: Path, content: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to target via a temporary file in the same folder and a rename.
+
+    The file gets the permissions of an ordinary new file (0666 less the umask), not mkstemp's 0600.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read the umask is to set it
+    os.umask(mask)
+    return mask

@@ -91,3 +91,12 @@ def test_a_corrupt_manifest_is_a_clear_error(tmp_path):
     (tmp_path / MANIFEST_NAME).write_text("{not json")
     with pytest.raises(WriteError, match="manifest"):
         write_pages(pages(index="x"), tmp_path)
+
+
+def test_written_files_are_readable_like_any_new_file(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_pages(pages(index="home"), tmp_path)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "index.md").stat().st_mode & 0o777 == 0o644
