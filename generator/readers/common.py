@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
@@ -13,6 +14,7 @@ from ..errors import Problem
 from ..identifiers import arxiv_id, clean_doi
 from ..model import Author, Link
 from ..normalise import is_safe_url
+from .listing import decode_utf8
 
 _LIST_SEPARATOR = re.compile(r"\s*[;,]\s*")
 _AND = re.compile(r"\s+and\s+")
@@ -75,6 +77,12 @@ def warning(path: str, line: int, message: str) -> Problem:
 
 
 JsonItems = list[tuple[int, object]]
+
+
+def file_items(path: Path, parse: Callable[[str, str], tuple[JsonItems, Problem | None]]) -> tuple[JsonItems, Problem | None]:
+    """The file decoded as UTF-8 and split by parse into (line, item) pairs, or its first fatal problem."""
+    text, problem = decode_utf8(path.read_bytes(), str(path))
+    return ([], problem) if problem else parse(text, str(path))
 
 
 def json_array_items(text: str, path: str) -> tuple[JsonItems, Problem | None]:

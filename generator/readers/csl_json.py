@@ -16,8 +16,7 @@ from typing import Any
 from ..errors import Problem
 from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
-from .common import author_from_name, checked_doi, json_array_items, skipped, split_list, unique, url_link, warning
-from .listing import decode_utf8
+from .common import author_from_name, file_items, checked_doi, json_array_items, skipped, split_list, unique, url_link, warning
 
 # Keys only CSL items have (our own records use title/authors/date/venue): how a .json is recognised.
 CSL_KEYS = frozenset({"issued", "container-title", "author", "DOI", "URL", "type", "citation-key"})
@@ -35,13 +34,8 @@ ENTRY_TYPES = {
 
 def read(path: Path) -> tuple[list[Paper], list[Problem]]:
     """Papers and problems of one CSL-JSON file. Raises OSError when the file cannot be read."""
-    text, problem = decode_utf8(path.read_bytes(), str(path))
-    if problem:
-        return [], [problem]
-    items, problem = json_array_items(text, str(path))
-    if problem:
-        return [], [problem]
-    return read_items(items, str(path))
+    items, problem = file_items(path, json_array_items)
+    return ([], [problem]) if problem else read_items(items, str(path))
 
 
 def read_items(items: list[tuple[int, Any]], path: str) -> tuple[list[Paper], list[Problem]]:

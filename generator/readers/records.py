@@ -32,8 +32,7 @@ from ..errors import Problem
 from ..model import Author, Link, Paper, Source
 from ..identifiers import iso_date
 from . import csl_json
-from .common import author_from_name, checked_arxiv_id, checked_doi, json_array_items, skipped, split_list, split_names, unique, url_link, warning
-from .listing import decode_utf8
+from .common import author_from_name, file_items, checked_arxiv_id, checked_doi, json_array_items, skipped, split_list, split_names, unique, url_link, warning
 
 FIELDS = ("title", "abstract", "authors", "date", "venue", "arxiv_id", "doi", "url", "pdf", "code", "project", "tags")
 ALIASES = {"year": "date", "arxiv": "arxiv_id", "author": "authors", "keywords": "tags"}
@@ -43,10 +42,7 @@ Items = list[tuple[int, Any]]
 
 
 def read_json(path: Path) -> tuple[list[Paper], list[Problem]]:
-    text, problem = decode_utf8(path.read_bytes(), str(path))
-    if problem:
-        return [], [problem]
-    items, problem = json_array_items(text, str(path))
+    items, problem = file_items(path, json_array_items)
     if problem:
         return [], [problem]
     first = next((item for _, item in items if isinstance(item, dict)), None)
@@ -56,18 +52,12 @@ def read_json(path: Path) -> tuple[list[Paper], list[Problem]]:
 
 
 def read_yaml(path: Path) -> tuple[list[Paper], list[Problem]]:
-    text, problem = decode_utf8(path.read_bytes(), str(path))
-    if problem:
-        return [], [problem]
-    items, problem = yaml_items(text, str(path))
+    items, problem = file_items(path, yaml_items)
     return ([], [problem]) if problem else read_records(items, str(path))
 
 
 def read_csv(path: Path) -> tuple[list[Paper], list[Problem]]:
-    text, problem = decode_utf8(path.read_bytes(), str(path))
-    if problem:
-        return [], [problem]
-    items, problem = csv_items(text, str(path))
+    items, problem = file_items(path, csv_items)
     return ([], [problem]) if problem else read_records(items, str(path))
 
 
