@@ -49,12 +49,8 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
     """Write the Markdown pages for SOURCES (default: the sources in mkdocs.yml) into the docs folder."""
     _setup_logging(quiet)
     cfg, specs = _load(config_file, sources)
-    settings = _plugin(cfg).enrich_settings(cfg)
-    catalog = pipeline.collect(specs, settings=settings, strict=strict)
-    pipeline.generate(
-        catalog, Path(cfg.docs_dir), cfg.site_name, _plugin(cfg).config.home_page,
-        state_file=settings.state_file, directory_urls=cfg.use_directory_urls,
-    )
+    plugin = _plugin(cfg)
+    plugin.generate(cfg, plugin.collect(cfg, specs, strict=strict))
 
 
 @cli.command()
@@ -98,7 +94,7 @@ def init_command(directory: Path, force: bool) -> None:
 
 def _build_site(cfg: MkDocsConfig, specs: list[SourceSpec], strict: bool) -> None:
     OVERRIDES.sources = specs
-    OVERRIDES.catalog = pipeline.collect(specs, settings=_plugin(cfg).enrich_settings(cfg), strict=strict)
+    OVERRIDES.catalog = _plugin(cfg).collect(cfg, specs, strict=strict)
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(cfg)
@@ -117,7 +113,7 @@ def serve(sources: tuple[Path, ...], config_file: Path, dev_addr: str) -> None:
     _setup_logging(quiet=False)
     cfg, specs = _load(config_file, sources)
     OVERRIDES.sources = specs
-    OVERRIDES.catalog = pipeline.collect(specs, settings=_plugin(cfg).enrich_settings(cfg))
+    OVERRIDES.catalog = _plugin(cfg).collect(cfg, specs, strict=False)
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr)
 
 

@@ -50,12 +50,10 @@ class EnrichSettings:
         return AUTO_METHOD[self.vectors] if self.method == "auto" else self.method
 
 
-def enrich(
-    papers: Sequence[Paper], *, related_count: int = RELATED_PER_PAPER, settings: EnrichSettings | None = None
-) -> Catalog:
+def enrich(papers: Sequence[Paper], *, settings: EnrichSettings | None = None) -> Catalog:
     """Papers with `topics` (topic slugs, strongest first) and `related` filled, the topics, and the
     map layout."""
-    settings = settings or EnrichSettings(related_count=related_count)
+    settings = settings or EnrichSettings()
     if not papers:
         return Catalog(papers=())
     features = topic_features(papers)

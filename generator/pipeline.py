@@ -28,9 +28,7 @@ from .write import WriteReport, write_pages
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
-def collect(
-    sources: Sequence[SourceSpec], *, related_count: int = 5, strict: bool = False, settings: EnrichSettings | None = None
-) -> Catalog:
+def collect(sources: Sequence[SourceSpec], *, strict: bool = False, settings: EnrichSettings | None = None) -> Catalog:
     """Read every source and build the enriched catalog. Raises InputError listing every problem."""
     if not sources:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
@@ -41,7 +39,7 @@ def collect(
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
     started = time.perf_counter()
-    catalog = enrich(assign_slugs(papers), related_count=related_count, settings=settings)
+    catalog = enrich(assign_slugs(papers), settings=settings)
     log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
     return catalog
 

@@ -80,14 +80,21 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             topic_map=self.config.topic_map,
         )
 
+    def collect(self, config: MkDocsConfig, sources: list[SourceSpec], *, strict: bool) -> Catalog:
+        """The enriched catalog of sources, with this plugin's topic and related-paper options."""
+        return pipeline.collect(sources, settings=self.enrich_settings(config), strict=strict)
+
+    def generate(self, config: MkDocsConfig, catalog: Catalog) -> None:
+        """Write the catalog's pages into the docs folder and keep the topic state."""
+        pipeline.generate(
+            catalog, Path(config.docs_dir), config.site_name, self.config.home_page,
+            state_file=self.enrich_settings(config).state_file, directory_urls=config.use_directory_urls,
+        )
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        settings = self.enrich_settings(config)
         try:
-            self.catalog = OVERRIDES.catalog or pipeline.collect(self.sources, settings=settings, strict=self.config.strict)
-            pipeline.generate(
-                self.catalog, Path(config.docs_dir), config.site_name, self.config.home_page,
-                state_file=settings.state_file, directory_urls=config.use_directory_urls,
-            )
+            self.catalog = OVERRIDES.catalog or self.collect(config, self.sources, strict=self.config.strict)
+            self.generate(config, self.catalog)
         except PapersiteError as err:
             raise PluginError(f"papersite:\n{err.format_message()}") from err
         OVERRIDES.catalog = None  # a `serve` rebuild regenerates from the sources
