@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve bench bench-topics clean browser semantic
+.PHONY: site test lint serve bench bench-topics clean browser semantic
 
 site: $(VENV)/.installed
 	$(BIN)/papersite build
@@ -18,8 +18,13 @@ site: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/papersite serve
 
-test: $(VENV)/.installed-test $(VENV)/.installed-semantic browser
+test: $(VENV)/.installed-test $(VENV)/.installed-semantic browser lint
 	PAPERSITE_REQUIRE_SEMANTIC=1 $(BIN)/python -m pytest
+
+# Lint and formatting (configured in pyproject.toml); part of make test, so CI fails on either.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 semantic: $(VENV)/.installed-semantic
 

@@ -36,15 +36,25 @@ def synthetic_listing(n_papers: int, target: Path) -> Path:
 
 def project(root: Path) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "site_src", root / "site_src", ignore=shutil.ignore_patterns("papers", "topics", "index.md", "tags.md", ".papersite-manifest.json"))
+    shutil.copytree(
+        REPO / "site_src",
+        root / "site_src",
+        ignore=shutil.ignore_patterns("papers", "topics", "index.md", "tags.md", ".papersite-manifest.json"),
+    )
     return root
 
 
 def timed(args: list[str], cwd: Path) -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator.cli", *args, "-q"], cwd=cwd, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args, "-q"],
+        cwd=cwd,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 

@@ -24,10 +24,12 @@ from generator.merge import merge_same_works  # noqa: E402
 from generator.normalise import bibtex_text, normalise  # noqa: E402
 from generator.readers import bibtex  # noqa: E402
 
-WORDS = ("self-play reward model agent language policy gradient search tree value network learning "
-         "improvement recursive alignment preference feedback judge curriculum exploration").split()
+WORDS = (
+    "self-play reward model agent language policy gradient search tree value network learning "
+    "improvement recursive alignment preference feedback judge curriculum exploration"
+).split()
 SYLLABLES = ["ka", "li", "mo", "ren", "sch", "ber", "tan", "vo", "gu", "del", "mi", "no", "ra", "ste", "wen"]
-ACCENTED = ["M{\\\"u}ller", "Garc{\\'\\i}a", "J{\\\"u}rgen", "Jos{\\'e}", "Fran{\\c{c}}ois", "{\\O}stergaard"]
+ACCENTED = ['M{\\"u}ller', "Garc{\\'\\i}a", 'J{\\"u}rgen', "Jos{\\'e}", "Fran{\\c{c}}ois", "{\\O}stergaard"]
 VENUES = ["icml", "neurips", "iclr"]
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -41,7 +43,7 @@ def name(rng: random.Random) -> str:
 def entry(i: int, rng: random.Random) -> str:
     title = " ".join(rng.choice(WORDS).capitalize() for _ in range(rng.randint(5, 12)))
     if i % 5 == 0:
-        title = "{G\\\"odel}-style " + title + " with $\\alpha$-{Go}"
+        title = '{G\\"odel}-style ' + title + " with $\\alpha$-{Go}"
     abstract = " ".join(rng.choice(WORDS) for _ in range(150)) + "."
     authors = " and ".join(f"{name(rng)}, {name(rng)}" for _ in range(rng.randint(1, 6)))
     return (
@@ -55,8 +57,10 @@ def entry(i: int, rng: random.Random) -> str:
 
 def bib_text(entries: int) -> str:
     rng = random.Random(42)
-    strings = ('@string{icml = "Proceedings of ICML"}\n@string{neurips = "Advances in Neural Information Processing Systems"}\n'
-               '@string{iclr = "International Conference on Learning Representations"}\n')
+    strings = (
+        '@string{icml = "Proceedings of ICML"}\n@string{neurips = "Advances in Neural Information Processing Systems"}\n'
+        '@string{iclr = "International Conference on Learning Representations"}\n'
+    )
     return strings + "\n".join(entry(i, rng) for i in range(entries))
 
 
@@ -92,7 +96,9 @@ def main() -> None:
         ]
         size = path.stat().st_size / 1e6
         load = os.getloadavg()[0]
-        print(f"{args.entries} entries, {size:.1f} MB .bib, median of {args.runs} runs, load average {load:.1f} on {os.cpu_count()} cores\n")
+        print(
+            f"{args.entries} entries, {size:.1f} MB .bib, median of {args.runs} runs, load average {load:.1f} on {os.cpu_count()} cores\n"
+        )
         print("| stage | wall s | CPU s | entries/s (CPU) | CPU s per 1,000 entries |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for name, work in stages:

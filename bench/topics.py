@@ -96,7 +96,16 @@ def row(name: str, papers, gold, seconds: float, assignment: TopicAssignment, ot
 
 
 def print_table(rows: list[list[str]]) -> None:
-    header = ["method", "topics", "sizes min/med/max (max %)", "topics/paper", "NPMI", "AMI vs gold", "AMI, 13-21 topics", "seconds"]
+    header = [
+        "method",
+        "topics",
+        "sizes min/med/max (max %)",
+        "topics/paper",
+        "NPMI",
+        "AMI vs gold",
+        "AMI, 13-21 topics",
+        "seconds",
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, ["-" * w for w in widths], *rows]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(r, widths)))
@@ -121,7 +130,7 @@ def main() -> None:
         return [assign_topics(papers, n_topics=k, **options) for k in OTHER_COUNTS]
 
     for method in ("nmf", "kmeans", "agglomerative"):
-        seconds, assignment = timed(lambda: assign_topics(papers, method=method, n_topics=args.topics))
+        seconds, assignment = timed(lambda method=method: assign_topics(papers, method=method, n_topics=args.topics))
         default = " (default)" if method == AUTO_METHOD["tfidf"] else " (LSA)"
         rows.append(row(f"tfidf {method}{default}", papers, gold, seconds, assignment, others(method=method)))
     if embeddings.semantic_available():
@@ -134,13 +143,17 @@ def main() -> None:
             hybrid_seconds, hybrid = timed(lambda: paper_vectors(papers, features, settings))
         for method in ("kmeans", "agglomerative"):
             seconds, assignment = timed(
-                lambda: assign_topics(papers, method=method, n_topics=args.topics, vectors=vectors, features=features)
+                lambda method=method: assign_topics(
+                    papers, method=method, n_topics=args.topics, vectors=vectors, features=features
+                )
             )
             spread = others(method=method, vectors=vectors, features=features)
             rows.append(row(f"embeddings only {method}", papers, gold, seconds + warm, assignment, spread))
         for method in ("nmf", "kmeans", "agglomerative")[1:]:
             seconds, assignment = timed(
-                lambda: assign_topics(papers, method=method, n_topics=args.topics, vectors=hybrid, features=features)
+                lambda method=method: assign_topics(
+                    papers, method=method, n_topics=args.topics, vectors=hybrid, features=features
+                )
             )
             default = " (default)" if method == AUTO_METHOD["semantic"] else ""
             spread = others(method=method, vectors=hybrid, features=features)
@@ -149,8 +162,10 @@ def main() -> None:
         print("  semantic mode clusters embeddings joined with the LSA vectors of the TF-IDF phrases (half each)")
     else:
         print("semantic rows left out: the semantic extra is not installed (make semantic)")
-    print(f"{len(papers)} papers, {len({p.title for p in papers} & set(gold))} in the gold set "
-          f"({len(set(gold.values()))} gold topics)\n")
+    print(
+        f"{len(papers)} papers, {len({p.title for p in papers} & set(gold))} in the gold set "
+        f"({len(set(gold.values()))} gold topics)\n"
+    )
     print_table(rows)
 
 

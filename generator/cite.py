@@ -15,10 +15,20 @@ from .normalise import split_math
 VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
 _STOP_WORDS = frozenset("a an the on of in for and to with towards toward is are".split())
 _BACKTICKS = re.compile(r"`+")
-_LATEX_SPECIALS = str.maketrans({
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
-    "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-})
+_LATEX_SPECIALS = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "&": r"\&",
+        "%": r"\%",
+        "#": r"\#",
+        "_": r"\_",
+        "$": r"\$",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
 
 
 def bibtex_for(paper: Paper) -> str:

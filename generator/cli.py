@@ -27,7 +27,11 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 sources_argument = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 config_option = click.option(
-    "-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True,
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
     help="The mkdocs.yml that configures the site and the papersite plugin.",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings about the input as errors.")
@@ -56,7 +60,9 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
 @cli.command()
 @sources_argument
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(path_type=Path), help="Where to write the site (default: site_dir of mkdocs.yml).")
+@click.option(
+    "-d", "--site-dir", type=click.Path(path_type=Path), help="Where to write the site (default: site_dir of mkdocs.yml)."
+)
 @strict_option
 @quiet_option
 def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, strict: bool, quiet: bool) -> None:

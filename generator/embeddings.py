@@ -45,7 +45,7 @@ def embedding_text(paper: Paper) -> str:
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha256(f"{MODEL_NAME}\n{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
 
 
 def embed_papers(papers: Sequence[Paper], cache_path: Path | None) -> np.ndarray:

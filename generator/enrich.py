@@ -1,11 +1,11 @@
 """The enrich stage: topics, related papers and the map for every paper of the collection.
 
-    vectors (TF-IDF phrases -> LSA; or sentence embeddings + LSA in semantic mode)
-    -> hand-made topics (topics file) take their papers
-    -> automatic topics for the rest (NMF on TF-IDF, or k-means of the semantic vectors)
-    -> stable slugs (matched against the topic state of the previous run)
-    -> the curator's merges, renames, pins and exclusions
-    -> related papers with reasons, and the map layout
+vectors (TF-IDF phrases -> LSA; or sentence embeddings + LSA in semantic mode)
+-> hand-made topics (topics file) take their papers
+-> automatic topics for the rest (NMF on TF-IDF, or k-means of the semantic vectors)
+-> stable slugs (matched against the topic state of the previous run)
+-> the curator's merges, renames, pins and exclusions
+-> related papers with reasons, and the map layout
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import click
 
-
 SKIPPED = "skipped"
 MERGED = "merged"
 DUPLICATE = "duplicate"

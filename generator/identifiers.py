@@ -57,7 +57,7 @@ def iso_date(text: str) -> str:
 
 
 def date_from_parts(parts: list[int]) -> str:
-    """"2024", "2024-05" or "2024-05-03" from [year], [year, month] or [year, month, day]; "" if invalid."""
+    """ "2024", "2024-05" or "2024-05-03" from [year], [year, month] or [year, month, day]; "" if invalid."""
     if not parts or not 1000 <= parts[0] <= 2999:
         return ""
     try:

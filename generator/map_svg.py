@@ -49,7 +49,9 @@ def render_map(catalog: Catalog, from_page: str, *, highlight: str | None = None
     if not catalog.layout:
         return ""
     colours = topic_colours(catalog.topics)
-    points = [_point(catalog, slug, xy, colours, from_page, highlight, directory_urls) for slug, xy in _ordered(catalog, highlight)]
+    points = [
+        _point(catalog, slug, xy, colours, from_page, highlight, directory_urls) for slug, xy in _ordered(catalog, highlight)
+    ]
     labels = _labels(catalog, highlight)
     title = "Map of the papers" + (f" (highlighted: {escape(catalog.topic(highlight).label)})" if highlight else "")
     svg = (
@@ -91,7 +93,9 @@ def _labels(catalog: Catalog, highlight: str | None) -> list[str]:
     placed: list[tuple[float, float, float, float]] = []
     result = []
     for topic in catalog.topics:
-        members = [catalog.layout[s] for s in topic.papers if s in catalog.layout and catalog.paper(s).topics[:1] == (topic.slug,)]
+        members = [
+            catalog.layout[s] for s in topic.papers if s in catalog.layout and catalog.paper(s).topics[:1] == (topic.slug,)
+        ]
         if not members:
             continue
         x, y = _xy((float(np.median([m[0] for m in members])), float(np.percentile([m[1] for m in members], 20))))

@@ -166,8 +166,16 @@ def _same_work_by_title(work: Work, record: Paper) -> bool:
 def _merge_problem(record: Paper, first: Source, reason: str) -> Problem:
     where = f"{first.path}:{first.line}"
     if record.source.path == first.path:
-        return Problem(record.source.path, record.source.line, f"duplicate of the paper at {where} (same {reason}); merged into it", fatal=False, kind=DUPLICATE)
-    return Problem(record.source.path, record.source.line, f"same work as {where} (same {reason}); merged", fatal=False, kind=MERGED)
+        return Problem(
+            record.source.path,
+            record.source.line,
+            f"duplicate of the paper at {where} (same {reason}); merged into it",
+            fatal=False,
+            kind=DUPLICATE,
+        )
+    return Problem(
+        record.source.path, record.source.line, f"same work as {where} (same {reason}); merged", fatal=False, kind=MERGED
+    )
 
 
 def merge_records(first: Paper, other: Paper) -> Paper:
@@ -196,6 +204,7 @@ def _richer_text(first: str, other: str) -> str:
 
 def _richer_authors(first: tuple[Author, ...], other: tuple[Author, ...]) -> tuple[Author, ...]:
     """More authors win; for as many, fuller given names (full names over initials)."""
+
     def richness(authors: tuple[Author, ...]) -> tuple[int, int]:
         return len(authors), sum(len(a.given) for a in authors)
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc import latexwalker
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexMacroNode
 
 from .identifiers import arxiv_id, arxiv_url, clean_doi, doi_url
@@ -133,9 +133,7 @@ def normalise_text(text: str) -> str:
     text = _DOUBLED_URL.sub(r"\1", text)
     if "$" not in text:  # no math: one text segment (the common case, and much faster)
         return latex_to_unicode(text).strip()
-    segments = [
-        (kind, value if kind == "math" else latex_to_unicode(value)) for kind, value in split_math(text)
-    ]
+    segments = [(kind, value if kind == "math" else latex_to_unicode(value)) for kind, value in split_math(text)]
     return join_math(segments).strip()
 
 
@@ -279,12 +277,7 @@ def _unshield(converted: str, marker: str, kept: list[str]) -> str | None:
 
 def links_in(text: str) -> list[Link]:
     """The http(s) URLs in the text parts of the text (not in math), as links, first mention first."""
-    urls = [
-        clean_url(match[0])
-        for kind, value in split_math(text)
-        if kind == "text"
-        for match in _URL_IN_TEXT.finditer(value)
-    ]
+    urls = [clean_url(match[0]) for kind, value in split_math(text) if kind == "text" for match in _URL_IN_TEXT.finditer(value)]
     safe_urls = [url for url in dict.fromkeys(urls) if is_safe_url(url)]
     return [Link(link_kind(url), url) for url in safe_urls]
 

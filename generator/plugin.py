@@ -87,8 +87,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def generate(self, config: MkDocsConfig, catalog: Catalog) -> None:
         """Write the catalog's pages into the docs folder and keep the topic state."""
         pipeline.generate(
-            catalog, Path(config.docs_dir), config.site_name, self.config.home_page,
-            state_file=self.enrich_settings(config).state_file, directory_urls=config.use_directory_urls,
+            catalog,
+            Path(config.docs_dir),
+            config.site_name,
+            self.config.home_page,
+            state_file=self.enrich_settings(config).state_file,
+            directory_urls=config.use_directory_urls,
         )
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

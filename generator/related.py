@@ -5,8 +5,8 @@ reason: the topics the two papers share and the phrases that weigh most in both.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -23,9 +23,7 @@ EXCLUDED = -1
 REASON_PHRASES = 3
 
 
-def related_papers(
-    papers: Sequence[Paper], k: int = 5, vectors: np.ndarray | None = None
-) -> dict[str, tuple[Related, ...]]:
+def related_papers(papers: Sequence[Paper], k: int = 5, vectors: np.ndarray | None = None) -> dict[str, tuple[Related, ...]]:
     """For each paper slug, up to k other papers by descending similarity, ties broken by slug.
 
     Never the paper itself, an exact duplicate of it, or (without `vectors`) a paper sharing no
@@ -122,7 +120,9 @@ def _ranking(scores: np.ndarray, rows: range, keys: np.ndarray, duplicates: dict
 
 
 def with_reasons(
-    papers: Sequence[Paper], related: dict[str, tuple[Related, ...]], paper_topics: dict[str, tuple[str, ...]],
+    papers: Sequence[Paper],
+    related: dict[str, tuple[Related, ...]],
+    paper_topics: dict[str, tuple[str, ...]],
     topics: Sequence[Topic],
 ) -> dict[str, tuple[Related, ...]]:
     """The related papers with a short reason each: "Both in Self-play; shared: zero-sum games, MARL"."""
@@ -133,7 +133,9 @@ def with_reasons(
     result = {}
     for paper in papers:
         result[paper.slug] = tuple(
-            replace(r, reason=_reason(features, row_of[paper.slug], row_of[r.slug], paper_topics, label_of, paper.slug, r.slug, forms))
+            replace(
+                r, reason=_reason(features, row_of[paper.slug], row_of[r.slug], paper_topics, label_of, paper.slug, r.slug, forms)
+            )
             for r in related.get(paper.slug, ())
         )
     return result

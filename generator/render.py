@@ -87,8 +87,20 @@ def link_button(kind: str, url: str) -> Markup:
 
 
 LINK_ORDER = ("arxiv", "doi", "pdf", "code", "project", "landing")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def ordered_links(links: tuple[Link, ...]) -> list[Link]:
@@ -157,8 +169,14 @@ def render_site(
         render_map(catalog, page, highlight=highlight, directory_urls=directory_urls)
     )
     authors = author_pages(catalog.papers)
-    site = {"name": site_name, "catalog": catalog, "topics": catalog.topics,
-            "years": papers_by_year(catalog.papers), "has_authors": bool(authors), "home_page": home_page}
+    site = {
+        "name": site_name,
+        "catalog": catalog,
+        "topics": catalog.topics,
+        "years": papers_by_year(catalog.papers),
+        "has_authors": bool(authors),
+        "home_page": home_page,
+    }
     pages = [
         RenderedPage(home_page, env.get_template("home.md.j2").render(site=site)),
         RenderedPage("topics/index.md", env.get_template("topics_index.md.j2").render(site=site)),
@@ -208,4 +226,3 @@ def _topic_page(env: jinja2.Environment, catalog: Catalog, topic: Topic) -> Rend
     papers = [catalog.paper(slug) for slug in topic.papers]
     text = env.get_template("topic.md.j2").render(topic=topic, papers=papers)
     return RenderedPage(f"topics/{topic.slug}.md", text)
-

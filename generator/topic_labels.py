@@ -51,7 +51,21 @@ NOT_FIRST_WORDS = frozenset(
 # that contains it ("Robotic manipulation") or not used.
 ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "able", "ible", "ary", "less", "level", "ing", "ed")
 # A one-word label with one of these prefixes is an adjective too ("Multi-reward", "In-context").
-ADJECTIVE_PREFIXES = ("multi-", "in-", "cross-", "high-", "low-", "long-", "large-", "fine-", "zero-", "non-", "semi-", "open-", "well-")
+ADJECTIVE_PREFIXES = (
+    "multi-",
+    "in-",
+    "cross-",
+    "high-",
+    "low-",
+    "long-",
+    "large-",
+    "fine-",
+    "zero-",
+    "non-",
+    "semi-",
+    "open-",
+    "well-",
+)
 LABEL_NOUNS = frozenset("reasoning planning steering clustering forecasting prompting pruning".split())
 
 TITLE_WEIGHT = 2.0  # a phrase in a title counts this many abstract uses
@@ -137,9 +151,7 @@ def _is_fragment(phrase: str, fraction: dict[str, float]) -> bool:
     return any(fraction[p] >= fraction[phrase] for p in before) or any(fraction[p] >= fraction[phrase] for p in after)
 
 
-def name_topic(
-    ranked: RankedPhrases, in_titles: set[str], used_labels: set[str], cased: Callable[[str], str]
-) -> TopicName:
+def name_topic(ranked: RankedPhrases, in_titles: set[str], used_labels: set[str], cased: Callable[[str], str]) -> TopicName:
     """A label no other topic has yet, and a description of the next defining phrases.
 
     The label is the best phrase of two or more words that some member's title uses (titles name

@@ -73,7 +73,10 @@ def match_slugs(topics: Sequence[Topic], old: dict[str, frozenset[str]], reserve
 
 
 def stabilise(
-    topics: Sequence[Topic], paper_topics: dict[str, tuple[str, ...]], old: dict[str, frozenset[str]], reserved: set[str] = frozenset()
+    topics: Sequence[Topic],
+    paper_topics: dict[str, tuple[str, ...]],
+    old: dict[str, frozenset[str]],
+    reserved: set[str] = frozenset(),
 ) -> tuple[list[Topic], dict[str, tuple[str, ...]]]:
     """Topics and memberships with the stable slugs of match_slugs."""
     if not old:

@@ -224,9 +224,7 @@ def centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: n
         for paper, score in zip(topic.papers, np.round(vectors[rows] @ centre, 6)):
             similarity[(paper, topic.slug)] = float(score)
         topics.append(replace(topic, papers=tuple(sorted(topic.papers, key=lambda p: (-similarity[(p, topic.slug)], p)))))
-    paper_topics = {
-        p: tuple(sorted(ts, key=lambda t: (-similarity[(p, t)], t))) for p, ts in assignment.paper_topics.items()
-    }
+    paper_topics = {p: tuple(sorted(ts, key=lambda t: (-similarity[(p, t)], t))) for p, ts in assignment.paper_topics.items()}
     return TopicAssignment(tuple(topics), paper_topics, assignment.phrases)
 
 

@@ -66,7 +66,9 @@ def load_topics_file(path: Path) -> TopicsFile:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), 0, "the topics file must be a mapping (rename, merge, pin, exclude, topics)")])
-    problems += [f"unknown key {key!r} (expected one of {', '.join(sorted(KNOWN_KEYS))})" for key in data if key not in KNOWN_KEYS]
+    problems += [
+        f"unknown key {key!r} (expected one of {', '.join(sorted(KNOWN_KEYS))})" for key in data if key not in KNOWN_KEYS
+    ]
     parsed = TopicsFile(
         rename=_string_map(data.get("rename"), "rename", problems),
         merge=tuple(_string_list(group, "merge", problems, min_items=2) for group in _list(data.get("merge"), "merge", problems)),
@@ -188,7 +190,9 @@ class _Edit:
 
     def papers(self, refs: Sequence[str]) -> list[str]:
         found = [self.paper_slug[r] for r in refs if r in self.paper_slug]
-        self.warnings += [f"topics file: no paper {r!r} (use a paper's slug or exact title)" for r in refs if r not in self.paper_slug]
+        self.warnings += [
+            f"topics file: no paper {r!r} (use a paper's slug or exact title)" for r in refs if r not in self.paper_slug
+        ]
         return found
 
     def merge(self, group: Sequence[str]) -> None:

@@ -84,8 +84,7 @@ def _check_targets(pages: Sequence[RenderedPage], docs_dir: Path, manifest: dict
         seen[key] = page.path
         if target.exists() and page.path not in manifest:
             raise WriteError(
-                f"{target} is a hand-written file and papersite would overwrite it with a generated page; "
-                "move or rename it"
+                f"{target} is a hand-written file and papersite would overwrite it with a generated page; move or rename it"
             )
         targets.append(target)
     return targets
@@ -113,7 +112,7 @@ def load_manifest(docs_dir: Path) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise WriteError(f"{path}: cannot read the manifest of generated files ({err}); delete it to start over")
+        raise WriteError(f"{path}: cannot read the manifest of generated files ({err}); delete it to start over") from err
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise WriteError(f"{path}: not a papersite manifest; delete it to start over")
     return data

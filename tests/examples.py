@@ -20,7 +20,4 @@ def load_example() -> list[Paper]:
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()[2:]
     lines[0] = lines[0].removeprefix("Subscribe")
     pairs = zip(lines[0::2], lines[1::2])
-    return [
-        make_paper(f"{n:03d}-{slugify(title, max_length=40)}", title, abstract)
-        for n, (title, abstract) in enumerate(pairs)
-    ]
+    return [make_paper(f"{n:03d}-{slugify(title, max_length=40)}", title, abstract) for n, (title, abstract) in enumerate(pairs)]

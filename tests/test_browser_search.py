@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from browser import browser, chromium_path, offline_page, screenshot, search
 from sitebuild import make_project, papersite
 

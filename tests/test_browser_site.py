@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from browser import browser, chromium_path, offline_page, record_requests, screenshot, search, serve_folder
 from sitebuild import make_project, papersite
 
@@ -143,6 +142,7 @@ def follow_welcome_to_overview(page, base: str) -> None:
 
 def distinctive_title_word(papers: list[dict]) -> tuple[str, str]:
     """A word of six letters or more found in exactly one title, and that title."""
+
     def words(title: str) -> set[str]:
         return {w.lower() for w in re.findall(r"[A-Za-z]{6,}", title)}
 
@@ -159,8 +159,10 @@ def test_search_finds_a_paper_by_a_title_word_in_bounded_time(visit, target):
     word, title = distinctive_title_word(target.papers)
     page = visit(target.home)
     titles, elapsed = search(page, word)
-    print(f"search {target.name} site over {target.mode}: {word!r} -> first results after {elapsed:.2f}s "
-          f"({len(target.papers)} papers)")
+    print(
+        f"search {target.name} site over {target.mode}: {word!r} -> first results after {elapsed:.2f}s "
+        f"({len(target.papers)} papers)"
+    )
     page.wait_for_timeout(500)  # let the results panel finish fading in, for the screenshot only
     target.shot(page, "search")
     assert title in titles[:5], titles[:5]

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import generator
 from sitebuild import REPO, make_project, papersite
+
+import generator
 
 
 def test_the_generator_package_is_ours():
@@ -13,9 +14,7 @@ def test_the_generator_package_is_ours():
 
 def test_check_reports_every_problem_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_text(
-        "First\nAbstract one.\n\nLonely title\n\nSecond\nAbstract two.\n\nAnother lonely title\n", encoding="utf-8"
-    )
+    bad.write_text("First\nAbstract one.\n\nLonely title\n\nSecond\nAbstract two.\n\nAnother lonely title\n", encoding="utf-8")
     root = make_project(tmp_path / "project")
     result = papersite(root, "check", str(bad))
     assert result.returncode == 1
@@ -62,8 +61,9 @@ def test_plain_mkdocs_build_regenerates_through_the_plugin(tmp_path):
 
     root = make_project(tmp_path)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     assert len(list((root / "site" / "papers").glob("*.html"))) == 204  # 203 papers + All papers
     assert (root / "site" / "papers.json").is_file()

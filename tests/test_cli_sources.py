@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sitebuild import make_project, papersite
 
 DATA = Path(__file__).parent / "data"
@@ -13,14 +12,19 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    return make_project(tmp_path / "site", [DATA / "bibtex/broken.bib", DATA / "bibtex/features.bib", DATA / "records/papers.csv"])
+    return make_project(
+        tmp_path / "site", [DATA / "bibtex/broken.bib", DATA / "bibtex/features.bib", DATA / "records/papers.csv"]
+    )
 
 
 def test_check_lists_every_problem_and_exits_1_when_entries_were_skipped(project):
     result = papersite(project, "check", "papers/broken.bib", "papers/features.bib")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == f"{project}/papers/broken.bib:6: cannot parse this entry (Unexpected block start: `@article`. Was still looking for field-value closing `,` or `}}`); entry skipped"
+    assert (
+        lines[0]
+        == f"{project}/papers/broken.bib:6: cannot parse this entry (Unexpected block start: `@article`. Was still looking for field-value closing `,` or `}}`); entry skipped"
+    )
     assert len(lines) == 5
     assert result.stdout.strip() == "10 records read from 2 file(s): 10 papers, 0 merged, 3 skipped, 2 other warning(s)"
 

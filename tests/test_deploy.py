@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from sitebuild import papersite
 
 pytestmark = pytest.mark.slow

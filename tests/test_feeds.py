@@ -6,10 +6,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from sitebuild import Page, make_project, papersite
 
 from generator.feeds import FeedSite, build_feed, newest_first, page_feeds, paper_date, site_feed_link
 from generator.model import Author, Catalog, Paper, Source, Topic
-from sitebuild import Page, make_project, papersite
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.txt"
 SITE_URL = "https://example.org/papers/"
@@ -49,8 +49,14 @@ def test_entries_carry_title_link_authors_date_abstract_and_topics():
     catalog = Catalog(
         papers=(
             paper("a", "2020", abstract="Older."),
-            paper("b", "2024-03-05", "Self-Play Wins", abstract="Newer $x^2$ text.",
-                  authors=(Author("Lovelace", "Ada"), Author("Turing")), topics=("self-play",)),
+            paper(
+                "b",
+                "2024-03-05",
+                "Self-Play Wins",
+                abstract="Newer $x^2$ text.",
+                authors=(Author("Lovelace", "Ada"), Author("Turing")),
+                topics=("self-play",),
+            ),
         ),
         topics=(topic,),
     )

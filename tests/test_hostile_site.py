@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from sitebuild import Page, make_project, papersite
 
 pytestmark = pytest.mark.slow

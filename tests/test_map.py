@@ -93,7 +93,9 @@ def test_pages_have_no_map_when_it_is_switched_off() -> None:
     from generator.enrich import EnrichSettings, enrich
     from generator.render import render_site
 
-    papers = [Paper(title=f"Robot grasping {n}", abstract="Robot arms grasp.", source=Source("t", n), slug=f"p{n}") for n in range(4)]
+    papers = [
+        Paper(title=f"Robot grasping {n}", abstract="Robot arms grasp.", source=Source("t", n), slug=f"p{n}") for n in range(4)
+    ]
     without = render_site(enrich(papers, settings=EnrichSettings(topic_map=False)), "Site")
     with_map = render_site(enrich(papers), "Site")
     assert not any("<svg" in page.text for page in without)

@@ -25,7 +25,9 @@ def test_same_title_different_abstract_in_one_file_keeps_both():
 
 
 def test_same_title_in_two_files_is_one_work_with_a_merge_note():
-    papers, notes = merge_same_works([paper("Self-Play: A Survey", "x"), paper("self-play a survey", "longer abstract", path="b.bib")])
+    papers, notes = merge_same_works(
+        [paper("Self-Play: A Survey", "x"), paper("self-play a survey", "longer abstract", path="b.bib")]
+    )
     assert len(papers) == 1 and papers[0].abstract == "longer abstract"
     assert [n.kind for n in notes] == [MERGED] and "same title" in notes[0].message
     assert str(notes[0]).startswith("b.bib:1: same work as list.txt:1")
@@ -47,21 +49,41 @@ def test_doi_and_arxiv_id_merge_works_whose_titles_differ():
 def test_equal_titles_with_different_identifiers_stay_apart():
     papers, notes = merge_same_works([paper("Intro", path="a.bib", doi="10.1/a"), paper("Intro", path="b.bib", doi="10.1/b")])
     assert len(papers) == 2 and not notes
-    papers, _ = merge_same_works([paper("Intro", path="a", arxiv_id="2401.00001"), paper("Intro", path="b", arxiv_id="2401.00002")])
+    papers, _ = merge_same_works(
+        [paper("Intro", path="a", arxiv_id="2401.00001"), paper("Intro", path="b", arxiv_id="2401.00002")]
+    )
     assert len(papers) == 2
 
 
 def test_richer_value_wins_field_by_field_and_lists_are_united():
-    first = paper("T", "", path="a.bib", authors=(Author("Smith", "J."),), date="2024", venue="ICML",
-                  links=(Link("pdf", "https://a/x.pdf"), Link("code", "https://github.com/a/b")), tags=("RL",),
-                  bibtex="@misc{k, title={T}}\n", entry_type="misc")
-    other = paper("T", "Full abstract.", path="b.atom", authors=(Author("Smith", "John"),), date="2024-01-02",
-                  venue="Proceedings of ICML", links=(Link("pdf", "https://b/y.pdf"), Link("code", "https://github.com/c/d")),
-                  tags=("rl", "cs.LG"), updated="2024-02-01", entry_type="article")
+    first = paper(
+        "T",
+        "",
+        path="a.bib",
+        authors=(Author("Smith", "J."),),
+        date="2024",
+        venue="ICML",
+        links=(Link("pdf", "https://a/x.pdf"), Link("code", "https://github.com/a/b")),
+        tags=("RL",),
+        bibtex="@misc{k, title={T}}\n",
+        entry_type="misc",
+    )
+    other = paper(
+        "T",
+        "Full abstract.",
+        path="b.atom",
+        authors=(Author("Smith", "John"),),
+        date="2024-01-02",
+        venue="Proceedings of ICML",
+        links=(Link("pdf", "https://b/y.pdf"), Link("code", "https://github.com/c/d")),
+        tags=("rl", "cs.LG"),
+        updated="2024-02-01",
+        entry_type="article",
+    )
     merged = merge_records(first, other)
     assert merged.abstract == "Full abstract." and merged.date == "2024-01-02" and merged.venue == "Proceedings of ICML"
     assert merged.authors == (Author("Smith", "John"),)  # full given name over the initial
-    assert [l.url for l in merged.links] == ["https://a/x.pdf", "https://github.com/a/b", "https://github.com/c/d"]
+    assert [link.url for link in merged.links] == ["https://a/x.pdf", "https://github.com/a/b", "https://github.com/c/d"]
     assert merged.tags == ("RL", "cs.LG")
     assert merged.bibtex == "@misc{k, title={T}}\n" and merged.entry_type == "misc"  # the original entry is kept
     assert merged.source == Source("a.bib", 1) and merged.merged_from == (Source("b.atom", 1),)

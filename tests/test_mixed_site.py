@@ -12,7 +12,6 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-
 from sitebuild import REPO, Page, make_project, papersite
 
 pytestmark = pytest.mark.slow
@@ -64,7 +63,11 @@ def test_paper_page_shows_authors_date_venue_buttons_tags_and_the_original_entry
     assert "Zixiang Chen, Yihe Deng, Huizhuo Yuan" in page.text
     assert "2 January 2024" in page.text and "Proceedings of the 41st International" in page.text
     buttons = {a.get("href"): a for a in page.attrs("a") if "md-button" in (a.get("class") or "")}
-    assert set(buttons) == {"https://arxiv.org/abs/2401.01335", "http://arxiv.org/pdf/2401.01335v3", "https://github.com/uclaml/SPIN"}
+    assert set(buttons) == {
+        "https://arxiv.org/abs/2401.01335",
+        "http://arxiv.org/pdf/2401.01335v3",
+        "https://github.com/uclaml/SPIN",
+    }
     assert "cs.LG · cs.CL" in page.text
     entry = bibtexparser.parse_string("".join(page.code)).entries[0]
     assert entry.key == "chen2024spin" and "file" not in entry.fields_dict  # the .bib's own entry, private field dropped
@@ -83,7 +86,9 @@ def test_authors_with_two_papers_get_a_page_and_a_link(project, papers):
     assert authors == ["index.html", "jason-weston.html", "jurgen-schmidhuber.html", "weizhe-yuan.html"]
     weston = Page(project / "site" / "authors" / "jason-weston.html")
     assert "Self-Rewarding Language Models" in weston.text and "Meta-Rewarding Language Models" in weston.text
-    meta = Page(project / "site" / papers["Meta-Rewarding Language Models: Self-Improving Alignment with LLM-as-a-Meta-Judge"]["url"])
+    meta = Page(
+        project / "site" / papers["Meta-Rewarding Language Models: Self-Improving Alignment with LLM-as-a-Meta-Judge"]["url"]
+    )
     hrefs = [a.get("href") for a in meta.attrs("a")]
     assert "../authors/jason-weston.html" in hrefs and "../authors/tianhao-wu.html" not in hrefs
 
@@ -118,10 +123,18 @@ def test_cite_copy_button_copies_the_bibtex_entry(served_site, papers):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         try:
-            context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], viewport={"width": 1200, "height": 1400})
+            context = browser.new_context(
+                permissions=["clipboard-read", "clipboard-write"], viewport={"width": 1200, "height": 1400}
+            )
             page = context.new_page()
             page.goto(f"{served_site}/{spin['url']}")
             block = page.locator("pre").filter(has_text="@inproceedings{chen2024spin")

@@ -68,7 +68,12 @@ def test_bibtex_latex_accents_braces_math_and_identifiers():
 
 def test_bibtex_malformed_entries_are_skipped_with_their_line_and_the_rest_is_read():
     papers, problems = read("bibtex/broken.bib")
-    assert [p.title for p in papers] == ["The First Entry Is Fine", "The Second Entry Is Fine", "An Undefined Macro", "The Third Entry Is Fine"]
+    assert [p.title for p in papers] == [
+        "The First Entry Is Fine",
+        "The Second Entry Is Fine",
+        "An Undefined Macro",
+        "The Third Entry Is Fine",
+    ]
     assert not any(p.fatal for p in problems)
     assert [p.line for p in problems if p.kind == SKIPPED] == [6, 16, 20]
     text = messages(problems)
@@ -121,7 +126,9 @@ def test_atom_rejects_xml_that_is_not_a_feed(tmp_path):
 def test_atom_entity_expansion_is_refused(tmp_path):
     path = tmp_path / "bomb.atom"
     lol = "".join(f'<!ENTITY l{i + 1} "&l{i};&l{i};&l{i};&l{i};&l{i};&l{i};&l{i};&l{i};&l{i};&l{i};">' for i in range(9))
-    path.write_text(f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY l0 "lol">{lol}]><feed xmlns="http://www.w3.org/2005/Atom"><title>&l9;</title></feed>')
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY l0 "lol">{lol}]><feed xmlns="http://www.w3.org/2005/Atom"><title>&l9;</title></feed>'
+    )
     papers, problems = read_atom(path)
     assert papers == [] and problems and problems[0].fatal
 
@@ -200,8 +207,17 @@ def test_broken_records_are_reported_and_the_rest_read():
     assert papers == [] and problems[0].fatal and problems[0].line == 3
 
 
-@pytest.mark.parametrize("name, expected", [("a.bib", "bibtex"), ("q.atom", "arxiv"), ("x.csl.json", "csl-json"),
-                                            ("p.yml", "yaml"), ("s.CSV", "csv"), ("list.v2.txt", "listing")])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("a.bib", "bibtex"),
+        ("q.atom", "arxiv"),
+        ("x.csl.json", "csl-json"),
+        ("p.yml", "yaml"),
+        ("s.CSV", "csv"),
+        ("list.v2.txt", "listing"),
+    ],
+)
 def test_formats_by_suffix(name, expected):
     assert format_for(Path(name)) == expected
 
@@ -213,10 +229,23 @@ def test_explicit_format_overrides_the_suffix(tmp_path):
     assert [p.title for p in papers] == ["Read as BibTeX"] and problems == []
 
 
-@pytest.mark.parametrize("latex", [
-    'G\\"odel', 'Schr\\"{o}dinger\\"s', '\\"\\i x', "Garc{\\'\\i}a", "Jos\\'e and \\'Etienne", "\\c c", "\\o x \\ss{}y",
-    "{\\O}stergaard", "\\v s \\u{g} \\H{o} \\k{a}", "\\aa{}ngstr\\\"om", "\\emph{Deep} \\\"u \\textbf{x}", "M{\\\"u}ller-\\'{E}mile",
-])
+@pytest.mark.parametrize(
+    "latex",
+    [
+        'G\\"odel',
+        'Schr\\"{o}dinger\\"s',
+        '\\"\\i x',
+        "Garc{\\'\\i}a",
+        "Jos\\'e and \\'Etienne",
+        "\\c c",
+        "\\o x \\ss{}y",
+        "{\\O}stergaard",
+        "\\v s \\u{g} \\H{o} \\k{a}",
+        '\\aa{}ngstr\\"om',
+        '\\emph{Deep} \\"u \\textbf{x}',
+        "M{\\\"u}ller-\\'{E}mile",
+    ],
+)
 def test_bibtex_accent_shortcut_agrees_with_pylatexenc(latex):
     """bibtex_text converts each accent once and caches it; the result must be what pylatexenc gives for the whole."""
     from generator.normalise import bibtex_text, latex_to_unicode
@@ -240,8 +269,14 @@ def test_bibtex_escaped_links_and_et_al():
 
 # ---------------------------------------------------------------- no input makes a reader crash
 
-SEEDS = {"bibtex": "bibtex/features.bib", "arxiv": "arxiv/query.atom", "csl-json": "csl/zotero.json",
-         "json": "records/papers.json", "yaml": "records/papers.yaml", "csv": "records/papers.csv"}
+SEEDS = {
+    "bibtex": "bibtex/features.bib",
+    "arxiv": "arxiv/query.atom",
+    "csl-json": "csl/zotero.json",
+    "json": "records/papers.json",
+    "yaml": "records/papers.yaml",
+    "csv": "records/papers.csv",
+}
 SYNTAX = st.sampled_from(list('{}"\\#@,=[]:-\n $%`<>&') + ["null", "42", "true", "- ", '{"a":1}', "<entry>", "x"])
 
 
@@ -252,12 +287,14 @@ def test_mangled_files_give_problems_not_exceptions(fmt, tmp_path_factory):
     path = tmp_path_factory.mktemp(fmt.replace("-", "")) / ("mangled" + (".atom" if fmt == "arxiv" else ".txt"))
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.tuples(st.integers(0, len(seed)), st.integers(0, 40), st.lists(SYNTAX, max_size=5)), min_size=1, max_size=6))
+    @given(
+        st.lists(st.tuples(st.integers(0, len(seed)), st.integers(0, 40), st.lists(SYNTAX, max_size=5)), min_size=1, max_size=6)
+    )
     def mangled(edits):
         text = seed
         for start, length, inserted in edits:
             start = min(start, len(text))
-            text = text[:start] + "".join(inserted) + text[start + length:]
+            text = text[:start] + "".join(inserted) + text[start + length :]
         path.write_text(text, encoding="utf-8")
         papers, problems = read_sources([(path, fmt)])
         assert all(isinstance(p, Problem) for p in problems)

@@ -66,22 +66,18 @@ def test_bom_is_dropped() -> None:
 
 
 def test_not_utf8_points_at_line_and_column(tmp_path: Path) -> None:
-    data = f"Title One\n{ABSTRACT}\nTitle\xe9 Two\n".encode("utf-8") + b"Bad \xff byte\n"
+    data = f"Title One\n{ABSTRACT}\nTitle\xe9 Two\n".encode() + b"Bad \xff byte\n"
     path = write_bytes(tmp_path, data)
     papers, problems = read(path)
     assert papers == []
-    assert problems == [
-        Problem(str(path), 4, "not UTF-8 text (byte 0xff at column 5); save the file as UTF-8")
-    ]
+    assert problems == [Problem(str(path), 4, "not UTF-8 text (byte 0xff at column 5); save the file as UTF-8")]
     assert str(problems[0]).startswith(f"{path}:4: not UTF-8")
 
 
 def test_not_utf8_column_counts_characters_after_bom_and_crlf(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbfT\r\n" + "é€".encode() + b"\xc3("
     problems = read(write_bytes(tmp_path, data))[1]
-    assert [(p.line, p.message) for p in problems] == [
-        (2, "not UTF-8 text (byte 0xc3 at column 3); save the file as UTF-8")
-    ]
+    assert [(p.line, p.message) for p in problems] == [(2, "not UTF-8 text (byte 0xc3 at column 3); save the file as UTF-8")]
 
 
 # ---------------------------------------------------------------- chrome and blank lines
@@ -129,7 +125,7 @@ def test_double_spaced_file_is_one_stream() -> None:
 
 
 def test_fields_are_stripped_and_raw(tmp_path: Path) -> None:
-    text = f"  A \\emph{{Title}}  \n\t{ABSTRACT} G\\\"odel  \n"
+    text = f'  A \\emph{{Title}}  \n\t{ABSTRACT} G\\"odel  \n'
     papers = read(write_bytes(tmp_path, text.encode()))[0]
     source = Source(str(tmp_path / "listing.txt"), 1)
     assert papers == [Paper(title="A \\emph{Title}", abstract=ABSTRACT + ' G\\"odel', source=source)]
@@ -229,9 +225,7 @@ def test_format_for_unknown_explicit_format() -> None:
 
 def test_read_sources_concatenates_in_order_and_reports_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
-    papers, problems = read_sources(
-        [(LISTING / "missing_end.txt", None), (missing, None), (LISTING / "bom.txt", "listing")]
-    )
+    papers, problems = read_sources([(LISTING / "missing_end.txt", None), (missing, None), (LISTING / "bom.txt", "listing")])
     paths = [str(LISTING / "missing_end.txt")] * 2 + [str(LISTING / "bom.txt")] * 2
     assert [p.source.path for p in papers] == paths
     assert [(p.path, p.line, p.fatal) for p in problems] == [

@@ -125,9 +125,7 @@ def test_empty_abstracts_still_relate_by_title() -> None:
 # --- the example collection -----------------------------------------------------------------
 
 
-def test_example_five_related_per_paper_never_self(
-    example: list[Paper], example_related: dict[str, tuple[Related, ...]]
-) -> None:
+def test_example_five_related_per_paper_never_self(example: list[Paper], example_related: dict[str, tuple[Related, ...]]) -> None:
     assert set(example_related) == {p.slug for p in example}
     for slug, rel in example_related.items():
         assert len(rel) == 5
@@ -135,9 +133,7 @@ def test_example_five_related_per_paper_never_self(
         assert len({r.slug for r in rel}) == 5
 
 
-def test_example_matches_brute_force(
-    example: list[Paper], example_related: dict[str, tuple[Related, ...]]
-) -> None:
+def test_example_matches_brute_force(example: list[Paper], example_related: dict[str, tuple[Related, ...]]) -> None:
     assert as_pairs(example_related) == brute_force(example, k=5)
 
 
@@ -152,9 +148,7 @@ def test_example_is_deterministic(example: list[Paper], example_related: dict[st
     assert related_papers(list(example)) == example_related
 
 
-def test_example_finds_sibling_papers(
-    example: list[Paper], example_related: dict[str, tuple[Related, ...]]
-) -> None:
+def test_example_finds_sibling_papers(example: list[Paper], example_related: dict[str, tuple[Related, ...]]) -> None:
     by_title = {p.title: p.slug for p in example}
     rewarding = example_related[by_title["Self-Rewarding Language Models"]]
     titles = {p.slug: p.title for p in example}

@@ -11,8 +11,20 @@ from hypothesis import strategies as st
 from generator.render import first_sentence, front_matter, inert, link_button, with_math
 
 # The Markdown extensions of the example site (mkdocs.yml) plus the ones users commonly add.
-EXTENSIONS = ["attr_list", "toc", "tables", "def_list", "footnotes", "abbr", "md_in_html",
-              "pymdownx.arithmatex", "pymdownx.tilde", "pymdownx.caret", "pymdownx.mark", "pymdownx.magiclink"]
+EXTENSIONS = [
+    "attr_list",
+    "toc",
+    "tables",
+    "def_list",
+    "footnotes",
+    "abbr",
+    "md_in_html",
+    "pymdownx.arithmatex",
+    "pymdownx.tilde",
+    "pymdownx.caret",
+    "pymdownx.mark",
+    "pymdownx.magiclink",
+]
 EXTENSION_CONFIGS = {"pymdownx.arithmatex": {"generic": True}}
 
 
@@ -39,9 +51,11 @@ def to_html(md_text: str) -> Elements:
 
 
 def one_line_text():
-    return st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80).map(
-        lambda s: " ".join(s.split())
-    ).filter(bool)
+    return (
+        st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80)
+        .map(lambda s: " ".join(s.split()))
+        .filter(bool)
+    )
 
 
 @settings(max_examples=300, deadline=None)

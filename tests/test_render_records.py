@@ -9,6 +9,7 @@ import bibtexparser
 import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_render import Elements
 
 from generator.authors import author_pages
 from generator.catalog import assign_slugs
@@ -17,7 +18,6 @@ from generator.model import Author, Catalog, Paper, Source
 from generator.normalise import bibtex_text, normalise
 from generator.readers import read_sources
 from generator.render import human_date, papers_by_year, render_site
-from test_render import Elements
 
 DATA = Path(__file__).parent / "data"
 SITE_EXTENSIONS = ["attr_list", "toc", "tables", "pymdownx.arithmatex", "pymdownx.highlight", "pymdownx.superfences"]
@@ -56,8 +56,15 @@ def test_fence_is_longer_than_any_backtick_run():
 
 
 def test_generated_entry_parses_and_names_the_fields():
-    record = paper("Gödel & Self-Play: 100% $\\alpha$-Go", authors=(Author("Schmidhuber", "Jürgen"), Author("OpenAI Team")),
-                   date="2024-05-03", venue="ICML", doi="10.1/x", arxiv_id="2401.01234", entry_type="inproceedings")
+    record = paper(
+        "Gödel & Self-Play: 100% $\\alpha$-Go",
+        authors=(Author("Schmidhuber", "Jürgen"), Author("OpenAI Team")),
+        date="2024-05-03",
+        venue="ICML",
+        doi="10.1/x",
+        arxiv_id="2401.01234",
+        entry_type="inproceedings",
+    )
     entry = bibtexparser.parse_string(generated_entry(record)).entries[0]
     fields = {f.key: f.value for f in entry.fields}
     assert entry.key == "schmidhuber2024godel" and entry.entry_type == "inproceedings"
@@ -68,7 +75,11 @@ def test_generated_entry_parses_and_names_the_fields():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).map(lambda s: " ".join(s.split())).filter(bool))
+@given(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
 def test_generated_entry_always_parses_and_its_title_reads_back(title):
     entry_text = generated_entry(paper(title))
     library = bibtexparser.parse_string(entry_text)
@@ -86,8 +97,13 @@ def test_citation_key_falls_back_when_fields_are_missing():
 
 def test_authors_get_a_page_only_with_two_or_more_papers():
     ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
-    papers = assign_slugs([paper("One", authors=(ada, bob), date="2020"), paper("Two", authors=(Author("LOVELACE", "ada"),), date="2024"),
-                           paper("Three", authors=(bob, bob))])
+    papers = assign_slugs(
+        [
+            paper("One", authors=(ada, bob), date="2020"),
+            paper("Two", authors=(Author("LOVELACE", "ada"),), date="2024"),
+            paper("Three", authors=(bob, bob)),
+        ]
+    )
     pages = author_pages(papers)
     assert [(p.name, p.slug, p.papers) for p in pages.values()] == [
         ("Ada Lovelace", "ada-lovelace", ("two", "one")),  # newest first; names equal but for case are one author
@@ -105,8 +121,14 @@ def test_author_links_appear_only_for_authors_with_pages():
 
 
 def test_all_papers_by_year_newest_first_undated_last_in_input_order():
-    papers = [paper("a", date="2023"), paper("b"), paper("c", date="2024-01"), paper("d", date="2023-06-01"), paper("e"),
-              paper("f", date="2024-01")]
+    papers = [
+        paper("a", date="2023"),
+        paper("b"),
+        paper("c", date="2024-01"),
+        paper("d", date="2023-06-01"),
+        paper("e"),
+        paper("f", date="2024-01"),
+    ]
     groups = [(year, [p.title for p in group]) for year, group in papers_by_year(tuple(papers))]
     assert groups == [("2024", ["c", "f"]), ("2023", ["d", "a"]), ("Undated", ["b", "e"])]
 

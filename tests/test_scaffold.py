@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from sitebuild import Page, make_project, papersite
 
-SCAFFOLD = ["mkdocs.yml", "site_src/index.md", "papers/papers.txt", "requirements.txt", ".gitignore",
-            ".github/workflows/pages.yml"]
+SCAFFOLD = [
+    "mkdocs.yml",
+    "site_src/index.md",
+    "papers/papers.txt",
+    "requirements.txt",
+    ".gitignore",
+    ".github/workflows/pages.yml",
+]
 
 
 class LenientLoader(yaml.SafeLoader):

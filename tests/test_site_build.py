@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from sitebuild import Page, make_project, papersite
 
 pytestmark = pytest.mark.slow
@@ -92,8 +91,12 @@ def test_sidebar_does_not_list_every_paper(example):
 def test_no_request_leaves_the_site(example):
     for page in [example / "site" / "index.html", *paper_pages(example / "site")[:5]]:
         parsed = Page(page)
-        remote = [a.get("src") or a.get("href") for tag in ("script", "link", "img") for a in parsed.attrs(tag)
-                  if re.match(r"(https?:)?//", (a.get("src") or a.get("href") or ""))]
+        remote = [
+            a.get("src") or a.get("href")
+            for tag in ("script", "link", "img")
+            for a in parsed.attrs(tag)
+            if re.match(r"(https?:)?//", (a.get("src") or a.get("href") or ""))
+        ]
         assert remote == [], f"{page.name} loads {remote}"
 
 

@@ -163,9 +163,7 @@ def test_example_has_12_to_25_topics(example_assignment: TopicAssignment) -> Non
     assert 12 <= len(example_assignment.topics) <= 25
 
 
-def test_example_every_paper_in_one_to_three_topics(
-    example: list[Paper], example_assignment: TopicAssignment
-) -> None:
+def test_example_every_paper_in_one_to_three_topics(example: list[Paper], example_assignment: TopicAssignment) -> None:
     counts = Counter(slug for topic in example_assignment.topics for slug in topic.papers)
     assert set(counts) == {p.slug for p in example}
     assert all(1 <= c <= 3 for c in counts.values())
@@ -229,9 +227,7 @@ def test_example_is_deterministic(example: list[Paper], example_assignment: Topi
     assert again.paper_topics == example_assignment.paper_topics
 
 
-def test_discover_topics_is_assign_topics_topics(
-    example: list[Paper], example_assignment: TopicAssignment
-) -> None:
+def test_discover_topics_is_assign_topics_topics(example: list[Paper], example_assignment: TopicAssignment) -> None:
     topics = discover_topics(example)
     assert all(isinstance(t, Topic) for t in topics)
     assert topics == example_assignment.topics

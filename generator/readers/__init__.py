@@ -49,8 +49,7 @@ def format_for(path: Path, explicit: str | None = None) -> str:
     if suffix not in FORMAT_BY_SUFFIX:
         shown = repr(suffix) if suffix else "(none)"
         raise ConfigError(
-            f"{path}: cannot tell the format from the suffix {shown}; "
-            f"name it explicitly; known formats: {known_formats()}"
+            f"{path}: cannot tell the format from the suffix {shown}; name it explicitly; known formats: {known_formats()}"
         )
     return FORMAT_BY_SUFFIX[suffix]
 

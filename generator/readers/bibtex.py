@@ -282,5 +282,8 @@ def _joined_name(parts: middlewares.NameParts) -> str:
 
 _CITE_FORMAT = bibtexparser.BibtexFormat()
 _CITE_FORMAT.indent = "  "
-_CITE_STACK = [middlewares.AddEnclosingMiddleware(allow_inplace_modification=True, default_enclosing="{",
-                                                  reuse_previous_enclosing=False, enclose_integers=False)]
+_CITE_STACK = [
+    middlewares.AddEnclosingMiddleware(
+        allow_inplace_modification=True, default_enclosing="{", reuse_previous_enclosing=False, enclose_integers=False
+    )
+]

@@ -108,7 +108,7 @@ def json_array_items(text: str, path: str) -> tuple[JsonItems, Problem | None]:
             at = _skip_space(text, at + 1)
         elif not text.startswith("]", at):
             return [], Problem(path, lines.line(at), "not valid JSON (expected ',' or ']' after an array element)")
-    if text[_skip_space(text, at + 1):]:
+    if text[_skip_space(text, at + 1) :]:
         return [], Problem(path, lines.line(at + 1), "not valid JSON (extra data after the array)")
     return items, None
 

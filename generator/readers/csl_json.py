@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import Problem
 from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
-from .common import author_from_name, file_items, checked_doi, json_array_items, skipped, split_list, unique, url_link, warning
+from .common import author_from_name, checked_doi, file_items, json_array_items, skipped, split_list, unique, url_link, warning
 
 # Keys only CSL items have (our own records use title/authors/date/venue): how a .json is recognised.
 CSL_KEYS = frozenset({"issued", "container-title", "author", "DOI", "URL", "type", "citation-key"})

@@ -29,10 +29,22 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from ..model import Author, Link, Paper, Source
 from ..identifiers import iso_date
+from ..model import Author, Link, Paper, Source
 from . import csl_json
-from .common import author_from_name, file_items, checked_arxiv_id, checked_doi, json_array_items, skipped, split_list, split_names, unique, url_link, warning
+from .common import (
+    author_from_name,
+    checked_arxiv_id,
+    checked_doi,
+    file_items,
+    json_array_items,
+    skipped,
+    split_list,
+    split_names,
+    unique,
+    url_link,
+    warning,
+)
 
 FIELDS = ("title", "abstract", "authors", "date", "venue", "arxiv_id", "doi", "url", "pdf", "code", "project", "tags")
 ALIASES = {"year": "date", "arxiv": "arxiv_id", "author": "authors", "keywords": "tags"}
