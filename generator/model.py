@@ -35,7 +35,7 @@ class Link:
     url: str
 
 
-LINK_KINDS = ("landing", "pdf", "code", "project", "doi", "arxiv")
+LINK_KINDS = ("landing", "pdf", "code", "project", "doi", "arxiv", "huggingface")
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,12 @@ class Paper:
     venue     journal, proceedings or conference ("" when unknown)
     arxiv_id  the arXiv identifier without version: "2401.01234" or "hep-th/9901001"
     doi       the DOI, bare ("10.1145/123.456"), never a URL; an arXiv DOI becomes arxiv_id instead
-    links     landing, pdf, code, project, doi and arxiv links (http(s) only); see LINK_KINDS
+    links     landing, pdf, code, project, doi, arxiv and huggingface (paper page) links (http(s) only); see LINK_KINDS
     tags      the source's own keywords or categories (BibTeX keywords, arXiv categories, ...)
     updated   the date of the latest version, when the source says (arXiv), else ""
     entry_type  the BibTeX entry type of a BibTeX source ("article", "inproceedings", ...), else ""
     bibtex    the original BibTeX entry of a BibTeX source (macros expanded, `file` dropped), else ""
+    upvotes   the paper's upvotes on Hugging Face Papers when the source says (Hugging Face JSON), else None
     merged_from  the sources of the other records that were merged into this one
     slug, topics, related  filled in by the catalog and enrich stages
     """
@@ -81,6 +82,7 @@ class Paper:
     updated: str = ""
     entry_type: str = ""
     bibtex: str = ""
+    upvotes: int | None = None
     merged_from: tuple[Source, ...] = ()
     slug: str = ""
     topics: tuple[str, ...] = ()

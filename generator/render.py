@@ -36,6 +36,7 @@ LINK_LABELS = {
     "project": "Project page",
     "doi": "DOI",
     "arxiv": "arXiv",
+    "huggingface": "Hugging Face",
 }
 
 
@@ -86,7 +87,7 @@ def link_button(kind: str, url: str) -> Markup:
     return Markup(f'<a class="md-button" href="{href}" rel="noopener">{label}</a>')
 
 
-LINK_ORDER = ("arxiv", "doi", "pdf", "code", "project", "landing")
+LINK_ORDER = ("arxiv", "huggingface", "doi", "pdf", "code", "project", "landing")
 MONTHS = (
     "January",
     "February",
@@ -104,7 +105,7 @@ MONTHS = (
 
 
 def ordered_links(links: tuple[Link, ...]) -> list[Link]:
-    """Links in button order: arXiv, DOI, PDF, code, project page, landing page (then any other kind)."""
+    """Links in button order: arXiv, Hugging Face, DOI, PDF, code, project page, landing page (then any other kind)."""
     return sorted(links, key=lambda link: LINK_ORDER.index(link.kind) if link.kind in LINK_ORDER else len(LINK_ORDER))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, Problem
 from ..model import Paper
-from . import arxiv, bibtex, csl_json, listing, records
+from . import arxiv, bibtex, csl_json, detect, hf, listing, records, ris
 
 Reader = Callable[[Path], tuple[list[Paper], list[Problem]]]
 
@@ -16,13 +16,15 @@ READERS: dict[str, Reader] = {
     "bibtex": bibtex.read,
     "arxiv": arxiv.read,
     "csl-json": csl_json.read,
-    "json": records.read_json,
-    "yaml": records.read_yaml,
+    "json": detect.read_json,
+    "yaml": detect.read_yaml,
+    "hf": hf.read,
+    "ris": ris.read,
     "csv": records.read_csv,
 }
 
-# Longest suffix first wins: "refs.csl.json" is CSL-JSON, "papers.json" our own records (or CSL-JSON
-# when its records use CSL's field names, see readers/records.py).
+# Longest suffix first wins: "refs.csl.json" is CSL-JSON. A ".json" or ".yaml" file is judged by its
+# content (readers/detect.py): our own records, CSL, Better BibTeX JSON or Hugging Face Papers JSON.
 FORMAT_BY_SUFFIX: dict[str, str] = {
     ".txt": "listing",
     ".listing": "listing",
@@ -35,6 +37,7 @@ FORMAT_BY_SUFFIX: dict[str, str] = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".csv": "csv",
+    ".ris": "ris",
     ".tsv": "csv",
 }
 
