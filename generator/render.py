@@ -23,6 +23,7 @@ from .cite import bibtex_for, code_fence_for
 from .map_svg import render_map
 from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
+from .search_links import find_links
 
 # Characters that Python-Markdown, its common extensions or HTML could read as syntax.
 _SPECIAL = frozenset('\\`*_{}[]()#+!|<>&"~=^$:@')
@@ -87,6 +88,17 @@ def link_button(kind: str, url: str) -> Markup:
     return Markup(f'<a class="md-button" href="{href}" rel="noopener">{label}</a>')
 
 
+def search_button(site: str, url: str) -> Markup:
+    """A "find this paper" button: a title search on another site, labelled as a search."""
+    if not is_safe_url(url):
+        return Markup("")
+    href = html.escape(url, quote=True)
+    label = html.escape(f"Search {site}", quote=True)
+    return Markup(
+        f'<a class="md-button papersite-search" href="{href}" rel="noopener nofollow" title="A title search: it may find other papers">{label}</a>'
+    )
+
+
 LINK_ORDER = ("arxiv", "huggingface", "doi", "pdf", "code", "project", "landing")
 MONTHS = (
     "January",
@@ -148,6 +160,8 @@ def make_environment() -> jinja2.Environment:
         with_math=with_math,
         first_sentence=first_sentence,
         link_button=link_button,
+        search_button=search_button,
+        find_links=find_links,
         front_matter=front_matter,
         escape_meta=escape_meta,
         basename=lambda path: PurePath(path).name,
