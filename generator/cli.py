@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from . import deploy as deployment
+from . import fetch as fetching
 from . import pipeline, scaffold
 from .config import SourceSpec
 from .errors import ConfigError, InputError, PapersiteError
@@ -86,6 +87,49 @@ def deploy(config_file: Path, message: str | None, strict: bool, quiet: bool) ->
     _build_site(cfg, specs, strict)
     deployment.publish(cfg, message)
     stderr.print(f"Site pushed to the {cfg.remote_branch} branch of {cfg.remote_name}")
+
+
+@cli.group()
+def fetch() -> None:
+    """Add new papers from Hugging Face daily papers or an arXiv query to a paper list (JSON keyed by arXiv id)."""
+
+
+output_option = click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="The paper list to add to (created when missing)."
+)
+
+
+@fetch.command("hf")
+@click.option("--date", "date_", type=click.DateTime(["%Y-%m-%d"]), help="The daily papers of this day (default: the latest).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="The daily papers of every day from this one to today.")
+@output_option
+def fetch_hf(date_, since, output: Path | None) -> None:
+    """Hugging Face daily papers (huggingface.co/papers), through huggingface_hub."""
+    if date_ and since:
+        raise ConfigError("give --date or --since, not both")
+    dates = fetching.days(since.date(), fetching.today()) if since else [date_.date() if date_ else None]
+    _report_fetch(output or Path("papers/hf.json"), fetching.fetch_hf(dates))
+
+
+@fetch.command("arxiv")
+@click.argument("query")
+@click.option(
+    "--max",
+    "max_results",
+    type=click.IntRange(1, 2000),
+    default=50,
+    show_default=True,
+    help="At most this many papers, newest first.",
+)
+@output_option
+def fetch_arxiv(query: str, max_results: int, output: Path | None) -> None:
+    """The newest papers matching an arXiv API QUERY (e.g. "cat:cs.LG AND ti:agents"), through the arxiv package."""
+    _report_fetch(output or Path("papers/arxiv.json"), fetching.fetch_arxiv(query, max_results))
+
+
+def _report_fetch(output: Path, fetched: list[dict]) -> None:
+    new, total = fetching.add_to_list(output, fetched)
+    click.echo(f"{output}: {new} new paper(s) added, {total - new} of {total} fetched already there")
 
 
 @cli.command("init")

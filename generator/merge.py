@@ -194,6 +194,7 @@ def merge_records(first: Paper, other: Paper) -> Paper:
         updated=max(first.updated, other.updated),
         entry_type=(first.entry_type if first.bibtex or not other.bibtex else other.entry_type) or other.entry_type,
         bibtex=first.bibtex or other.bibtex,
+        added=min((d for d in (first.added, other.added) if d), default=""),
         upvotes=max((v for v in (first.upvotes, other.upvotes) if v is not None), default=None),
         merged_from=first.merged_from + (other.source,) + other.merged_from,
     )

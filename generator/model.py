@@ -65,6 +65,7 @@ class Paper:
     entry_type  the BibTeX entry type of a BibTeX source ("article", "inproceedings", ...), else ""
     bibtex    the original BibTeX entry of a BibTeX source (macros expanded, `file` dropped), else ""
     upvotes   the paper's upvotes on Hugging Face Papers when the source says (Hugging Face JSON), else None
+    added     the day (YYYY-MM-DD) the paper entered the collection, as `papersite fetch` records it, else ""
     merged_from  the sources of the other records that were merged into this one
     slug, topics, related  filled in by the catalog and enrich stages
     """
@@ -83,6 +84,7 @@ class Paper:
     entry_type: str = ""
     bibtex: str = ""
     upvotes: int | None = None
+    added: str = ""
     merged_from: tuple[Source, ...] = ()
     slug: str = ""
     topics: tuple[str, ...] = ()

@@ -229,3 +229,16 @@ def test_check_of_a_mangled_export_prints_file_line_and_no_traceback(tmp_path, n
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{project}/papers/{Path(name).name}:")
     assert first.split(":")[1].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [('{\n  "a": {"title": "x",}\n}', 2), ('[\n  {"title": "x"},\n]', 3), ('{"items": [1 2]}', 1), ("{}\n\n[]", 3)],
+)
+def test_located_json_refuses_what_json_refuses(text, line):
+    from generator.readers.located import parse_json
+
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    node, problem = parse_json(text, "f.json")
+    assert node is None and problem.line == line and problem.message.startswith("not valid JSON")

@@ -7,7 +7,8 @@ Three shapes are read (detected by content, see readers/detect.py):
 
 A paper object: id (the arXiv id; the dict key when missing), title, summary, authors ([{name}] or
 names), publishedAt | publication_date | published_at | date, upvotes, ai_keywords (tags), githubRepo |
-github_repo | github (code link), projectPage | project_page (project link). The arXiv id gives the arXiv and Hugging Face links.
+github_repo | github (code link), projectPage | project_page (project link), and, in lists
+`papersite fetch` writes, tags, doi and added (the day the paper entered the collection). The arXiv id gives the arXiv and Hugging Face links.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from ..errors import Problem
 from ..identifiers import arxiv_id, iso_date
 from ..model import Author, Link, Paper, Source
-from .common import author_from_name, checked_arxiv_id, skipped, unique, url_link, warning
+from .common import author_from_name, checked_arxiv_id, checked_doi, skipped, unique, url_link, warning
 from .located import Node
 
 HF_PAPER_KEYS = frozenset({"summary", "upvotes", "ai_keywords", "githubRepo", "publication_date", "discussionId"})
@@ -93,8 +94,10 @@ def _paper(item: Any, key: str, path: str, line: int, problems: list[Problem]) -
         date=_date(paper, path, line, problems),
         arxiv_id=identifier,
         links=_links(paper, identifier, path, line, problems),
-        tags=unique(_string(k) for k in paper.get("ai_keywords") or () if isinstance(paper.get("ai_keywords"), list)),
+        doi=checked_doi(_string(paper.get("doi")), path, line, problems),
+        tags=unique(_string(k) for key in ("ai_keywords", "tags") if isinstance(paper.get(key), list) for k in paper[key]),
         upvotes=_upvotes(paper.get("upvotes"), path, line, problems),
+        added=_added(_string(paper.get("added")), path, line, problems),
     )
 
 
@@ -114,6 +117,14 @@ def _date(paper: dict[str, Any], path: str, line: int, problems: list[Problem]) 
     date = iso_date(text) if text else ""
     if text and not date:
         problems.append(warning(path, line, f"date {text[:40]!r} is not an ISO date; left out"))
+    return date
+
+
+def _added(text: str, path: str, line: int, problems: list[Problem]) -> str:
+    date = iso_date(text) if text else ""
+    if text and len(date) != 10:
+        problems.append(warning(path, line, f"added {text[:40]!r} is not a YYYY-MM-DD date; left out"))
+        return ""
     return date
 
 

@@ -73,6 +73,8 @@ def _value(text: str, at: int, lines: LineIndex, levels: int) -> tuple[Node, int
         at = _skip(text, end)
         if text.startswith(",", at):
             at = _skip(text, at + 1)
+            if text.startswith(closer, at):
+                raise _Broken(at, f"a comma before '{closer}'")
         elif not text.startswith(closer, at):
             raise _Broken(at, f"expected ',' or '{closer}'")
     return node, at + 1
