@@ -2,6 +2,8 @@
 
 Feeds need absolute links, so they are written only when mkdocs.yml sets `site_url`.
 Newest first by `Paper.date` where it is known; undated papers follow in the order of the input.
+When the collection records entry days (`Paper.added`), the order is the New page's: most recently
+added first (see whats_new.py).
 
     feeds/papers.xml           the newest papers of the collection
     feeds/topics/<slug>.xml    the newest papers of one topic
@@ -18,6 +20,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from .model import Catalog, Paper, Topic
+from .whats_new import newest_added_first
 
 SITE_FEED = "feeds/papers.xml"
 FEED_SIZE = 50
@@ -60,7 +63,10 @@ def paper_date(paper: Paper) -> datetime | None:
 
 
 def newest_first(papers: Sequence[Paper]) -> list[Paper]:
-    """Dated papers newest first (ties keep input order), then undated papers in input order."""
+    """The New page's order when the collection records entry days (papers added most recently first,
+    see whats_new.py), else dated papers newest first (ties keep input order), then undated papers in input order."""
+    if any(p.added for p in papers):
+        return newest_added_first(papers)
     dated = [p for p in papers if paper_date(p) is not None]
     undated = [p for p in papers if paper_date(p) is None]
     return sorted(dated, key=lambda p: paper_date(p), reverse=True) + undated  # type: ignore[arg-type, return-value]

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import feeds, pipeline
+from . import feeds, pipeline, whats_new
 from .config import PapersiteConfig, SourceSpec, resolve_sources
 from .enrich import EnrichSettings
 from .errors import PapersiteError
@@ -117,6 +117,23 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if self.catalog is not None and self.files is not None:
             self.write_feeds(config, self.catalog, self.files)
+            self.write_digest(config, self.catalog, self.files)
+
+    def write_digest(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
+        """site/digest/YYYY-MM-DD.html and .md: the papers added since the previous build (see whats_new.py)."""
+        site_url = (config.site_url or "").rstrip("/")
+
+        def page_url(slug: str) -> str:
+            file = files.get_file_from_path(f"papers/{slug}.md")
+            url = file.url if file else f"papers/{slug}.html"
+            return f"{site_url}/{url}" if site_url else f"../{url}"
+
+        state_dir = self.enrich_settings(config).state_file.parent
+        site = whats_new.DigestSite(config.site_name, page_url)
+        archive = state_dir / "digest"
+        for path in whats_new.write_digest(site, catalog, archive, state_dir / "digest.json", whats_new.build_day()):
+            log.info("papersite: wrote the digest %s", path)
+        whats_new.publish_digests(archive, Path(config.site_dir))
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce."""

@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from . import whats_new
 from .authors import AuthorPage, author_key, author_pages
 from .cite import bibtex_for, code_fence_for
 from .map_svg import render_map
@@ -191,6 +192,8 @@ def render_site(
         "years": papers_by_year(catalog.papers),
         "has_authors": bool(authors),
         "home_page": home_page,
+        "new": whats_new.recently_added(catalog.papers, whats_new.build_day()),
+        "has_new_page": any(paper.added for paper in catalog.papers),
     }
     pages = [
         RenderedPage(home_page, env.get_template("home.md.j2").render(site=site)),
@@ -198,10 +201,21 @@ def render_site(
         RenderedPage("papers/index.md", env.get_template("all_papers.md.j2").render(site=site)),
         RenderedPage("tags.md", env.get_template("tags.md.j2").render(site=site)),
     ]
+    pages += _new_page(env, catalog)
     pages += [_topic_page(env, catalog, topic) for topic in catalog.topics]
     pages += [_paper_page(env, catalog, paper, authors) for paper in catalog.papers]
     pages += _author_pages(env, catalog, authors)
     return pages
+
+
+def _new_page(env: jinja2.Environment, catalog: Catalog) -> list[RenderedPage]:
+    """new.md, the papers added in the last days, when the collection records entry days (papersite fetch)."""
+    if not any(paper.added for paper in catalog.papers):
+        return []
+    recent = whats_new.recently_added(catalog.papers, whats_new.build_day())
+    template = env.get_template("new.md.j2")
+    text = template.render(recent=recent, upvoted=whats_new.by_upvotes(recent), days=whats_new.NEW_DAYS)
+    return [RenderedPage("new.md", text)]
 
 
 def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper, authors: dict[str, AuthorPage]) -> RenderedPage:
