@@ -134,10 +134,17 @@ def _report_fetch(output: Path, fetched: list[dict]) -> None:
 
 @cli.command("init")
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("query", required=False)
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty, replacing the new site's files.")
-def init_command(directory: Path, force: bool) -> None:
-    """Create a new site in DIRECTORY: mkdocs.yml, a welcome page, sample papers, a GitHub Pages workflow."""
-    for path in scaffold.init_site(directory, force=force):
+@click.option(
+    "--daily", type=click.Choice(["hf", "arxiv"]), help="Add a daily fetch-build-deploy workflow (arxiv: give a QUERY)."
+)
+def init_command(directory: Path, query: str | None, force: bool, daily: str | None) -> None:
+    """Create a new site in DIRECTORY: mkdocs.yml, a welcome page, sample papers, a GitHub Pages workflow.
+
+    With --daily hf, or --daily arxiv "QUERY", the site also gets a workflow that adds new papers every day.
+    """
+    for path in scaffold.init_site(directory, force=force, daily=daily, query=query):
         click.echo(f"wrote {path}")
     click.echo(f"Next: cd {directory} && papersite build, then open site/index.html")
 

@@ -27,12 +27,13 @@ class Recorded(BaseHTTPRequestHandler):
     """Answers /api/daily_papers?date=D with hf-daily-D.json and /api/query with arxiv-query.atom; logs each request."""
 
     requests: list[str] = []
+    latest = "2024-01-19"  # the day a request without a date gets (the latest list)
 
     def do_GET(self):  # noqa: N802 - the standard library's name
         url = urlsplit(self.path)
         Recorded.requests.append(self.path)
         if url.path == "/api/daily_papers":
-            body = RECORDED / f"hf-daily-{parse_qs(url.query).get('date', ['latest'])[0]}.json"
+            body = RECORDED / f"hf-daily-{parse_qs(url.query).get('date', [Recorded.latest])[0]}.json"
             kind = "application/json"
         elif url.path == "/api/query":
             body, kind = RECORDED / "arxiv-query.atom", "application/atom+xml"

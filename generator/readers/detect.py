@@ -42,6 +42,8 @@ def read_json(path: Path) -> tuple[list[Paper], list[Problem]]:
     if problem or root is None:
         return [], [problem] if problem else []
     where = str(path)
+    if root.value == {}:  # an empty paper list, as `papersite init --daily` writes it
+        return records.read_records([], where)
     if hf.looks_like_hf(root):
         return hf.read_node(root, where)
     if zotero.looks_like_zotero(root):
