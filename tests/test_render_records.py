@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import bibtexparser
 import markdown
@@ -43,8 +44,12 @@ def test_a_hostile_bibtex_entry_cannot_close_its_code_fence_or_inject_markup():
     catalog = catalog_of(*[normalise(p) for p in papers])
     page = next(p for p in render_site(catalog, "Site") if p.path.startswith("papers/") and p.path != "papers/index.md")
     html = to_html(page.text)
+    # the only links are the "find this paper" title searches (the entry has no link of its own)
+    searches = [dict(attrs) for tag, attrs in html.tags if tag == "a"]
+    assert [urlsplit(a["href"]).netloc for a in searches] == ["arxiv.org", "huggingface.co", "www.semanticscholar.org"]
+    assert all(a["class"] == "md-button papersite-search" for a in searches)
     tags = [tag for tag, _ in html.tags]
-    assert "script" not in tags and "img" not in tags and "a" not in tags
+    assert "script" not in tags and "img" not in tags
     assert tags.count("pre") == 1 and tags.count("h2") == 2  # Abstract and Cite: nothing escaped the fence
     code = "".join(html.text)
     assert "</code></pre><script>alert(3)</script>" in code and "`````" in code
