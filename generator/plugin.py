@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,17 +21,22 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import feeds, pipeline
+from . import feeds, pipeline, search_index
+from .authors import author_pages
 from .config import PapersiteConfig, SourceSpec, resolve_sources
 from .enrich import EnrichSettings
 from .errors import PapersiteError
 from .model import Catalog
+from .write import atomic_write, safe_target
 
 ASSET_PREFIX = "assets/papersite"
 KATEX_CSS = [f"{ASSET_PREFIX}/katex/katex.min.css"]
 KATEX_JS = [f"{ASSET_PREFIX}/katex/katex.min.js", f"{ASSET_PREFIX}/katex/auto-render.min.js", f"{ASSET_PREFIX}/papersite.js"]
 # Material's offline plugin fetches this shim from a CDN unless a polyfill named iframe-worker is listed.
 IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
+# Material's search worker (and its source map), replaced by ours: assets/search-worker.js.
+MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
+SEARCH_INDEX = "search/papers.js"
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
@@ -50,6 +56,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.sources: list[SourceSpec] = []
         self.catalog: Catalog | None = None
         self.files: Files | None = None
+        self.generated_pages: set[str] = set()
+        self.search_worker = False
 
     @event_priority(50)  # before Material's offline plugin, which looks at the polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -86,7 +94,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     def generate(self, config: MkDocsConfig, catalog: Catalog) -> None:
         """Write the catalog's pages into the docs folder and keep the topic state."""
-        pipeline.generate(
+        report = pipeline.generate(
             catalog,
             Path(config.docs_dir),
             config.site_name,
@@ -94,6 +102,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             state_file=self.enrich_settings(config).state_file,
             directory_urls=config.use_directory_urls,
         )
+        self.generated_pages = set(report.written) | set(report.unchanged)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
@@ -107,6 +116,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         for path in _asset_files():
             uri = f"{ASSET_PREFIX}/{path.relative_to(_assets_root()).as_posix()}"
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+        self.search_worker = _replace_search_worker(files, config)
         self.files = files
         return files
 
@@ -117,6 +127,23 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if self.catalog is not None and self.files is not None:
             self.write_feeds(config, self.catalog, self.files)
+            if self.search_worker:
+                self.write_search_index(config, self.catalog, self.files)
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Generated pages are searched through papersite's index (search_index.py), not Material's."""
+        if self.search_worker and page.file.src_uri in self.generated_pages:
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return markdown
+
+    def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
+        def url_of(path: str) -> str:
+            file = files.get_file_from_path(path)
+            return file.url if file else path.removesuffix(".md") + ".html"
+
+        authors = [(a.name, f"authors/{a.slug}.md", len(a.papers)) for a in author_pages(catalog.papers).values()]
+        docs = search_index.catalog_docs(catalog, url_of, authors)
+        atomic_write(safe_target(Path(config.site_dir), SEARCH_INDEX), search_index.index_script(docs))
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce."""
@@ -178,6 +205,18 @@ def _add_theme_overrides(config: MkDocsConfig) -> None:
     overrides = str(resources.files("generator.templates") / "overrides")
     if overrides not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
+
+
+def _replace_search_worker(files: Files, config: MkDocsConfig) -> bool:
+    """Put papersite's search worker where Material's search box looks for its worker (a theme file
+    whose name Material versions with a hash). False when the theme has no search worker."""
+    theirs = [f for f in files if MATERIAL_SEARCH_WORKER.fullmatch(f.src_uri)]
+    for file in theirs:
+        files.remove(file)
+        worker = _assets_root() / "search-worker.js"
+        if file.src_uri.endswith(".js"):
+            files.append(File.generated(config, file.src_uri, abs_src_path=str(worker)))
+    return any(f.src_uri.endswith(".js") for f in theirs)
 
 
 def _assets_root() -> Path:
