@@ -229,6 +229,7 @@ function pageItems(words, openEnded) {
 function search(query) {
   var words = tokens(query.replace(/[+\-~^*:]/g, " "));
   var openEnded = !/\s$/.test(query);
+  if (!words.length) return { items: [] };
   var items = pageItems(words, openEnded).concat(paperItems(words, openEnded));
   items.sort(function (a, b) { return b[0].score - a[0].score; });
   return { items: items.slice(0, MAX_RESULTS) };
