@@ -64,7 +64,12 @@ def catalog() -> Catalog:
             "Gödel <b>machines</b>",
             Source("x.yaml", 1),
             abstract="Self-referential.",
-            authors=(Author("Schmidhuber", "Jürgen"), Author("Steunebrink", "Bas"), Author("Kirsch", "Louis"), Author("Other", "An")),
+            authors=(
+                Author("Schmidhuber", "Jürgen"),
+                Author("Steunebrink", "Bas"),
+                Author("Kirsch", "Louis"),
+                Author("Other", "An"),
+            ),
             date="2007-03",
             venue="AGI",
             slug="godel",
