@@ -26,13 +26,13 @@ from sklearn.metrics import adjusted_mutual_info_score
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import embeddings  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec  # noqa: E402
 from generator.enrich import AUTO_METHOD, EnrichSettings, paper_vectors  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
-from generator.topic_labels import phrase_use  # noqa: E402
-from generator.topics import TopicAssignment, analyze, assign_topics, topic_features  # noqa: E402
+from generator.topics import embeddings  # noqa: E402
+from generator.topics.discover import TopicAssignment, analyze, assign_topics, topic_features  # noqa: E402
+from generator.topics.labels import phrase_use  # noqa: E402
 
 EXAMPLE = REPO / "papers" / "hf-papers-listing.txt"
 GOLD = REPO / "tests" / "data" / "gold-topics.tsv"

@@ -18,11 +18,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from . import embeddings, topic_clusters, topic_state, topics_file
-from .map_layout import layout
 from .model import Catalog, Paper, Topic
 from .related import related_papers, with_reasons
-from .topics import TopicAssignment, assign_topics, centre_ordered, label_topics, topic_features
+from .topics import clusters as topic_clusters
+from .topics import embeddings
+from .topics import file as topics_file
+from .topics import state as topic_state
+from .topics.discover import TopicAssignment, assign_topics, centre_ordered, label_topics, topic_features
+from .topics.map import layout
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 

@@ -22,7 +22,7 @@ from .model import Catalog, Paper
 from .normalise import normalise
 from .readers import read_sources
 from .render import render_site
-from .topic_state import save_state
+from .topics.state import save_state
 from .write import WriteReport, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")

@@ -12,8 +12,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from .model import Paper, Related, Topic
-from .topic_labels import overlaps, surface_forms, word_count
-from .topics import WORD, build_tfidf
+from .topics.discover import WORD, build_tfidf
+from .topics.labels import overlaps, surface_forms, word_count
 
 SCORE_SCALE = 10_000  # scores are rounded to 4 decimals
 ROWS_PER_CHUNK = 512  # a chunk's dense similarity block is ROWS_PER_CHUNK x n floats

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from generator.enrich import EnrichSettings, enrich
 from generator.model import Catalog, Paper, Source
-from generator.topics import assign_topics
+from generator.topics.discover import assign_topics
 
 PAPERS = [
     ("protein-a", "Protein folding with structure prediction", "We predict protein structure and folding."),

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from generator.map_layout import layout
 from generator.map_svg import paper_url, render_map
 from generator.model import Catalog, Paper, Source, Topic
+from generator.topics.map import layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = 'Evil <script>alert(1)</script> & "quotes" </title><a href="javascript:x">'

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from generator import related
 from generator.model import Paper, Related
 from generator.related import related_papers
-from generator.topics import build_tfidf
+from generator.topics.discover import build_tfidf
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import embeddings
 from generator.catalog import assign_slugs
 from generator.config import SourceSpec
 from generator.enrich import EnrichSettings, enrich
 from generator.model import Paper, Source
 from generator.pipeline import read_all
+from generator.topics import embeddings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
 GOLD = Path(__file__).resolve().parent / "data" / "gold-topics.tsv"

@@ -12,7 +12,7 @@ from generator.config import SourceSpec
 from generator.enrich import EnrichSettings, enrich
 from generator.model import Paper, Source, Topic
 from generator.pipeline import read_all
-from generator.topic_state import jaccard, load_state, match_slugs, save_state, stabilise
+from generator.topics.state import jaccard, load_state, match_slugs, save_state, stabilise
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from slugify import slugify
 
 from generator.model import Paper, Topic
-from generator.topics import (
+from generator.topics.discover import (
     WEAK_LABEL_WORDS,
     TopicAssignment,
     analyze,
@@ -293,7 +293,7 @@ def test_example_clustering_methods_meet_the_targets(example: list[Paper], metho
 
 
 def test_example_labels_are_phrases_not_title_openers(example_assignment: TopicAssignment) -> None:
-    from generator.topic_labels import NOT_FIRST_WORDS
+    from generator.topics.labels import NOT_FIRST_WORDS
 
     labels = [t.label for t in example_assignment.topics]
     assert sum(" " in label or "-" in label for label in labels) >= len(labels) * 2 // 3

@@ -10,7 +10,7 @@ import pytest
 from generator.enrich import EnrichSettings, enrich
 from generator.errors import InputError
 from generator.model import Paper, Source
-from generator.topics_file import OTHER_TOPIC, load_topics_file
+from generator.topics.file import OTHER_TOPIC, load_topics_file
 
 THEMES = {
     "protein": [

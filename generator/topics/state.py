@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .model import Topic
-from .topics import unique_topic_slug
-from .write import atomic_write
+from ..model import Topic
+from ..write import atomic_write
+from .discover import unique_topic_slug
 
 MIN_OVERLAP = 0.3
 REBUILD_SHARE = 0.2

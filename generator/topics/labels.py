@@ -21,7 +21,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 
-from .model import Paper
+from ..model import Paper
 
 # Words too broad to name a topic on their own: a label made only of these is skipped.
 WEAK_LABEL_WORDS = frozenset(

@@ -19,9 +19,10 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from slugify import slugify
 
-from . import topic_clusters, topic_labels
-from .model import Paper, Topic
-from .topic_labels import WEAK_LABEL_WORDS  # noqa: F401  (re-exported: the tests and the bench use it)
+from ..model import Paper, Topic
+from . import clusters as topic_clusters
+from . import labels as topic_labels
+from .labels import WEAK_LABEL_WORDS  # noqa: F401  (re-exported: the tests and the bench use it)
 
 # Words every abstract uses; they break phrases like stop words do.
 GENERIC_WORDS = frozenset(

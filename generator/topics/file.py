@@ -29,8 +29,8 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
-from .errors import InputError, Problem
-from .model import Paper, Topic
+from ..errors import InputError, Problem
+from ..model import Paper, Topic
 
 OTHER_TOPIC = Topic(slug="other-papers", label="Other papers", description="Papers the topics file took out of every topic")
 KNOWN_KEYS = {"rename", "merge", "pin", "exclude", "topics"}
