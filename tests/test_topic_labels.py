@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from generator.features import analyze
 from generator.model import Paper, Source
-from generator.topics.discover import analyze
 from generator.topics.labels import (
     RankedPhrases,
     is_label,
