@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Catalog, Paper
+from .paths import paper_page, topic_page
 
 FIELDS = ("title", "authors", "topics", "venue", "year", "abstract")
 WEIGHTS = (10, 8, 6, 4, 4, 1)
@@ -73,7 +74,7 @@ def catalog_docs(catalog: Catalog, url_of: Callable[[str], str], author_pages: I
     docs += [
         SearchDoc(url_of(path), name, f"Author · {_papers(count)}", (), {"title": name}) for name, path, count in author_pages
     ]
-    docs += [paper_doc(catalog, paper, url_of(f"papers/{paper.slug}.md")) for paper in catalog.papers]
+    docs += [paper_doc(catalog, paper, url_of(paper_page(paper.slug))) for paper in catalog.papers]
     return docs
 
 
