@@ -62,7 +62,9 @@ def _keystroke(page, box, text: str) -> float:
     box.fill(text)
     box.press("End")
     page.wait_for_timeout(300)
-    before = page.evaluate("document.querySelector('.md-search-result__meta').textContent + document.querySelector('.md-search-result__list').innerHTML.length")
+    before = page.evaluate(
+        "document.querySelector('.md-search-result__meta').textContent + document.querySelector('.md-search-result__list').innerHTML.length"
+    )
     started = time.perf_counter()
     box.press("x")
     page.wait_for_function(

@@ -63,7 +63,7 @@ def catalog_docs(catalog: Catalog, url_of: Callable[[str], str], author_pages: I
     url_of maps a page path of the docs folder ("papers/x.md") to its site URL."""
     docs = [
         SearchDoc(
-            url_of(f"topics/{t.slug}.md"),
+            url_of(topic_page(t.slug)),
             t.label,
             f"Topic · {_papers(len(t.papers))}",
             (),
