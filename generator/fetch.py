@@ -15,26 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import PapersiteError
-from .identifiers import arxiv_id
+from .errors import FetchError
+from .identifiers import arxiv_id, today
 from .readers.detect import parse_file
 from .write import atomic_write
 
 ARXIV_API_ENV = "PAPERSITE_ARXIV_API"  # another arXiv API address (a mirror; the tests' recorded answers)
-TODAY_ENV = "PAPERSITE_TODAY"  # the day recorded as `added` (tests replay recorded days)
 
 Record = dict[str, Any]
-
-
-class FetchError(PapersiteError):
-    """The papers could not be fetched (network, API answer) or the paper list cannot be merged into."""
-
-    exit_code = 1
-
-
-def today() -> datetime.date:
-    override = os.environ.get(TODAY_ENV)
-    return datetime.date.fromisoformat(override) if override else datetime.datetime.now(datetime.timezone.utc).date()
 
 
 def days(since: datetime.date, until: datetime.date) -> list[datetime.date]:

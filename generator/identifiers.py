@@ -1,10 +1,14 @@
-"""Identifiers of papers, cleaned to one form: DOIs, arXiv ids, dates and merge keys. Pure functions."""
+"""Identifiers of papers, cleaned to one form: DOIs, arXiv ids, dates and merge keys. Pure functions,
+but for `today`, the day of this run."""
 
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from urllib.parse import quote
+
+from .errors import ConfigError
 
 # new-style arXiv ids (0704.0001 on) and old-style ones (hep-th/9901001, math.GT/0309136), with a version
 _ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?"
@@ -65,6 +69,27 @@ def date_from_parts(parts: list[int]) -> str:
     except (TypeError, ValueError):
         return ""
     return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:3])])
+
+
+TODAY_ENV = "PAPERSITE_TODAY"  # another day to run as (YYYY-MM-DD): tests and replays
+
+
+def today() -> datetime.date:
+    """The day of this run in UTC, or the day PAPERSITE_TODAY names: the `added` day of fetched
+    papers and the build day of the New page and the digest."""
+    override = os.environ.get(TODAY_ENV, "").strip()
+    if not override:
+        return datetime.datetime.now(datetime.timezone.utc).date()
+    try:
+        return datetime.date.fromisoformat(override)
+    except ValueError as error:
+        raise ConfigError(f"{TODAY_ENV}={override!r} is not a YYYY-MM-DD date") from error
+
+
+def date_parts(date: str) -> list[int]:
+    """[year], [year, month] or [year, month, day] of an ISO date prefix; [] when it is not a valid date."""
+    valid = iso_date(date)
+    return [int(part) for part in valid.split("-")] if valid else []
 
 
 def doi_key(doi: str) -> str:

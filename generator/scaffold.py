@@ -12,6 +12,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .errors import ConfigError
+from .write import write_file
 
 # File in the package -> where it goes in the new site (package data cannot start with a dot).
 SCAFFOLD_FILES = {
@@ -68,10 +69,8 @@ def init_site(target: Path, *, force: bool = False, daily: str | None = None, qu
         texts[paper_list] = "{}\n"
     written = []
     for relative, text in texts.items():
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+        write_file(target, relative, text)
+        written.append(target / relative)
     return written
 
 
@@ -87,7 +86,4 @@ def _check_target(target: Path, force: bool) -> None:
 
 
 def _version() -> str:
-    try:
-        return metadata.version("papersite")
-    except metadata.PackageNotFoundError:
-        return "0.1.0"
+    return metadata.version("papersite")  # the one version, pyproject.toml's

@@ -1,15 +1,16 @@
-"""What is new in the collection: the "New" page (papers added in the last 7 days) and the per-build
+"""What is new in the collection: the New page (papers added in the last 7 days) and the per-build
 digest (papers added since the previous build, grouped by topic, as e-mail-ready HTML and Markdown).
 
-A paper's entry day is `Paper.added`, which `papersite fetch` writes into the paper list. The
-digest remembers which papers the previous build had in `.papersite/digest.json` (beside the topic
-state): a paper is in the digest when that build did not have it. The first build, with nothing to
-compare to, takes the papers added that day.
+A paper's entry day is `Paper.added`, which `papersite fetch` writes into the paper list; the build
+day is `identifiers.today()`. The digest folder (option `digest_folder`, .papersite/digest/) keeps
+every digest and, in last-build.json, which papers the previous build had: a paper is in the digest
+when that build did not have it. The first build, with nothing to compare to, takes the papers added
+that day. Paths in the site come from paths.py; every file is written through write.py.
 
-    site_src/new.md               the New page (a generated page, like the others)
-    site/digest/YYYY-MM-DD.html   the digest with inline styles, ready to paste into an e-mail
-    site/digest/YYYY-MM-DD.md     the same in Markdown
-    .papersite/digest/            every digest so far (a build empties site/; each build copies them back)
+    site_src/new.md                 the New page (paths.NEW_PAGE; rendered by render.py)
+    site/digest/YYYY-MM-DD.html     the digest with inline styles, ready to paste into an e-mail
+    site/digest/YYYY-MM-DD.md       the same in Markdown
+    .papersite/digest/              every digest so far (a build empties site/; each build copies them back)
 """
 
 from __future__ import annotations
@@ -17,22 +18,17 @@ from __future__ import annotations
 import datetime
 import html
 import json
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Catalog, Paper
-from .write import atomic_write
+from .paths import digest_file
+from .write import write_file, write_if_changed
 
 NEW_DAYS = 7
-TODAY_ENV = "PAPERSITE_TODAY"  # the build day, for reproducible tests and replays
 OTHER = "Other papers"
-
-
-def build_day() -> datetime.date:
-    override = os.environ.get(TODAY_ENV)
-    return datetime.date.fromisoformat(override) if override else datetime.datetime.now(datetime.timezone.utc).date()
+LAST_BUILD = "last-build.json"  # in the digest folder: the papers of the previous build
 
 
 def newest_added_first(papers: Sequence[Paper]) -> list[Paper]:
@@ -76,9 +72,9 @@ def load_seen(state: Path) -> set[str] | None:
         return None
 
 
-def save_seen(state: Path, papers: Sequence[Paper], today: datetime.date) -> None:
-    data = {"built": today.isoformat(), "papers": sorted(paper_key(p) for p in papers)}
-    atomic_write(state, json.dumps(data, indent=0) + "\n")
+def seen_text(papers: Sequence[Paper], today: datetime.date) -> str:
+    """The state of this build as load_seen reads it back."""
+    return json.dumps({"built": today.isoformat(), "papers": sorted(paper_key(p) for p in papers)}, indent=0) + "\n"
 
 
 def added_since(papers: Sequence[Paper], seen: set[str] | None, today: datetime.date) -> list[Paper]:
@@ -106,7 +102,7 @@ def group_by_topic(catalog: Catalog, papers: Sequence[Paper]) -> list[DigestGrou
 @dataclass(frozen=True)
 class DigestSite:
     name: str
-    page_url: object  # Callable[[str], str]: paper slug -> URL of its page (absolute when site_url is set)
+    page_url: Callable[[str], str]  # paper slug -> URL of its page (absolute when site_url is set)
 
 
 def digest_markdown(site: DigestSite, groups: Sequence[DigestGroup], today: datetime.date) -> str:
@@ -123,7 +119,7 @@ def digest_markdown(site: DigestSite, groups: Sequence[DigestGroup], today: date
         lines += [f"## {inert(group.label)} ({len(group.papers)})", ""]
         for paper in group.papers:
             extra = _details(paper)
-            lines.append(f"- [{inert(paper.title)}]({site.page_url(paper.slug)})" + (f" · {inert(extra)}" if extra else ""))  # type: ignore[operator]
+            lines.append(f"- [{inert(paper.title)}]({site.page_url(paper.slug)})" + (f" · {inert(extra)}" if extra else ""))
         lines.append("")
     return "\n".join(lines)
 
@@ -159,7 +155,7 @@ def digest_html(site: DigestSite, groups: Sequence[DigestGroup], today: datetime
     for group in groups:
         parts.append(f'<h2 style="{_STYLE["h2"]}">{e(group.label)} ({len(group.papers)})</h2><ul style="padding-left:18px">')
         for paper in group.papers:
-            url = e(str(site.page_url(paper.slug)), quote=True)  # type: ignore[operator]
+            url = e(str(site.page_url(paper.slug)), quote=True)
             item = f'<li style="{_STYLE["li"]}"><a style="{_STYLE["a"]}" href="{url}">{e(paper.title)}</a>'
             if _details(paper):
                 item += f'<span style="{_STYLE["meta"]}">{e(_details(paper))}</span>'
@@ -179,24 +175,23 @@ def _details(paper: Paper) -> str:
     return " · ".join(bits)
 
 
-def write_digest(site: DigestSite, catalog: Catalog, archive: Path, state: Path, today: datetime.date) -> list[Path]:
-    """Write today's digest into archive (when any paper is new since the previous build) and remember
-    this build's papers. The archive (.papersite/digest/) outlives builds, which empty the site folder."""
+def write_digest(site: DigestSite, catalog: Catalog, folder: Path, today: datetime.date) -> list[Path]:
+    """Write today's digest into folder (when any paper is new since the previous build) and remember
+    this build's papers there. The folder (.papersite/digest/) outlives builds, which empty site/."""
+    state = folder / LAST_BUILD
     new = added_since(catalog.papers, load_seen(state), today)
     written: list[Path] = []
     if new:
         groups = group_by_topic(catalog, new)
         for suffix, text in ((".html", digest_html(site, groups, today)), (".md", digest_markdown(site, groups, today))):
-            target = archive / f"{today.isoformat()}{suffix}"
-            atomic_write(target, text)
-            written.append(target)
-    save_seen(state, catalog.papers, today)
+            written.append(write_file(folder, f"{today.isoformat()}{suffix}", text))
+    write_if_changed(state, seen_text(catalog.papers, today))
     return written
 
 
-def publish_digests(archive: Path, site_dir: Path) -> int:
-    """Copy every archived digest into site_dir/digest/; how many files."""
-    files = sorted(p for p in archive.glob("*") if p.suffix in (".html", ".md")) if archive.is_dir() else []
+def publish_digests(folder: Path, site_dir: Path) -> int:
+    """Copy every digest kept in folder into the built site (paths.digest_file); how many files."""
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".html", ".md")) if folder.is_dir() else []
     for path in files:
-        atomic_write(site_dir / "digest" / path.name, path.read_bytes())
+        write_file(site_dir, digest_file(path.stem, path.suffix), path.read_bytes())
     return len(files)

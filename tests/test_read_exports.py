@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sitebuild import make_project, papersite
 
-from generator.errors import SKIPPED
+from generator.errors import ProblemKind
 from generator.model import Author, Link
 from generator.normalise import normalise
 from generator.readers import format_for, read_sources
@@ -71,7 +71,7 @@ def test_broken_ris_reports_file_and_line_and_keeps_the_good_record():
         "8: doi 'not-a-doi' is not a DOI (10.NNNN/...); ignored",
         "8: landing link 'javascript:alert(1)' is not an http(s) URL; ignored",
     ]
-    assert [p.kind for p in problems[1:3]] == [SKIPPED, SKIPPED]
+    assert [p.kind for p in problems[1:3]] == [ProblemKind.SKIPPED, ProblemKind.SKIPPED]
 
 
 def test_ris_suffix():

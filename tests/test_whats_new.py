@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
+from generator.config import settings_for
 from generator.feeds import newest_first
 from generator.model import Catalog, Paper, Source, Topic
 from generator.render import render_site
@@ -80,16 +83,17 @@ def test_digest_groups_by_main_topic_and_keeps_every_value_text():
 
 def test_write_digest_writes_only_when_something_is_new_and_remembers_the_build(tmp_path):
     site = DigestSite("S", lambda slug: f"../papers/{slug}.html")
-    state = tmp_path / ".papersite/digest.json"
+    folder = tmp_path / ".papersite/digest"
     catalog = Catalog(papers=PAPERS)
-    first = write_digest(site, catalog, tmp_path / "archive", state, TODAY)
+    first = write_digest(site, catalog, folder, TODAY)
     assert [p.name for p in first] == ["2024-01-19.html", "2024-01-19.md"]
-    assert write_digest(site, catalog, tmp_path / "archive", state, TODAY + datetime.timedelta(1)) == []
+    assert (folder / "last-build.json").is_file()
+    assert write_digest(site, catalog, folder, TODAY + datetime.timedelta(1)) == []
     grown = Catalog(papers=(*PAPERS, paper("e", added="2024-01-20")))
-    (html, md) = write_digest(site, grown, tmp_path / "archive", state, TODAY + datetime.timedelta(1))
+    (html, md) = write_digest(site, grown, folder, TODAY + datetime.timedelta(1))
     assert html.name == "2024-01-20.html" and "../papers/e.html" in html.read_text() and "[E](../papers/e.html)" in md.read_text()
     assert "Papers/C" not in md.read_text() and "c.html" not in md.read_text()
-    assert publish_digests(tmp_path / "archive", tmp_path / "site") == 4
+    assert publish_digests(folder, tmp_path / "site") == 4
     assert (tmp_path / "site/digest/2024-01-19.html").read_bytes() == first[0].read_bytes()
 
 
@@ -103,3 +107,21 @@ def test_the_new_page_appears_only_when_the_collection_records_entry_days(monkey
     assert "[4 paper(s) added in the last 7 days](new.md)" in pages["index.md"]
     plain = {p.path for p in render_site(Catalog(papers=(paper("listing", date="2024-01-30"),)), "S")}
     assert "new.md" not in plain
+
+
+def test_the_digest_folder_is_an_option_and_the_new_page_cannot_be_the_home_page(tmp_path):
+    assert settings_for(tmp_path, digest_folder="kept/digest").digest_folder == tmp_path / "kept/digest"
+    assert settings_for(tmp_path).digest_folder is None  # tests keep nothing unless asked
+    with pytest.raises(ValueError, match="another generated page"):
+        settings_for(tmp_path, home_page="new.md")
+
+
+def test_a_wrong_replay_day_is_a_clear_error(monkeypatch):
+    from generator.errors import ConfigError
+    from generator.identifiers import today
+
+    monkeypatch.setenv("PAPERSITE_TODAY", "2024-13-01")
+    with pytest.raises(ConfigError, match="PAPERSITE_TODAY='2024-13-01' is not a YYYY-MM-DD date"):
+        today()
+    monkeypatch.setenv("PAPERSITE_TODAY", "2024-02-29")
+    assert today() == datetime.date(2024, 2, 29)

@@ -41,6 +41,8 @@ def daily(tmp_path_factory) -> Path:
 def test_each_build_digests_only_what_it_added(daily):
     digests = sorted(p.name for p in (daily / "site/digest").iterdir())
     assert digests == ["2024-01-18.html", "2024-01-18.md", "2024-01-19.html", "2024-01-19.md"]
+    kept = sorted(p.name for p in (daily / ".papersite/digest").iterdir())  # a build empties site/, not this
+    assert kept == [*digests, "last-build.json"]
     first = Page(daily / "site/digest/2024-01-18.html").text
     second = Page(daily / "site/digest/2024-01-19.html").text
     assert "Self-Rewarding Language Models" in first and "Mixtral of Experts" in first and "DeepSeekMath" not in first

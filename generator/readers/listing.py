@@ -22,7 +22,7 @@ import codecs
 import re
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..model import Paper, Source
 
 ABSTRACT_MIN_CHARS = 250
@@ -46,7 +46,7 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
         papers += block_papers
         problems += block_problems
     if not papers and not problems:
-        problems.append(Problem(str(path), 0, "no papers found in this file", fatal=False))
+        problems.append(Problem(str(path), 0, "no papers found in this file", fatal=False, kind=ProblemKind.EMPTY))
     return papers, problems
 
 
