@@ -8,23 +8,11 @@ from pathlib import Path
 
 import pytest
 from sitebuild import make_project, papersite
+from test_read_formats import DATA, messages, read
 
 from generator.errors import ProblemKind
 from generator.model import Author, Link
-from generator.normalise import normalise
 from generator.readers import format_for, read_sources
-
-DATA = Path(__file__).parent / "data"
-
-
-def read(relative: str, fmt: str | None = None):
-    papers, problems = read_sources([(DATA / relative, fmt)])
-    return [normalise(p) for p in papers], problems
-
-
-def lines(problems) -> list[str]:
-    return [f"{p.line}: {p.message}" for p in problems]
-
 
 # ---------------------------------------------------------------- RIS
 
@@ -63,7 +51,7 @@ def test_ris_endnote_tags_multiline_values_and_a_last_record_without_er():
 def test_broken_ris_reports_file_and_line_and_keeps_the_good_record():
     papers, problems = read("ris/broken.ris")
     assert [p.title for p in papers] == ["A Good Record"]
-    assert lines(problems) == [
+    assert messages(problems) == [
         "1: text outside a record (before TY  - ): 'Exported by a reference manager'; ignored",
         "2: record has no title (TI or T1); entry skipped",
         "6: record has no ER line before the next TY; entry skipped",
@@ -91,7 +79,7 @@ def test_better_bibtex_json_items_creators_extra_and_notes_passed_over():
     assert resnet.arxiv_id == "1512.03385"  # from `extra`, on its second line
     assert resnet.date == "2016" and resnet.venue.startswith("2016 IEEE Conference") and resnet.entry_type == "inproceedings"
     assert resnet.authors[1] == Author("Microsoft Research")
-    assert lines(problems) == ["115: item '(no key)' has no title; entry skipped"]
+    assert messages(problems) == ["115: item '(no key)' has no title; entry skipped"]
 
 
 # ---------------------------------------------------------------- CSL YAML
@@ -106,7 +94,7 @@ def test_csl_yaml_references_with_folded_abstract_pandoc_dates_and_a_record_with
     assert rewarding.date == "2024-01-18" and rewarding.arxiv_id == "2401.10020" and rewarding.source.line == 4
     assert rewarding.tags == ("Computer Science - Machine Learning", "reward modelling")
     assert resnet.date == "2016-06-27" and resnet.venue.startswith("2016 IEEE") and resnet.entry_type == "inproceedings"
-    assert lines(problems) == ["32: record 'notitle' has no title; entry skipped"]
+    assert messages(problems) == ["32: record 'notitle' has no title; entry skipped"]
 
 
 def test_csl_yaml_bare_list_with_crlf():
@@ -122,7 +110,7 @@ def test_our_own_yaml_records_are_still_read_as_records():
 
 def test_broken_yaml_names_the_line():
     papers, problems = read("csl/broken.yaml")
-    assert papers == [] and lines(problems) == ["4: not valid YAML (expected ',' or ']', but got '<stream end>')"]
+    assert papers == [] and messages(problems) == ["4: not valid YAML (expected ',' or ']', but got '<stream end>')"]
 
 
 # ---------------------------------------------------------------- Hugging Face Papers JSON
@@ -160,7 +148,7 @@ def test_hf_object_keyed_by_arxiv_id_with_bom_and_missing_fields():
     ]
     assert papers[0].abstract == "We posit that to achieve superhuman agents..."
     assert papers[2].links == ()  # no arXiv id, no Hugging Face link
-    assert lines(problems) == [
+    assert messages(problems) == [
         "18: paper '2403.99999' has no title; entry skipped",
         "23: arXiv id 'not-an-id' is not an arXiv id; ignored",
         "23: upvotes 'many' is not a count; left out",
@@ -242,3 +230,15 @@ def test_located_json_refuses_what_json_refuses(text, line):
         json.loads(text)
     node, problem = parse_json(text, "f.json")
     assert node is None and problem.line == line and problem.message.startswith("not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("empty.ris", "\n"), ("library.json", '{"config": {}, "items": []}'), ("hf.json", "[]"), ("refs.yaml", "references: []")],
+)
+def test_a_file_with_no_records_is_one_empty_warning(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    papers, problems = read_sources([(tmp_path / name, None)])
+    assert papers == [] and [(p.line, p.message, p.kind, p.fatal) for p in problems] == [
+        (0, "no records in this file", ProblemKind.EMPTY, False)
+    ]

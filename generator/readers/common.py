@@ -7,12 +7,13 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
 from ..errors import Problem, ProblemKind
 from ..identifiers import arxiv_id, clean_doi
-from ..model import Author, Link
+from ..model import Author, Link, Paper
 from ..normalise import is_safe_url
 from .listing import decode_utf8
 
@@ -67,6 +68,22 @@ def url_link(kind: str, url: str, path: str, line: int, problems: list[Problem])
         Problem(path, line, f"{kind} link {url[:80]!r} is not an http(s) URL; ignored", fatal=False, kind=ProblemKind.IGNORED)
     )
     return []
+
+
+def papers_of(
+    items: Iterable[tuple[int, Any]], path: str, make: Callable[[Any, str, int, list[Problem]], Paper | None]
+) -> tuple[list[Paper], list[Problem]]:
+    """The papers `make(item, path, line, problems)` builds from (line, item) pairs (None: left out, its
+    problem recorded), the problems, and a warning when the file holds no record at all."""
+    papers: list[Paper] = []
+    problems: list[Problem] = []
+    for line, item in items:
+        paper = make(item, path, line, problems)
+        if paper is not None:
+            papers.append(paper)
+    if not papers and not problems:
+        problems.append(warning(path, 0, "no records in this file", ProblemKind.EMPTY))
+    return papers, problems
 
 
 def skipped(path: str, line: int, message: str) -> Problem:

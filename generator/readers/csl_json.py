@@ -16,7 +16,18 @@ from typing import Any
 from ..errors import Problem
 from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
-from .common import author_from_name, checked_doi, file_items, json_array_items, skipped, split_list, unique, url_link, warning
+from .common import (
+    author_from_name,
+    checked_doi,
+    file_items,
+    json_array_items,
+    papers_of,
+    skipped,
+    split_list,
+    unique,
+    url_link,
+    warning,
+)
 
 # Keys only CSL items have (our own records use title/authors/date/venue): how a .json is recognised.
 CSL_KEYS = frozenset({"issued", "container-title", "author", "DOI", "URL", "type", "citation-key"})
@@ -39,15 +50,7 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
 
 
 def read_items(items: list[tuple[int, Any]], path: str) -> tuple[list[Paper], list[Problem]]:
-    papers: list[Paper] = []
-    problems: list[Problem] = []
-    for line, item in items:
-        paper = _paper(item, path, line, problems)
-        if paper is not None:
-            papers.append(paper)
-    if not papers and not problems:
-        problems.append(warning(path, 0, "no records in this file"))
-    return papers, problems
+    return papers_of(items, path, _paper)
 
 
 def looks_like_csl(item: Any) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import Problem
 from ..identifiers import arxiv_id, iso_date
 from ..model import Author, Link, Paper, Source
-from .common import author_from_name, checked_arxiv_id, checked_doi, skipped, unique, url_link, warning
+from .common import author_from_name, checked_arxiv_id, checked_doi, papers_of, skipped, unique, url_link, warning
 from .located import Node
 
 HF_PAPER_KEYS = frozenset({"summary", "upvotes", "ai_keywords", "githubRepo", "publication_date", "discussionId"})
@@ -51,21 +51,14 @@ def _is_paper(item: dict[str, Any]) -> bool:
 
 
 def read_node(root: Node, path: str) -> tuple[list[Paper], list[Problem]]:
-    papers: list[Paper] = []
-    problems: list[Problem] = []
+    """Each record with its key (the arXiv id of an object keyed by arXiv id, else "")."""
     if isinstance(root.value, dict) and _is_paper(root.value):
-        records = [(root.line, root.value, "")]
+        records = [(root.line, (root.value, ""))]
     elif isinstance(root.value, dict):
-        records = [(node.line, node.value, str(key)) for key, node in root.members]
+        records = [(node.line, (node.value, str(key))) for key, node in root.members]
     else:
-        records = [(node.line, node.value, "") for _, node in root.members]
-    for line, item, key in records:
-        paper = _paper(item, key, path, line, problems)
-        if paper is not None:
-            papers.append(paper)
-    if not papers and not problems:
-        problems.append(warning(path, 0, "no records in this file"))
-    return papers, problems
+        records = [(node.line, (node.value, "")) for _, node in root.members]
+    return papers_of(records, path, _paper)
 
 
 def read(path: Path) -> tuple[list[Paper], list[Problem]]:
@@ -76,7 +69,8 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
     return ([], [problem]) if problem or root is None else read_node(root, str(path))
 
 
-def _paper(item: Any, key: str, path: str, line: int, problems: list[Problem]) -> Paper | None:
+def _paper(record: tuple[Any, str], path: str, line: int, problems: list[Problem]) -> Paper | None:
+    item, key = record
     if not isinstance(item, dict):
         problems.append(skipped(path, line, f"a Hugging Face paper is a JSON object, not {type(item).__name__}"))
         return None

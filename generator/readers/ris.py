@@ -19,7 +19,7 @@ import rispy
 from ..errors import Problem
 from ..identifiers import arxiv_id, date_from_parts
 from ..model import Link, Paper, Source
-from .common import author_from_name, checked_doi, file_items, skipped, unique, url_link, warning
+from .common import author_from_name, checked_doi, file_items, papers_of, skipped, unique, url_link, warning
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 _DATE = re.compile(r"^(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
@@ -33,20 +33,7 @@ Chunks = list[tuple[int, Any]]
 def read(path: Path) -> tuple[list[Paper], list[Problem]]:
     """Papers and problems of one RIS file. Raises OSError when the file cannot be read."""
     chunks, problem = file_items(path, split_records)
-    if problem:
-        return [], [problem]
-    papers: list[Paper] = []
-    problems: list[Problem] = []
-    for line, chunk in chunks:
-        if isinstance(chunk, Problem):
-            problems.append(chunk)
-            continue
-        paper = _paper(chunk, str(path), line, problems)
-        if paper is not None:
-            papers.append(paper)
-    if not papers and not problems:
-        problems.append(warning(str(path), 0, "no records in this file"))
-    return papers, problems
+    return ([], [problem]) if problem else papers_of(chunks, str(path), _paper)
 
 
 def split_records(text: str, path: str) -> tuple[Chunks, Problem | None]:
@@ -73,7 +60,10 @@ def split_records(text: str, path: str) -> tuple[Chunks, Problem | None]:
     return chunks, None
 
 
-def _paper(chunk: str, path: str, line: int, problems: list[Problem]) -> Paper | None:
+def _paper(chunk: str | Problem, path: str, line: int, problems: list[Problem]) -> Paper | None:
+    if isinstance(chunk, Problem):  # split_records found the record broken, or text outside records
+        problems.append(chunk)
+        return None
     try:
         entries = rispy.loads(chunk)
     except Exception as error:  # rispy raises ParseError, ValueError and others on broken records

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import Problem
 from ..identifiers import arxiv_id, iso_date
 from ..model import Author, Link, Paper, Source
-from .common import checked_doi, skipped, unique, url_link, warning
+from .common import checked_doi, papers_of, skipped, unique, url_link, warning
 from .located import Node
 
 NOT_PAPERS = frozenset({"attachment", "note", "annotation"})
@@ -40,17 +40,9 @@ def looks_like_zotero(root: Node) -> bool:
 
 def read_node(root: Node, path: str) -> tuple[list[Paper], list[Problem]]:
     items = root.member("items")
-    papers: list[Paper] = []
-    problems: list[Problem] = []
-    for _, node in items.members if items else []:
-        if isinstance(node.value, dict) and node.value.get("itemType") in NOT_PAPERS:
-            continue
-        paper = _paper(node.value, path, node.line, problems)
-        if paper is not None:
-            papers.append(paper)
-    if not papers and not problems:
-        problems.append(warning(path, 0, "no records in this file"))
-    return papers, problems
+    nodes = items.members if items else []
+    papers = [(n.line, n.value) for _, n in nodes if not (isinstance(n.value, dict) and n.value.get("itemType") in NOT_PAPERS)]
+    return papers_of(papers, path, _paper)
 
 
 def _paper(item: Any, path: str, line: int, problems: list[Problem]) -> Paper | None:
