@@ -97,7 +97,7 @@ class PapersiteConfig(base.Config):
 
     digest_folder = c.Type(str, default=".papersite/digest")
     """Where every per-build digest of new papers is kept, with the papers of the last build
-    (last-build.json); each build copies the digests into site/digest/ (see generator/whats_new.py)."""
+    (last-build.json); each build copies the digests into site/digest/ (see generator/digest.py)."""
 
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()

@@ -36,7 +36,7 @@ def topic_feed(slug: str) -> str:
 
 
 def digest_file(day: str, suffix: str) -> str:
-    """A digest of new papers in the built site: digest/2024-01-19.html (and .md; whats_new.py)."""
+    """A digest of new papers in the built site: digest/2024-01-19.html (and .md; digest.py)."""
     return f"digest/{day}{suffix}"
 
 

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import feeds, pipeline, search_index, whats_new
+from . import digest, feeds, pipeline, search_index
 from .authors import author_pages
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
@@ -122,7 +122,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         write_file(Path(config.site_dir), SEARCH_INDEX, search_index.index_script(docs))
 
     def write_digest(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
-        """site/digest/YYYY-MM-DD.html and .md: the papers added since the previous build (see whats_new.py)."""
+        """site/digest/YYYY-MM-DD.html and .md: the papers added since the previous build (see digest.py)."""
         folder = self.settings(config).digest_folder
         if folder is None:
             return
@@ -131,10 +131,10 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         def page_url(slug: str) -> str:  # absolute when site_url is set, else from site/digest/
             return f"{site_url}/{paper_url(files, slug)}" if site_url else f"../{paper_url(files, slug)}"
 
-        site = whats_new.DigestSite(config.site_name, page_url)
-        for path in whats_new.write_digest(site, catalog, folder, today()):
+        site = digest.DigestSite(config.site_name, page_url)
+        for path in digest.write_digest(site, catalog, folder, today()):
             log.info("papersite: wrote the digest %s", path)
-        whats_new.publish_digests(folder, Path(config.site_dir))
+        digest.publish_digests(folder, Path(config.site_dir))
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce."""

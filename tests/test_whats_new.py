@@ -7,21 +7,20 @@ import datetime
 import pytest
 
 from generator.config import settings_for
-from generator.feeds import newest_first
-from generator.model import Catalog, Paper, Source, Topic
-from generator.render import render_site
-from generator.whats_new import (
+from generator.digest import (
     DigestSite,
     added_since,
-    by_upvotes,
     digest_html,
     digest_markdown,
     group_by_topic,
     paper_key,
     publish_digests,
-    recently_added,
     write_digest,
 )
+from generator.feeds import newest_first
+from generator.model import Catalog, Paper, Source, Topic
+from generator.render import render_site
+from generator.whats_new import by_upvotes, recently_added
 
 TODAY = datetime.date(2024, 1, 19)
 HOSTILE = "<img src=x onerror=alert(1)> | *bold* [x](javascript:alert(2))"
