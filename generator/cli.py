@@ -132,8 +132,7 @@ def check(sources: tuple[Path, ...], config_file: Path, strict: bool) -> None:
     _setup_logging(quiet=True)
     _, specs = _load(config_file, sources)
     papers, problems = pipeline.read_all(specs)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    pipeline.report_warnings(problems, show=lambda line: click.echo(line, err=True), merges_as_count=False)
     summary = pipeline.summarise(papers, problems)
     click.echo(summary.line(len(specs)))
     if summary.skipped or (strict and any(p.fails_strict for p in problems)):

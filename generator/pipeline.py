@@ -7,9 +7,10 @@ leaves a half-written site.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,22 +93,43 @@ def generate(
     return report
 
 
-def report_warnings(problems: Sequence[Problem], shown_per_kind: int = 5) -> None:
-    """Log warnings; past a few of the same kind, one line with the count of the rest."""
+def report_warnings(
+    problems: Sequence[Problem],
+    shown_per_kind: int = 5,
+    *,
+    show: Callable[[str], None] | None = None,
+    merges_as_count: bool = True,
+) -> None:
+    """Show problems; past a few of the same kind, one line with the count of the rest.
+
+    By default warnings are logged and merges of records from different files are one count line;
+    `papersite check` passes show (one plain line each) and lists merges like any other problem.
+    """
+    emit = show or (lambda text: log.warning("%s", text))
     seen: Counter[str] = Counter()
     merges = [p for p in problems if p.kind == MERGED]
-    if merges:
+    if merges and merges_as_count:
         log.info("papersite: %d record(s) merged with a record of the same work in another file", len(merges))
     for problem in problems:
-        if problem.kind == MERGED:
+        if problem.kind == MERGED and merges_as_count:
             continue
-        kind = problem.message.split(";")[0].split(" at ")[0]
+        kind = _kind_of(problem)
         seen[kind] += 1
         if seen[kind] <= shown_per_kind:
-            log.warning("%s", problem)
+            emit(str(problem))
     for kind, count in seen.items():
         if count > shown_per_kind:
-            log.warning("... and %d more like: %s", count - shown_per_kind, kind)
+            emit(f"... and {count - shown_per_kind} more like: {kind}")
+
+
+def _kind_of(problem: Problem) -> str:
+    """What problems of one kind share: the message up to its first ";" or " at ", quoted values left out."""
+    text = problem.message.split(";")[0].split(" at ")[0]
+    return _QUOTED.sub("...", text)
+
+
+# quoted values and FILE:LINE references differ between problems of one kind
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\S+:\d+")
 
 
 def _since(started: float) -> float:
