@@ -171,7 +171,7 @@ def csv_items(text: str, path: str) -> tuple[Items, Problem | None]:
     items: Items = []
     previous_limit = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     try:
-        reader.fieldnames  # reads the header row, so `consumed` counts from the first data row
+        _ = reader.fieldnames  # reads the header row, so `consumed` counts from the first data row
         while True:
             line = consumed[0] + 1
             try:
