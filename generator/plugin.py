@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import feeds, pipeline
+from . import csp, feeds, pipeline
 from .config import PapersiteConfig, SourceSpec, resolve_sources
 from .enrich import EnrichSettings
 from .errors import PapersiteError
@@ -117,6 +117,17 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if self.catalog is not None and self.files is not None:
             self.write_feeds(config, self.catalog, self.files)
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """The Content-Security-Policy for the theme override's meta tag (generator/csp.py)."""
+        env.globals["papersite_csp"] = csp.policy()
+        return env
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return csp.with_hashes(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return csp.with_hashes(output_content)  # 404.html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce."""
