@@ -88,7 +88,8 @@ def search(page, query: str) -> tuple[list[str], float]:
     started = time.perf_counter()
     box.fill(query)
     box.press("End")
-    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=30_000)
+    # a function, not an expression: playwright re-evaluates an expression with eval, which the site's CSP refuses
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=30_000)
     elapsed = time.perf_counter() - started
     titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
     return [t.strip() for t in titles if t.strip()], elapsed
