@@ -69,6 +69,21 @@ def safe_target(root: Path, relative: str) -> Path:
     return target
 
 
+def write_file(root: Path, relative: str, content: str | bytes) -> Path:
+    """Write one output file (papers.json, a feed) under root: guarded by safe_target, atomic."""
+    target = safe_target(root, relative)
+    atomic_write(target, content)
+    return target
+
+
+def write_if_changed(target: Path, content: str) -> bool:
+    """Write a state file (atomically) unless it already holds content; returns whether it wrote."""
+    if target.is_file() and target.read_text(encoding="utf-8") == content:
+        return False
+    atomic_write(target, content)
+    return True
+
+
 def write_pages(pages: Sequence[RenderedPage], docs_dir: Path) -> WriteReport:
     """Bring docs_dir in line with pages. Checks everything before the first write."""
     docs_dir.mkdir(parents=True, exist_ok=True)

@@ -204,7 +204,7 @@ def test_check_summarises_repeated_warnings_like_build(tmp_path):
     lines = result.stderr.splitlines()
     assert len(lines) == 6, result.stderr
     assert all(line.startswith(f"{listing}:") and "duplicate of the paper at" in line for line in lines[:5])
-    assert lines[5] == "... and 6 more like: duplicate of the paper"
+    assert lines[5] == "... and 6 more warning(s) of the kind 'duplicate'"
     assert result.stdout.strip() == "12 records read from 1 file(s): 1 papers, 11 merged, 0 skipped"
 
 

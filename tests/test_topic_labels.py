@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from generator.features import analyze
 from generator.model import Paper, Source
-from generator.topic_labels import (
+from generator.topics.labels import (
     RankedPhrases,
     is_label,
     label_key,
@@ -13,7 +14,6 @@ from generator.topic_labels import (
     phrase_use,
     rank_phrases,
 )
-from generator.topics import analyze
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,8 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares.middleware import LibraryMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field
 
-from ..errors import Problem
+from ..cite import write_entry
+from ..errors import Problem, ProblemKind
 from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
 from ..normalise import bibtex_text, link_kind
@@ -61,7 +62,7 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
         if paper is not None:
             papers.append(paper)
     if not papers and not problems:
-        problems.append(warning(str(path), 0, "no BibTeX entries found in this file"))
+        problems.append(warning(str(path), 0, "no BibTeX entries found in this file", ProblemKind.EMPTY))
     return papers, problems
 
 
@@ -307,8 +308,7 @@ def _links(fields: dict[str, Field], path: str, line: int, problems: list[Proble
 def cite_entry(entry: Entry) -> str:
     """The entry as BibTeX text for citing: fields as written (macros expanded), `file` left out."""
     fields = [Field(f.key, _cite_value(f)) for f in entry.fields if f.key.lower() not in PRIVATE_FIELDS]
-    single = Library([Entry(entry.entry_type, entry.key, fields)])
-    return bibtexparser.write_string(single, unparse_stack=_CITE_STACK, bibtex_format=_CITE_FORMAT).strip() + "\n"
+    return write_entry(entry.entry_type, entry.key, [(f.key, f.value) for f in fields], enclose_integers=False)
 
 
 def _cite_value(field: Field) -> str:
@@ -321,12 +321,3 @@ def _joined_name(parts: middlewares.NameParts) -> str:
     family = " ".join(parts.von + parts.last)
     tail = [", ".join(p for p in (" ".join(parts.jr), " ".join(parts.first)) if p)]
     return ", ".join([family, *[t for t in tail if t]])
-
-
-_CITE_FORMAT = bibtexparser.BibtexFormat()
-_CITE_FORMAT.indent = "  "
-_CITE_STACK = [
-    middlewares.AddEnclosingMiddleware(
-        allow_inplace_modification=True, default_enclosing="{", reuse_previous_enclosing=False, enclose_integers=False
-    )
-]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..identifiers import arxiv_id, clean_doi
 from ..model import Author, Link
 from ..normalise import is_safe_url
@@ -64,17 +64,19 @@ def url_link(kind: str, url: str, path: str, line: int, problems: list[Problem])
         return []
     if is_safe_url(url):
         return [Link(kind, url)]
-    problems.append(Problem(path, line, f"{kind} link {url[:80]!r} is not an http(s) URL; ignored", fatal=False))
+    problems.append(
+        Problem(path, line, f"{kind} link {url[:80]!r} is not an http(s) URL; ignored", fatal=False, kind=ProblemKind.IGNORED)
+    )
     return []
 
 
 def skipped(path: str, line: int, message: str) -> Problem:
     """A record that could not be read: reported, left out, and the rest of the file still read."""
-    return Problem(path, line, f"{message}; entry skipped", fatal=False, kind="skipped")
+    return Problem(path, line, f"{message}; entry skipped", fatal=False, kind=ProblemKind.SKIPPED)
 
 
-def warning(path: str, line: int, message: str) -> Problem:
-    return Problem(path, line, message, fatal=False)
+def warning(path: str, line: int, message: str, kind: ProblemKind = ProblemKind.IGNORED) -> Problem:
+    return Problem(path, line, message, fatal=False, kind=kind)
 
 
 JsonItems = list[tuple[int, object]]

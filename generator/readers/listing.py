@@ -22,7 +22,7 @@ import codecs
 import re
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..model import Paper, Source
 
 ABSTRACT_MIN_CHARS = 250
@@ -51,7 +51,7 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
         papers += block_papers
         problems += block_problems
     if not papers and not problems:
-        problems.append(Problem(str(path), 0, "no papers found in this file", fatal=False))
+        problems.append(Problem(str(path), 0, "no papers found in this file", fatal=False, kind=ProblemKind.EMPTY))
     return papers, problems
 
 
@@ -106,7 +106,15 @@ def _without_chrome(lines: list[NumberedLine], path: str, problems: list[Problem
     after_chrome = False
     for number, line in lines[first + 1 :]:
         if line in _CHROME_LINES:
-            problems.append(Problem(path, number, f"page chrome {line!r} in the middle of the listing; dropped", fatal=False))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"page chrome {line!r} in the middle of the listing; dropped",
+                    fatal=False,
+                    kind=ProblemKind.IGNORED,
+                )
+            )
             after_chrome = True
             continue
         if after_chrome and line:

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..identifiers import iso_date
 from ..model import Author, Link, Paper, Source
 from . import csl_json
@@ -211,7 +211,7 @@ def read_records(items: Items, path: str) -> tuple[list[Paper], list[Problem]]:
         names = ", ".join(sorted(unknown))
         problems.append(warning(path, min(unknown.values()), f"unknown field(s) ignored: {names}; known: {', '.join(FIELDS)}"))
     if not papers and not problems:
-        problems.append(warning(path, 0, "no records in this file"))
+        problems.append(warning(path, 0, "no records in this file", ProblemKind.EMPTY))
     return papers, problems
 
 

@@ -13,7 +13,6 @@ few defining phrases of titles and abstracts.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 
-from .model import Paper
+from ..features import overlaps, word_count
+from ..model import Paper
 
 # Words too broad to name a topic on their own: a label made only of these is skipped.
 WEAK_LABEL_WORDS = frozenset(
@@ -185,11 +185,6 @@ def is_lone_adjective(phrase: str) -> bool:
     return phrase.endswith(ADJECTIVE_ENDINGS) or phrase.startswith(ADJECTIVE_PREFIXES)
 
 
-def is_description(phrase: str) -> bool:
-    """Whether a phrase can describe a topic: what could label one ("Zero-sum games", not "Zero-sum")."""
-    return is_label(phrase)
-
-
 def label_key(phrase: str) -> str:
     """What two labels must not share: the first four letters of each word ("self-evolution" and
     "self-evolving" are one label, "reward model" and "reward models" too)."""
@@ -217,7 +212,7 @@ def _description(phrases: Sequence[str], label: str) -> list[str]:
     """Top phrases that neither repeat the label nor each other."""
     chosen: list[str] = []
     for phrase in phrases:
-        if not is_description(phrase) or any(overlaps(phrase, other) for other in [label, *chosen] if other):
+        if not is_label(phrase) or any(overlaps(phrase, other) for other in [label, *chosen] if other):
             continue
         chosen.append(phrase)
         if len(chosen) == DESCRIPTION_PHRASES:
@@ -225,44 +220,8 @@ def _description(phrases: Sequence[str], label: str) -> list[str]:
     return chosen
 
 
-def word_count(phrase: str) -> int:
-    return len(re.split(r"[\s-]+", phrase))
-
-
 def is_weak(phrase: str) -> bool:
     return phrase in WEAK_LABEL_WORDS or all(word in WEAK_LABEL_WORDS for word in re.split(r"[\s-]+", phrase))
-
-
-def overlaps(a: str, b: str) -> bool:
-    """Whether one phrase holds the other as whole words, plurals aside ("rl" is not in "world")."""
-    a, b = singular(a), singular(b)
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
-
-
-def singular(phrase: str) -> str:
-    """A crude singular, only to tell "reward model" and "reward models" are the same phrase."""
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split(" "))
-
-
-def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dict[str, str]:
-    """Lower-cased word -> how to write it: acronyms and brand casing (LLM, GPT-2) survive.
-
-    Abstracts vote, because titles capitalise every word; a word seen only in titles keeps
-    its casing only when fully upper-case.
-    """
-    in_abstracts: dict[str, Counter[str]] = defaultdict(Counter)
-    for paper in papers:
-        for word in word_pattern.findall(paper.abstract):
-            in_abstracts[word.casefold()][word] += 1
-    forms: dict[str, str] = {}
-    for word, counts in in_abstracts.items():
-        form = max(counts, key=lambda f: (counts[f], f))
-        forms[word] = word if form in (word, word.capitalize()) else form
-    for paper in papers:
-        for word in word_pattern.findall(paper.title):
-            if word.casefold() not in forms and word.isupper():
-                forms[word.casefold()] = word
-    return forms
 
 
 def cased(phrase: str, forms: dict[str, str]) -> str:
