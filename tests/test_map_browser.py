@@ -8,19 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import ARTIFACTS, CHROMIUM_ARGS
 from sitebuild import make_project, papersite
 
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
