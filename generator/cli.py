@@ -188,8 +188,8 @@ def check(sources: tuple[Path, ...], config_file: Path, strict: bool) -> None:
     cfg = _load(config_file, sources, strict)
     specs = _plugin(cfg).settings(cfg).sources
     papers, problems = pipeline.read_all(specs)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    for line in pipeline.warning_lines(problems, merges=True):
+        click.echo(line, err=True)
     summary = pipeline.summarise(papers, problems)
     click.echo(summary.line(len(specs)))
     if summary.skipped or (strict and any(p.fails_strict for p in problems)):

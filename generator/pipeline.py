@@ -88,13 +88,13 @@ def generate(
     return report
 
 
-def warning_lines(problems: Sequence[Problem], shown_per_kind: int = 5) -> list[str]:
-    """The warnings to show (merge notes aside): the first few of each kind, then one line per kind
-    with the count of the rest."""
+def warning_lines(problems: Sequence[Problem], shown_per_kind: int = 5, *, merges: bool = False) -> list[str]:
+    """The warnings to show: the first few of each kind, then one line per kind with the count of
+    the rest. Merge notes are left out (a build counts them) unless merges is set (check lists them)."""
     seen: Counter[ProblemKind] = Counter()
     lines = []
     for problem in problems:
-        if problem.kind == ProblemKind.MERGED:
+        if problem.kind == ProblemKind.MERGED and not merges:
             continue
         seen[problem.kind] += 1
         if seen[problem.kind] <= shown_per_kind:

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import digest, feeds, pipeline, search_index
+from . import csp, digest, feeds, pipeline, search_index
 from .authors import author_pages
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
@@ -135,6 +135,17 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         for path in digest.write_digest(site, catalog, folder, today()):
             log.info("papersite: wrote the digest %s", path)
         digest.publish_digests(folder, Path(config.site_dir))
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """The Content-Security-Policy for the theme override's meta tag (generator/csp.py)."""
+        env.globals["papersite_csp"] = csp.policy()
+        return env
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return csp.with_hashes(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return csp.with_hashes(output_content)  # 404.html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce."""

@@ -8,19 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import ARTIFACTS, CHROMIUM_ARGS
 from sitebuild import make_project, papersite
 
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +41,8 @@ def open_page(browser, url: str, scheme: str):
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
+    # what the site's Content-Security-Policy refuses counts as a request that left the site
+    page.on("console", lambda message: "Content Security Policy" in message.text and requests.append(f"CSP: {message.text}"))
     page.goto(url)
     return page, requests
 

@@ -29,6 +29,7 @@ from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
 from ..normalise import bibtex_text, link_kind
 from .common import checked_doi, skipped, split_list, unique, url_link, warning
+from .limits import MAX_BIBTEX_EXPANSION_CHARS
 from .listing import decode_utf8
 
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school", "institution")
@@ -46,7 +47,10 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
     text, problem = decode_utf8(path.read_bytes(), str(path))
     if problem:
         return [], [problem]
-    library = parse(text)
+    try:
+        library = parse(text)
+    except ExpansionTooLarge as error:
+        return [], [Problem(str(path), error.line, error.message)]
     entries = {entry.key: entry for entry in library.entries}
     problems = [_failed_block_problem(block, str(path), entries) for block in library.failed_blocks]
     containers = {_crossref(entry) for entry in library.entries} & entries.keys()
@@ -69,11 +73,21 @@ def parse(text: str) -> Library:
         parse_stack=[
             ConcatenationMiddleware(),
             middlewares.ResolveStringReferencesMiddleware(),
+            ExpansionLimitMiddleware(),
             middlewares.RemoveEnclosingMiddleware(),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
         ],
     )
+
+
+class ExpansionTooLarge(Exception):
+    """@string macros expand to more text than MAX_BIBTEX_EXPANSION_CHARS (a macro bomb)."""
+
+    def __init__(self, line: int, where: str) -> None:
+        limit = f"{MAX_BIBTEX_EXPANSION_CHARS:,}"
+        self.line = line
+        self.message = f"@string macros expand to more than {limit} characters ({where}); not read"
 
 
 class ConcatenationMiddleware(LibraryMiddleware):
@@ -88,19 +102,48 @@ class ConcatenationMiddleware(LibraryMiddleware):
 
     def transform(self, library: Library) -> Library:
         macros: dict[str, str] = {}
+        budget = [MAX_BIBTEX_EXPANSION_CHARS]
         for string in library.strings:
-            macros[string.key.lower()] = _concatenated(str(string.value), macros)
+            where = f"@string {string.key!r}"
+            macros[string.key.lower()] = _concatenated(str(string.value), macros, budget, string.start_line, where)
             string.value = "{" + macros[string.key.lower()] + "}"
         for entry in library.entries:
             for field in entry.fields:
                 if isinstance(field.value, str) and "#" in field.value:
-                    field.value = "{" + _concatenated(field.value, macros) + "}"
+                    where = f"field {field.key!r} of {entry.key!r}"
+                    field.value = "{" + _concatenated(field.value, macros, budget, entry.start_line, where) + "}"
         return library
 
 
-def _concatenated(value: str, macros: dict[str, str]) -> str:
-    """The text of a BibTeX value made of parts joined by `#`: quoted, braced, numbers or macro names."""
-    return "".join(_part_text(part.strip(), macros) for part in _top_level_parts(value))
+class ExpansionLimitMiddleware(LibraryMiddleware):
+    """Refuse a library whose fields, once macros are resolved, hold more than the expansion limit.
+
+    Resolved fields share the macro's string, so this costs nothing until the text is copied.
+    """
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "papersite-expansion-limit"
+
+    def transform(self, library: Library) -> Library:
+        total = 0
+        for entry in library.entries:
+            total += sum(len(f.value) for f in entry.fields if isinstance(f.value, str))
+            if total > MAX_BIBTEX_EXPANSION_CHARS:
+                raise ExpansionTooLarge((entry.start_line or 0) + 1, f"by entry {entry.key!r}")
+        return library
+
+
+def _concatenated(value: str, macros: dict[str, str], budget: list[int], start_line: int | None, where: str) -> str:
+    """The text of a BibTeX value made of parts joined by `#`: quoted, braced, numbers or macro names.
+
+    budget[0] is what is left of the expansion limit; running past it raises ExpansionTooLarge.
+    """
+    parts = [_part_text(part.strip(), macros) for part in _top_level_parts(value)]
+    budget[0] -= sum(len(part) for part in parts)
+    if budget[0] < 0:
+        raise ExpansionTooLarge((start_line or 0) + 1, f"at {where}")
+    return "".join(parts)
 
 
 def _top_level_parts(value: str) -> list[str]:

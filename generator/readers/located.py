@@ -13,7 +13,9 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from .common import LineIndex
+from .common import LineIndex, nesting_depth
+from .limits import MAX_NESTING_DEPTH
+from .records import yaml_bounds_problem
 
 _DECODER = json.JSONDecoder()
 _WALKED_LEVELS = 3  # the root, its members, and their members (BBT JSON's items, a dict of HF papers)
@@ -36,24 +38,39 @@ class _Broken(Exception):
         self.offset, self.message = offset, message
 
 
+TOO_DEEP = f"arrays or objects nested more than {MAX_NESTING_DEPTH} deep; not read"
+
+
 def parse_json(text: str, path: str) -> tuple[Node | None, Problem | None]:
     """The document as located nodes, or a fatal `not valid JSON` problem at the line where it breaks."""
     lines = LineIndex(text)
     try:
         node, end = _value(text, _skip(text, 0), lines, _WALKED_LEVELS)
     except _Broken as broken:
-        return None, Problem(path, lines.line(broken.offset), f"not valid JSON ({broken.message})")
+        message = TOO_DEEP if broken.message == TOO_DEEP else f"not valid JSON ({broken.message})"
+        return None, Problem(path, lines.line(broken.offset), message)
     except json.JSONDecodeError as error:
         return None, Problem(path, error.lineno, f"not valid JSON ({error.msg})")
     if _skip(text, end) < len(text):
         return None, Problem(path, lines.line(_skip(text, end)), "not valid JSON (extra data after the document)")
-    return node, None
+    return (None, too_deep) if (too_deep := _depth_problem(node, path)) else (node, None)
+
+
+def _depth_problem(root: Node, path: str) -> Problem | None:
+    """A problem at the first top-level member (or the root) that nests deeper than MAX_NESTING_DEPTH."""
+    for level, node in [(1, member) for _, member in root.members] or [(0, root)]:
+        if nesting_depth(node.value) + level > MAX_NESTING_DEPTH:
+            return Problem(path, node.line, TOO_DEEP)
+    return None
 
 
 def _value(text: str, at: int, lines: LineIndex, levels: int) -> tuple[Node, int]:
     opener = text[at : at + 1]
     if levels <= 1 or opener not in ("[", "{"):
-        value, end = _DECODER.raw_decode(text, at)
+        try:
+            value, end = _DECODER.raw_decode(text, at)
+        except RecursionError:
+            raise _Broken(at, TOO_DEEP) from None
         return Node(lines.line(at), value), end
     closer = "]" if opener == "[" else "}"
     node = Node(lines.line(at), [] if opener == "[" else {})
@@ -102,7 +119,11 @@ def parse_yaml(text: str, path: str) -> tuple[Node | None, Problem | None]:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         if root is None:
             return Node(1, None), None
+        if problem := yaml_bounds_problem(root, path):  # nesting and alias bombs, before any value is built
+            return None, problem
         return _yaml_node(root, yaml.SafeLoader(""), _WALKED_LEVELS), None
+    except RecursionError:
+        return None, Problem(path, 0, f"lists or mappings nested more than {MAX_NESTING_DEPTH} deep; not read")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or "syntax error"
