@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -18,9 +19,10 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from . import deploy as deployment
-from . import pipeline, scaffold
+from . import pipeline, progress, scaffold
 from .config import SourceSpec
 from .errors import ConfigError, InputError, PapersiteError
+from .model import Catalog
 from .plugin import OVERRIDES, PapersitePlugin
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -52,9 +54,13 @@ def cli() -> None:
 def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: bool) -> None:
     """Write the Markdown pages for SOURCES (default: the sources in mkdocs.yml) into the docs folder."""
     _setup_logging(quiet)
+    started = time.perf_counter()
     cfg, specs = _load(config_file, sources)
     plugin = _plugin(cfg)
-    plugin.generate(cfg, plugin.collect(cfg, specs, strict=strict))
+    with progress.display(stderr):
+        catalog = plugin.collect(cfg, specs, strict=strict)
+        plugin.generate(cfg, catalog)
+    _summary(plugin, catalog, started, quiet)
 
 
 @cli.command()
@@ -68,9 +74,11 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
 def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, strict: bool, quiet: bool) -> None:
     """Generate the pages, then build the site with MkDocs."""
     _setup_logging(quiet)
+    started = time.perf_counter()
     cfg, specs = _load(config_file, sources, site_dir=str(site_dir.resolve()) if site_dir else None)
-    _build_site(cfg, specs, strict)
+    catalog = _build_site(cfg, specs, strict)
     stderr.print(f"Site written to {cfg.site_dir}")
+    _summary(_plugin(cfg), catalog, started, quiet)
 
 
 @cli.command()
@@ -98,14 +106,29 @@ def init_command(directory: Path, force: bool) -> None:
     click.echo(f"Next: cd {directory} && papersite build, then open site/index.html")
 
 
-def _build_site(cfg: MkDocsConfig, specs: list[SourceSpec], strict: bool) -> None:
+def _build_site(cfg: MkDocsConfig, specs: list[SourceSpec], strict: bool) -> Catalog:
     OVERRIDES.sources = specs
-    OVERRIDES.catalog = _plugin(cfg).collect(cfg, specs, strict=strict)
-    cfg.plugins.on_startup(command="build", dirty=False)
-    try:
-        mkdocs_build(cfg)
-    finally:
-        cfg.plugins.on_shutdown()
+    with progress.display(stderr):
+        OVERRIDES.catalog = catalog = _plugin(cfg).collect(cfg, specs, strict=strict)
+        with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+    return catalog
+
+
+def _summary(plugin: PapersitePlugin, catalog: Catalog, started: float, quiet: bool) -> None:
+    """The line every build ends with: papers, topics, pages written / unchanged / removed, seconds."""
+    report = plugin.report
+    if quiet or report is None:
+        return
+    seconds = time.perf_counter() - started
+    line = progress.summary_line(
+        len(catalog.papers), len(catalog.topics), len(report.written), len(report.unchanged), len(report.removed), seconds
+    )
+    stderr.print(line)
 
 
 @cli.command()
@@ -170,6 +193,7 @@ def _setup_logging(quiet: bool) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
+    progress.show(not quiet)
 
 
 def main() -> None:

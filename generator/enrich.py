@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from . import embeddings, topic_clusters, topic_state, topics_file
+from . import embeddings, progress, topic_clusters, topic_state, topics_file
 from .map_layout import layout
 from .model import Catalog, Paper, Topic
 from .related import related_papers, with_reasons
@@ -56,14 +56,19 @@ def enrich(papers: Sequence[Paper], *, settings: EnrichSettings | None = None) -
     settings = settings or EnrichSettings()
     if not papers:
         return Catalog(papers=())
-    features = topic_features(papers)
-    vectors = paper_vectors(papers, features, settings)
+    with progress.stage("features"):
+        features = topic_features(papers)
+        vectors = paper_vectors(papers, features, settings)
     curated = topics_file.load_topics_file(settings.topics_file) if settings.topics_file else topics_file.TopicsFile()
-    topics, paper_topics, automatic = discover(papers, features, vectors, settings, curated)
-    related = related_papers(papers, k=settings.related_count, vectors=_semantic_part(vectors, settings))
-    related = with_reasons(papers, related, paper_topics, topics)
+    with progress.stage("topics"):
+        topics, paper_topics, automatic = discover(papers, features, vectors, settings, curated)
+    with progress.stage("related"):
+        related = related_papers(papers, k=settings.related_count, vectors=_semantic_part(vectors, settings))
+    with progress.stage("reasons"):
+        related = with_reasons(papers, related, paper_topics, topics)
     enriched = tuple(replace(p, topics=paper_topics[p.slug], related=related[p.slug]) for p in papers)
-    points = layout(map_vectors(vectors, [paper_topics[p.slug] for p in papers])) if settings.topic_map else np.zeros((0, 2))
+    with progress.stage("map"):
+        points = layout(map_vectors(vectors, [paper_topics[p.slug] for p in papers])) if settings.topic_map else np.zeros((0, 2))
     positions = {p.slug: (float(x), float(y)) for p, (x, y) in zip(papers, points)}
     return Catalog(papers=enriched, topics=tuple(topics), layout=positions, automatic_topics=tuple(automatic))
 

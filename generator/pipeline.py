@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import progress
 from .catalog import assign_slugs
 from .config import SourceSpec
 from .enrich import EnrichSettings, enrich
@@ -33,13 +34,15 @@ def collect(sources: Sequence[SourceSpec], *, strict: bool = False, settings: En
     if not sources:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
     started = time.perf_counter()
-    papers, problems = read_all(sources)
+    with progress.stage("read"):
+        papers, problems = read_all(sources)
     if any(p.fatal or (strict and p.fails_strict) for p in problems):
         raise InputError(problems)
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
     started = time.perf_counter()
-    catalog = enrich(assign_slugs(papers), settings=settings)
+    with progress.stage("enrich"):
+        catalog = enrich(assign_slugs(papers), settings=settings)
     log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
     return catalog
 
@@ -85,7 +88,10 @@ def generate(
     directory_urls: bool = False,
 ) -> WriteReport:
     """Render the catalog, bring the generated pages in docs_dir up to date, and keep the topic state."""
-    report = write_pages(render_site(catalog, site_name, home_page, directory_urls=directory_urls), docs_dir)
+    with progress.stage("render"):
+        pages = render_site(catalog, site_name, home_page, directory_urls=directory_urls)
+    with progress.stage("write"):
+        report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     if state_file is not None and save_state(state_file, catalog.automatic_topics):
         log.info("papersite: topic state saved to %s", state_file)

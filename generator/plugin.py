@@ -50,6 +50,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.sources: list[SourceSpec] = []
         self.catalog: Catalog | None = None
         self.files: Files | None = None
+        self.report: pipeline.WriteReport | None = None  # what the last generate wrote
 
     @event_priority(50)  # before Material's offline plugin, which looks at the polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -86,7 +87,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     def generate(self, config: MkDocsConfig, catalog: Catalog) -> None:
         """Write the catalog's pages into the docs folder and keep the topic state."""
-        pipeline.generate(
+        self.report = pipeline.generate(
             catalog,
             Path(config.docs_dir),
             config.site_name,

@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from . import progress
 from .authors import AuthorPage, author_key, author_pages
 from .cite import bibtex_for, code_fence_for
 from .map_svg import render_map
@@ -184,7 +185,8 @@ def render_site(
         RenderedPage("tags.md", env.get_template("tags.md.j2").render(site=site)),
     ]
     pages += [_topic_page(env, catalog, topic) for topic in catalog.topics]
-    pages += [_paper_page(env, catalog, paper, authors) for paper in catalog.papers]
+    papers = progress.track(catalog.papers, "paper pages", len(catalog.papers))
+    pages += [_paper_page(env, catalog, paper, authors) for paper in papers]
     pages += _author_pages(env, catalog, authors)
     return pages
 

@@ -19,7 +19,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from slugify import slugify
 
-from . import topic_clusters, topic_labels
+from . import progress, topic_clusters, topic_labels
 from .model import Paper, Topic
 from .topic_labels import WEAK_LABEL_WORDS  # noqa: F401  (re-exported: the tests and the bench use it)
 
@@ -184,6 +184,13 @@ def label_topics(
     papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, *, keep_small: bool = False
 ) -> TopicAssignment:
     """Memberships from the weights, then a label, description and slug for every topic."""
+    with progress.stage("labels"):
+        return _labelled(papers, features, weights, secondary_ratio, keep_small)
+
+
+def _labelled(
+    papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, keep_small: bool
+) -> TopicAssignment:
     weights = weights if keep_small else _without_tiny_topics(weights, len(papers))
     memberships = _memberships(weights, secondary_ratio)
     members = _members_by_topic(memberships)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import progress
 from .errors import WriteError
 from .model import RenderedPage
 
@@ -57,7 +58,7 @@ def write_pages(pages: Sequence[RenderedPage], docs_dir: Path) -> WriteReport:
         # Claim the files first, so a run cut short leaves no generated file that looks hand-written.
         _save_manifest(docs_dir, {**manifest, **new_manifest})
     report = WriteReport()
-    for page, target in zip(pages, targets):
+    for page, target in progress.track(zip(pages, targets), "writing pages", len(pages)):
         if _file_digest(target) == new_manifest[page.path]:
             report.unchanged.append(page.path)
         else:
