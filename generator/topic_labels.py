@@ -12,6 +12,7 @@ few defining phrases of titles and abstracts.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -84,6 +85,10 @@ class PhraseUse:
     in_title: csr_matrix
     anywhere: csr_matrix
 
+    @functools.cached_property
+    def facts(self) -> _VocabularyFacts:
+        return _facts_of(self.anywhere, self.terms)
+
 
 @dataclass(frozen=True)
 class RankedPhrases:
@@ -110,7 +115,7 @@ def phrase_use(papers: Sequence[Paper], terms: Sequence[str], analyzer: Callable
 
 def rank_phrases(use: PhraseUse, members: Sequence[int]) -> RankedPhrases:
     """The topic's phrases in titles and abstracts, best first; only phrases of 2+ member papers."""
-    return _ranked(use.anywhere, use.in_title, use.terms, members)
+    return _ranked(use.anywhere, use.in_title, use.terms, members, use.facts)
 
 
 def title_phrases(use: PhraseUse, members: Sequence[int]) -> set[str]:
@@ -119,36 +124,95 @@ def title_phrases(use: PhraseUse, members: Sequence[int]) -> set[str]:
     return {use.terms[j] for j in np.flatnonzero(used)}
 
 
-def _ranked(anywhere: csr_matrix, in_title: csr_matrix, terms: Sequence[str], members: Sequence[int]) -> RankedPhrases:
+@dataclass(frozen=True)
+class _VocabularyFacts:
+    """What ranking needs of the whole vocabulary, computed once per PhraseUse, not once per topic."""
+
+    count_all: np.ndarray  # papers using each phrase
+    bonus: np.ndarray  # 1 + PHRASE_BONUS per extra word
+    order: np.ndarray  # each term's rank in alphabetical order (the tie-break)
+
+
+def _facts_of(anywhere: csr_matrix, terms: Sequence[str]) -> _VocabularyFacts:
+    order = np.empty(len(terms), dtype=np.int64)
+    order[sorted(range(len(terms)), key=terms.__getitem__)] = np.arange(len(terms))
+    return _VocabularyFacts(
+        count_all=np.asarray(anywhere.sum(axis=0)).ravel(),
+        bonus=np.array([1 + PHRASE_BONUS * (word_count(t) - 1) for t in terms]),
+        order=order,
+    )
+
+
+def _ranked(
+    anywhere: csr_matrix,
+    in_title: csr_matrix,
+    terms: Sequence[str],
+    members: Sequence[int],
+    facts: _VocabularyFacts | None = None,
+) -> RankedPhrases:
     if not terms or not members:
         return RankedPhrases((), {})
+    facts = facts or _facts_of(anywhere, terms)
     rows = list(members)
     count_in = np.asarray(anywhere[rows].sum(axis=0)).ravel()
     title_in = np.asarray(in_title[rows].sum(axis=0)).ravel()
-    count_all = np.asarray(anywhere.sum(axis=0)).ravel()
     coverage = (TITLE_WEIGHT * title_in + count_in) / ((TITLE_WEIGHT + 1) * len(rows))
-    specificity = np.divide(count_in, count_all, out=np.zeros(len(count_in)), where=count_all > 0)
-    bonus = np.array([1 + PHRASE_BONUS * (word_count(t) - 1) for t in terms])
-    score = np.round(coverage * specificity * bonus, 6)
+    specificity = np.divide(count_in, facts.count_all, out=np.zeros(len(count_in)), where=facts.count_all > 0)
+    score = np.round(coverage * specificity * facts.bonus, 6)
     enough = min(MIN_PAPERS_FOR_PHRASE, len(rows))
-    candidates = [j for j in range(len(terms)) if count_in[j] >= enough and score[j] > 0]
-    best_first = sorted(candidates, key=lambda j: (-score[j], terms[j]))
-    fraction = {terms[j]: count_in[j] / len(rows) for j in candidates}
-    phrases = dict.fromkeys(_noun_phrase(_extended(terms[j], fraction), fraction) for j in best_first)
-    kept = tuple(p for p in phrases if not _is_fragment(p, fraction))
+    candidates = np.flatnonzero((count_in >= enough) & (score > 0))
+    best_first = candidates[np.lexsort((facts.order[candidates], -score[candidates]))]
+    fraction = {terms[j]: count_in[j] / len(rows) for j in candidates.tolist()}
+    index = _PhraseIndex(fraction)
+    phrases = dict.fromkeys(index.noun_phrase(index.extended(terms[j])) for j in best_first.tolist())
+    kept = tuple(p for p in phrases if not index.is_fragment(p))
     return RankedPhrases(kept, {p: float(fraction[p]) for p in kept})
 
 
-def _is_fragment(phrase: str, fraction: dict[str, float]) -> bool:
-    """Whether a phrase is mostly a piece of a longer name cut at the three-word limit: "carlo tree
-    search" of "monte carlo tree search" (a phrase one word earlier is as common as it)."""
-    words = phrase.split(" ")
-    if len(words) < 2:
-        return False
-    head, tail = " ".join(words[:-1]), " ".join(words[1:])
-    before = [p for p in fraction if p.endswith(f" {head}") and p.count(" ") == len(words) - 1]
-    after = [p for p in fraction if p.startswith(f"{tail} ") and p.count(" ") == len(words) - 1 and p != phrase]
-    return any(fraction[p] >= fraction[phrase] for p in before) or any(fraction[p] >= fraction[phrase] for p in after)
+class _PhraseIndex:
+    """A topic's candidate phrases (phrase -> share of its papers using it), indexed by their
+    pieces, so that finding the longer phrases around one phrase does not scan them all."""
+
+    def __init__(self, fraction: dict[str, float]) -> None:
+        self.fraction = fraction
+        self.containing: dict[str, list[str]] = defaultdict(list)  # sub-phrase -> longer phrases holding it
+        self.by_head: dict[str, list[str]] = defaultdict(list)  # all words but the last -> phrases
+        self.by_tail: dict[str, list[str]] = defaultdict(list)  # all words but the first -> phrases
+        for phrase in fraction:
+            words = phrase.split(" ")
+            for size in range(1, len(words)):
+                for start in range(len(words) - size + 1):
+                    self.containing[" ".join(words[start : start + size])].append(phrase)
+            if len(words) > 1:
+                self.by_head[" ".join(words[:-1])].append(phrase)
+                self.by_tail[" ".join(words[1:])].append(phrase)
+
+    def extended(self, phrase: str) -> str:
+        """A longer phrase containing this one ("diffusion" -> "diffusion models") when most of its uses have it."""
+        longer = self.containing.get(phrase)
+        if not longer:
+            return phrase
+        best = max(longer, key=lambda p: (self.fraction[p], word_count(p), p))
+        return best if self.fraction[best] >= EXTEND_RATIO * self.fraction[phrase] else phrase
+
+    def noun_phrase(self, phrase: str) -> str:
+        """A lone adjective ("robotic") becomes its most used longer phrase ("robotic manipulation")."""
+        if not is_lone_adjective(phrase):
+            return phrase
+        longer = [p for p in self.containing.get(phrase, []) if p.startswith(f"{phrase} ")]
+        return max(longer, key=lambda p: (self.fraction[p], p)) if longer else phrase
+
+    def is_fragment(self, phrase: str) -> bool:
+        """Whether a phrase is mostly a piece of a longer name cut at the three-word limit: "carlo tree
+        search" of "monte carlo tree search" (a phrase one word earlier is as common as it)."""
+        words = phrase.split(" ")
+        if len(words) < 2:
+            return False
+        head, tail = " ".join(words[:-1]), " ".join(words[1:])
+        share = self.fraction[phrase]
+        before = self.by_tail.get(head, [])  # phrases of as many words ending with this one's head
+        after = [p for p in self.by_head.get(tail, []) if p != phrase]  # ... starting with its tail
+        return any(self.fraction[p] >= share for p in before) or any(self.fraction[p] >= share for p in after)
 
 
 def name_topic(ranked: RankedPhrases, in_titles: set[str], used_labels: set[str], cased: Callable[[str], str]) -> TopicName:
@@ -194,23 +258,6 @@ def label_key(phrase: str) -> str:
     """What two labels must not share: the first four letters of each word ("self-evolution" and
     "self-evolving" are one label, "reward model" and "reward models" too)."""
     return " ".join(word[:4] for word in re.split(r"[\s-]+", phrase.casefold()))
-
-
-def _noun_phrase(phrase: str, fraction: dict[str, float]) -> str:
-    """A lone adjective ("robotic") becomes its most used longer phrase ("robotic manipulation")."""
-    if not is_lone_adjective(phrase):
-        return phrase
-    longer = [p for p in fraction if p.startswith(f"{phrase} ")]
-    return max(longer, key=lambda p: (fraction[p], p)) if longer else phrase
-
-
-def _extended(phrase: str, fraction: dict[str, float]) -> str:
-    """A longer phrase containing this one ("diffusion" -> "diffusion models") when most of its uses have it."""
-    longer = [p for p in fraction if p != phrase and f" {phrase} " in f" {p} "]
-    if not longer:
-        return phrase
-    best = max(longer, key=lambda p: (fraction[p], word_count(p), p))
-    return best if fraction[best] >= EXTEND_RATIO * fraction[phrase] else phrase
 
 
 def _description(phrases: Sequence[str], label: str) -> list[str]:
