@@ -68,7 +68,7 @@ def enrich(papers: Sequence[Paper], *, settings: EnrichSettings | None = None) -
         related = with_reasons(papers, related, paper_topics, topics)
     enriched = tuple(replace(p, topics=paper_topics[p.slug], related=related[p.slug]) for p in papers)
     with progress.stage("map"):
-        points = layout(map_vectors(vectors, [paper_topics[p.slug] for p in papers])) if settings.topic_map else np.zeros((0, 2))
+        points = _map_points(vectors, [paper_topics[p.slug] for p in papers]) if settings.topic_map else np.zeros((0, 2))
     positions = {p.slug: (float(x), float(y)) for p, (x, y) in zip(papers, points)}
     return Catalog(papers=enriched, topics=tuple(topics), layout=positions, automatic_topics=tuple(automatic))
 
@@ -96,6 +96,13 @@ def map_vectors(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) ->
         for rank, slug in enumerate(topics):
             membership[i, column[slug]] = 1.0 / (rank + 1)
     return np.hstack([vectors, MAP_TOPIC_WEIGHT * normalize(membership)])
+
+
+def _map_points(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) -> np.ndarray:
+    """The map layout; each paper's first topic groups it (large collections draw topics as discs)."""
+    number = {slug: n for n, slug in enumerate(sorted({ts[0] for ts in paper_topics if ts}))}
+    groups = [number[ts[0]] if ts else -1 for ts in paper_topics]
+    return layout(map_vectors(vectors, paper_topics), groups)
 
 
 def _semantic_part(vectors: np.ndarray, settings: EnrichSettings) -> np.ndarray | None:
