@@ -95,16 +95,18 @@ def analyze(text: str) -> list[str]:
     """Lower-cased 1- to 3-word phrases that never span punctuation, numbers or stop words."""
     phrases: list[str] = []
     for run in _word_runs(text):
-        for size in range(1, MAX_PHRASE_WORDS + 1):
+        phrases.extend(run)
+        if MAX_PHRASE_WORDS >= 2:
+            phrases.extend(f"{a} {b}" for a, b in zip(run, run[1:]))
+        for size in range(3, MAX_PHRASE_WORDS + 1):
             phrases.extend(" ".join(run[i : i + size]) for i in range(len(run) - size + 1))
     return phrases
 
 
 def _word_runs(text: str) -> Iterable[list[str]]:
     run: list[str] = []
-    for match in _WORD_OR_BREAK.finditer(text):
-        word = match.group(1)
-        word = word.casefold() if word else None
+    for word in _WORD_OR_BREAK.findall(text):  # "" for anything that is not a word
+        word = word.casefold()
         if word and word not in STOP_WORDS:
             run.append(word)
         elif run:
