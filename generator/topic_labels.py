@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from .model import Paper
 
@@ -67,6 +67,8 @@ ADJECTIVE_PREFIXES = (
     "open-",
     "well-",
 )
+# A label ending like this is cut short ("generative adversarial") when one word mostly follows it.
+CUT_SHORT_ENDINGS = ("al", "ic", "ive", "ous", "ful", "able", "ible", "ary")
 LABEL_NOUNS = frozenset("reasoning planning steering clustering forecasting prompting pruning".split())
 
 TITLE_WEIGHT = 2.0  # a phrase in a title counts this many abstract uses
@@ -75,6 +77,7 @@ EXTEND_RATIO = 0.4  # a longer phrase replaces a shorter one used by at least th
 DESCRIPTION_PHRASES = 4
 MIN_PAPERS_FOR_PHRASE = 2  # a label names something several papers share
 MIN_LABEL_SHARE = 0.07  # ... and at least this share of the topic's papers use it
+MAX_PHRASE_WORDS = 3  # as topics.MAX_PHRASE_WORDS: a phrase this long may be a longer name cut short
 
 
 @dataclass(frozen=True)
@@ -215,13 +218,21 @@ class _PhraseIndex:
         return any(self.fraction[p] >= share for p in before) or any(self.fraction[p] >= share for p in after)
 
 
-def name_topic(ranked: RankedPhrases, in_titles: set[str], used_labels: set[str], cased: Callable[[str], str]) -> TopicName:
+def name_topic(
+    ranked: RankedPhrases,
+    in_titles: set[str],
+    used_labels: set[str],
+    cased: Callable[[str], str],
+    complete: Callable[[str], str] = str,
+) -> TopicName:
     """A label no other topic has yet, and a description of the next defining phrases.
 
     The label is the best phrase of two or more words that some member's title uses (titles name
     subjects as noun phrases) and MIN_LABEL_SHARE of the members use, else the best such phrase of
     any length from titles or abstracts, else a broad multi-word phrase ("Large language models")
-    that many members share, else the best phrase at all."""
+    that many members share, else the best phrase at all. `complete` lengthens a phrase cut short
+    ("generative adversarial" -> "generative adversarial networks"); the label it gives must be
+    unused too."""
     phrases = ranked.phrases
     fresh = [p for p in phrases if label_key(p) not in used_labels]
     # A single word must be shared twice as widely as a phrase to name a topic.
@@ -232,14 +243,21 @@ def name_topic(ranked: RankedPhrases, in_titles: set[str], used_labels: set[str]
         [p for p in common if " " in p and p.split(" ")[0] not in NOT_FIRST_WORDS],
         [p for p in fresh if is_label(p)],
     )
-    label = next((choice[0] for choice in choices if choice), "")
+    label = next((full for choice in choices for full in map(complete, choice) if label_key(full) not in used_labels), "")
     description = _description(phrases, label)
     return TopicName(cased(label) if label else "", ", ".join(cased(p) for p in description), tuple(phrases))
 
 
 def is_label(phrase: str) -> bool:
-    """Whether a phrase can name a topic: not generic, not opening with a title verb, not a lone adjective."""
-    return not is_weak(phrase) and phrase.split(" ")[0] not in NOT_FIRST_WORDS and not is_lone_adjective(phrase)
+    """Whether a phrase can name a topic: not generic, not opening with a title verb, not a lone
+    adjective, not ending on a participle (a piece of a sentence: "Transformer trained")."""
+    words = phrase.split(" ")
+    return (
+        not is_weak(phrase)
+        and words[0] not in NOT_FIRST_WORDS
+        and not is_lone_adjective(phrase)
+        and not (len(words) > 1 and words[-1].endswith("ed"))
+    )
 
 
 def is_lone_adjective(phrase: str) -> bool:
@@ -250,14 +268,47 @@ def is_lone_adjective(phrase: str) -> bool:
 
 
 def is_description(phrase: str) -> bool:
-    """Whether a phrase can describe a topic: what could label one ("Zero-sum games", not "Zero-sum")."""
-    return is_label(phrase)
+    """Whether a phrase can describe a topic: not generic, not a title verb, not a lone adjective
+    ("Zero-sum games", not "Zero-sum"); names ending on a participle ("SWE-bench verified") are fine here."""
+    return not is_weak(phrase) and phrase.split(" ")[0] not in NOT_FIRST_WORDS and not is_lone_adjective(phrase)
 
 
 def label_key(phrase: str) -> str:
-    """What two labels must not share: the first four letters of each word ("self-evolution" and
-    "self-evolving" are one label, "reward model" and "reward models" too)."""
-    return " ".join(word[:4] for word in re.split(r"[\s-]+", phrase.casefold()))
+    """What two labels must not share: the first four letters of each word that is not a broad one,
+    in any order ("self-evolution" and "self-evolving training" are one label, "reward model" and
+    "Reward models" too); labels made only of broad words keep them all."""
+    words = [word for word in re.split(r"[\s-]+", phrase.casefold()) if word]
+    strong = sorted({word[:4] for word in words if word not in WEAK_LABEL_WORDS and word not in ENGLISH_STOP_WORDS})
+    return " ".join(strong) if strong else " ".join(word[:4] for word in words)
+
+
+FOLLOWER_SHARE = 0.6  # a phrase is cut short when this share of its uses go on with the same word
+MAX_LABEL_WORDS = 4
+_FOLLOWER = r"(?:[ -]([^\W\d_][\w-]*))?"
+
+
+def completed(phrase: str, texts: Sequence[str]) -> str:
+    """The phrase and the word that follows it in most of its uses in the texts, when the phrase
+    reads cut short: it ends on an adjective ("generative adversarial" -> "... networks") or has the
+    most words a phrase can have ("reproducing kernel Hilbert" -> "... spaces"). Lower-case."""
+    words = phrase.split(" ")
+    if len(words) >= MAX_LABEL_WORDS or not (len(words) >= MAX_PHRASE_WORDS or words[-1].endswith(CUT_SHORT_ENDINGS)):
+        return phrase
+    pattern = re.compile(r"\b" + r"[\s-]+".join(map(re.escape, words)) + r"\b" + _FOLLOWER, re.IGNORECASE)
+    uses = 0
+    followers: dict[str, Counter[str]] = defaultdict(Counter)
+    for match in pattern.finditer("\n".join(texts)):
+        uses += 1
+        follower = (match[1] or "").casefold()
+        if follower and follower not in ENGLISH_STOP_WORDS:
+            followers[singular(follower)][follower] += 1
+    if not followers:
+        return phrase
+    best = max(followers, key=lambda key: (sum(followers[key].values()), key))
+    if sum(followers[best].values()) < FOLLOWER_SHARE * uses:
+        return phrase
+    forms = followers[best]
+    return f"{phrase} {max(forms, key=lambda form: (forms[form], form))}"
 
 
 def _description(phrases: Sequence[str], label: str) -> list[str]:
@@ -292,24 +343,36 @@ def singular(phrase: str) -> str:
 
 
 def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dict[str, str]:
-    """Lower-cased word -> how to write it: acronyms and brand casing (LLM, GPT-2) survive.
+    """Lower-cased word -> how to write it: acronyms, brand casing and names survive (LLM, GPT-2,
+    Markov, Dirichlet).
 
-    Abstracts vote, because titles capitalise every word; a word seen only in titles keeps
-    its casing only when fully upper-case.
+    Words inside sentences of the abstracts vote (titles capitalise every word, and sentences their
+    first); a word seen only at the start of sentences keeps a casing other than capitalised, a
+    word seen only in titles keeps its casing only when fully upper-case.
     """
-    in_abstracts: dict[str, Counter[str]] = defaultdict(Counter)
+    inside: dict[str, Counter[str]] = defaultdict(Counter)
+    opening: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in papers:
-        for word in word_pattern.findall(paper.abstract):
-            in_abstracts[word.casefold()][word] += 1
+        for sentence in _SENTENCE_BREAK.split(paper.abstract):
+            found = word_pattern.findall(sentence)
+            if found:
+                opening[found[0].casefold()][found[0]] += 1
+            for word in found[1:]:
+                inside[word.casefold()][word] += 1
     forms: dict[str, str] = {}
-    for word, counts in in_abstracts.items():
+    for word, counts in opening.items():
         form = max(counts, key=lambda f: (counts[f], f))
         forms[word] = word if form in (word, word.capitalize()) else form
+    for word, counts in inside.items():
+        forms[word] = max(counts, key=lambda f: (counts[f], f))
     for paper in papers:
         for word in word_pattern.findall(paper.title):
             if word.casefold() not in forms and word.isupper():
                 forms[word.casefold()] = word
     return forms
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+")
 
 
 def cased(phrase: str, forms: dict[str, str]) -> str:

@@ -198,6 +198,7 @@ def _labelled(
     members = _members_by_topic(memberships)
     use = topic_labels.phrase_use(papers, features.terms, analyze)
     forms = topic_labels.surface_forms(papers, _WORD)
+    users = _PhraseUsers(papers, use)
     topic_of: dict[int, Topic] = {}
     phrases_of: dict[str, tuple[str, ...]] = {}
     used_labels: set[str] = set()
@@ -207,6 +208,7 @@ def _labelled(
             topic_labels.title_phrases(use, members[t]),
             used_labels,
             lambda p: topic_labels.cased(p, forms),
+            lambda p, t=t: topic_labels.completed(p, users.texts(p, members[t])),
         )
         label = name.label or f"Topic {len(topic_of) + 1}"
         used_labels.add(topic_labels.label_key(label))
@@ -217,6 +219,23 @@ def _labelled(
     topics = tuple(sorted(topic_of.values(), key=lambda topic: (-len(topic.papers), topic.slug)))
     paper_topics = {p.slug: tuple(topic_of[t].slug for t in ts) for p, ts in zip(papers, memberships)}
     return TopicAssignment(topics, paper_topics, phrases_of)
+
+
+class _PhraseUsers:
+    """The texts (title and abstract) of the papers that use a phrase, for lengthening labels."""
+
+    def __init__(self, papers: Sequence[Paper], use: topic_labels.PhraseUse) -> None:
+        self.papers = papers
+        self.by_phrase = use.anywhere.tocsc()
+        self.column = {term: j for j, term in enumerate(use.terms)}
+
+    def texts(self, phrase: str, members: Sequence[int]) -> list[str]:
+        j = self.column.get(phrase)
+        if j is None:
+            return []
+        users = self.by_phrase.indices[self.by_phrase.indptr[j] : self.by_phrase.indptr[j + 1]]
+        rows = np.intersect1d(users, np.asarray(members))
+        return [f"{self.papers[i].title}. {self.papers[i].abstract}" for i in rows.tolist()]
 
 
 def centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: np.ndarray) -> TopicAssignment:
