@@ -4,6 +4,7 @@ reason: the topics the two papers share and the phrases that weigh most in both.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -45,6 +46,11 @@ def related_papers(papers: Sequence[Paper], k: int = 5, vectors: np.ndarray | No
 
 
 def related_features(papers: Sequence[Paper]):
+    return _related_features(tuple(papers))
+
+
+@functools.lru_cache(maxsize=1)  # related_papers and with_reasons of one run share it (papers are frozen)
+def _related_features(papers: tuple[Paper, ...]):
     return build_tfidf(papers, min_df=min(2, len(papers)))
 
 
