@@ -31,20 +31,23 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--scratch", type=Path, default=REPO / ".bench-scale")
     parser.add_argument("--artefacts", action="store_true")
+    parser.add_argument("--no-profile", action="store_true", help="only the stage times (cProfile slows Python code)")
     options = parser.parse_args()
     name = f"papers-{options.papers}{'-artefacts' if options.artefacts else ''}.txt"
     listing = write_listing(options.scratch / "collections" / name, options.papers, artefacts=options.artefacts)
     papers = assign_slugs(read_all([SourceSpec(listing)])[0])
     with tempfile.TemporaryDirectory():
         profile = cProfile.Profile()
-        profile.enable()
+        if not options.no_profile:
+            profile.enable()
         with progress.stage("enrich"):
             catalog = enrich(papers)
         profile.disable()
     for stage in progress.timings():
         print(f"{stage.name:10} {stage.seconds:7.2f} s  peak {stage.peak_bytes / 1e6:,.0f} MB")
     print(f"{len(catalog.topics)} topics: " + "; ".join(t.label for t in catalog.topics))
-    pstats.Stats(profile).sort_stats(options.sort).print_stats(options.top)
+    if not options.no_profile:
+        pstats.Stats(profile).sort_stats(options.sort).print_stats(options.top)
 
 
 if __name__ == "__main__":
