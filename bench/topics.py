@@ -26,13 +26,17 @@ from sklearn.metrics import adjusted_mutual_info_score
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import embeddings  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
-from generator.config import SourceSpec  # noqa: E402
-from generator.enrich import AUTO_METHOD, EnrichSettings, paper_vectors  # noqa: E402
+from generator.config import (  # noqa: E402
+    AUTO_METHOD,
+    SourceSpec,  # noqa: E402
+    settings_for,
+)
+from generator.features import analyze  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
-from generator.topic_labels import phrase_use  # noqa: E402
-from generator.topics import TopicAssignment, analyze, assign_topics, topic_features  # noqa: E402
+from generator.topics import embeddings, paper_vectors  # noqa: E402
+from generator.topics.discover import TopicAssignment, assign_topics, topic_features  # noqa: E402
+from generator.topics.labels import phrase_use  # noqa: E402
 
 EXAMPLE = REPO / "papers" / "hf-papers-listing.txt"
 GOLD = REPO / "tests" / "data" / "gold-topics.tsv"
@@ -139,7 +143,7 @@ def main() -> None:
             cold, vectors = timed(lambda: embeddings.embed_papers(papers, cache))
             warm, _ = timed(lambda: embeddings.embed_papers(papers, cache))
             features = topic_features(papers)
-            settings = EnrichSettings(vectors="semantic", embedding_cache=cache)
+            settings = settings_for(topic_vectors="semantic", embedding_cache=str(cache))
             hybrid_seconds, hybrid = timed(lambda: paper_vectors(papers, features, settings))
         for method in ("kmeans", "agglomerative"):
             seconds, assignment = timed(

@@ -1,3 +1,1 @@
-"""papersite: a static site generator for research-paper collections."""
-
-__version__ = "0.1.0"
+"""papersite: a static site generator for research-paper collections (version: pyproject.toml)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .catalog import slug_base
 from .model import Author, Paper
 from .normalise import title_key
+from .slugs import first_free, slug_base
 
 MIN_PAPERS_FOR_A_PAGE = 2
 
@@ -38,15 +38,8 @@ def author_pages(papers: Sequence[Paper]) -> dict[str, AuthorPage]:
     taken: set[str] = set()
     for key, written in papers_by_key.items():
         if len(written) >= MIN_PAPERS_FOR_A_PAGE:
-            slug = _free_slug(slug_base(names[key]), taken)
+            slug = first_free(slug_base(names[key]), taken)
+            taken.add(slug)
             newest_first = sorted(written, key=lambda p: p.date, reverse=True)
             pages[key] = AuthorPage(names[key], slug, tuple(p.slug for p in newest_first))
     return pages
-
-
-def _free_slug(slug: str, taken: set[str]) -> str:
-    candidate, n = slug, 2
-    while candidate in taken:
-        candidate, n = f"{slug}-{n}", n + 1
-    taken.add(candidate)
-    return candidate

@@ -5,7 +5,12 @@ escaped, inline math kept as written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import bibtexparser
+from bibtexparser import middlewares
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
 from slugify import slugify
 
 from .identifiers import arxiv_url
@@ -55,8 +60,28 @@ def generated_entry(paper: Paper) -> str:
     url = paper.link("landing") or (arxiv_url(paper.arxiv_id) if paper.arxiv_id else "")
     if url:
         fields.append(("url", url))
-    body = ",\n".join(f"  {name} = {{{_balanced(value)}}}" for name, value in fields)
-    return f"@{entry_type}{{{citation_key(paper)},\n{body}\n}}\n"
+    return write_entry(
+        entry_type, citation_key(paper), [(name, _balanced(value)) for name, value in fields], enclose_integers=True
+    )
+
+
+def write_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], *, enclose_integers: bool) -> str:
+    """One entry as BibTeX text, by bibtexparser's writer (the one BibTeX writer of papersite): values
+    in braces (bare integers too, with enclose_integers), two-space indent."""
+    entry = Entry(entry_type, key, [Field(name, value) for name, value in fields])
+    stack = [
+        middlewares.AddEnclosingMiddleware(
+            allow_inplace_modification=True,
+            default_enclosing="{",
+            reuse_previous_enclosing=False,
+            enclose_integers=enclose_integers,
+        )
+    ]
+    return bibtexparser.write_string(Library([entry]), unparse_stack=stack, bibtex_format=_FORMAT).strip() + "\n"
+
+
+_FORMAT = bibtexparser.BibtexFormat()
+_FORMAT.indent = "  "
 
 
 def citation_key(paper: Paper) -> str:

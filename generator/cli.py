@@ -1,4 +1,8 @@
-"""The `papersite` command: a thin front over the MkDocs plugin and the pipeline.
+"""The `papersite` command: a thin front over MkDocs and the papersite plugin.
+
+Each command loads mkdocs.yml with MkDocs' own load_config, sets the plugin's options from the
+command line (sources, strict) on that loaded config, and calls MkDocs' build or serve. Nothing is
+kept between commands: each loaded config has its own plugin instance.
 
 Exit codes: 0 done, 1 problems in the input (each printed as FILE:LINE: message), 2 usage errors.
 """
@@ -15,15 +19,15 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.utils.yaml import yaml_load
 from rich.console import Console
 from rich.logging import RichHandler
 
 from . import deploy as deployment
 from . import pipeline, progress, scaffold
-from .config import SourceSpec
+from .config import SourceSpec, project_folder
 from .errors import ConfigError, InputError, PapersiteError
-from .model import Catalog
-from .plugin import OVERRIDES, PapersitePlugin
+from .plugin import PapersitePlugin
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -55,12 +59,11 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
     """Write the Markdown pages for SOURCES (default: the sources in mkdocs.yml) into the docs folder."""
     _setup_logging(quiet)
     started = time.perf_counter()
-    cfg, specs = _load(config_file, sources)
+    cfg = _load(config_file, sources, strict)
     plugin = _plugin(cfg)
     with progress.display(stderr):
-        catalog = plugin.collect(cfg, specs, strict=strict)
-        plugin.generate(cfg, catalog)
-    _summary(plugin, catalog, started, quiet)
+        plugin.generate(cfg)
+    _summary(plugin, started, quiet)
 
 
 @cli.command()
@@ -75,10 +78,10 @@ def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, s
     """Generate the pages, then build the site with MkDocs."""
     _setup_logging(quiet)
     started = time.perf_counter()
-    cfg, specs = _load(config_file, sources, site_dir=str(site_dir.resolve()) if site_dir else None)
-    catalog = _build_site(cfg, specs, strict)
+    cfg = _load(config_file, sources, strict, site_dir=str(site_dir.resolve()) if site_dir else None)
+    _build_site(cfg)
     stderr.print(f"Site written to {cfg.site_dir}")
-    _summary(_plugin(cfg), catalog, started, quiet)
+    _summary(_plugin(cfg), started, quiet)
 
 
 @cli.command()
@@ -89,9 +92,9 @@ def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, s
 def deploy(config_file: Path, message: str | None, strict: bool, quiet: bool) -> None:
     """Build the site and push it to the gh-pages branch (remote_name and remote_branch of mkdocs.yml)."""
     _setup_logging(quiet)
-    cfg, specs = _load(config_file, ())
-    deployment.check_repository(deployment.project_folder(cfg), cfg.remote_name)
-    _build_site(cfg, specs, strict)
+    cfg = _load(config_file, (), strict)
+    deployment.check_repository(project_folder(cfg), cfg.remote_name)
+    _build_site(cfg)
     deployment.publish(cfg, message)
     stderr.print(f"Site pushed to the {cfg.remote_branch} branch of {cfg.remote_name}")
 
@@ -106,23 +109,21 @@ def init_command(directory: Path, force: bool) -> None:
     click.echo(f"Next: cd {directory} && papersite build, then open site/index.html")
 
 
-def _build_site(cfg: MkDocsConfig, specs: list[SourceSpec], strict: bool) -> Catalog:
-    OVERRIDES.sources = specs
+def _build_site(cfg: MkDocsConfig) -> None:
     with progress.display(stderr):
-        OVERRIDES.catalog = catalog = _plugin(cfg).collect(cfg, specs, strict=strict)
+        _plugin(cfg).load_catalog(cfg)  # problems in the input stop here, before MkDocs starts
         with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(cfg)
             finally:
                 cfg.plugins.on_shutdown()
-    return catalog
 
 
-def _summary(plugin: PapersitePlugin, catalog: Catalog, started: float, quiet: bool) -> None:
+def _summary(plugin: PapersitePlugin, started: float, quiet: bool) -> None:
     """The line every build ends with: papers, topics, pages written / unchanged / removed, seconds."""
-    report = plugin.report
-    if quiet or report is None:
+    catalog, report = plugin.catalog, plugin.report
+    if quiet or catalog is None or report is None:
         return
     seconds = time.perf_counter() - started
     line = progress.summary_line(
@@ -140,10 +141,10 @@ def serve(sources: tuple[Path, ...], config_file: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _setup_logging(quiet=False)
-    cfg, specs = _load(config_file, sources)
-    OVERRIDES.sources = specs
-    OVERRIDES.catalog = _plugin(cfg).collect(cfg, specs, strict=False)
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr)
+    cfg = _load(config_file, sources, strict=False)
+    _plugin(cfg).load_catalog(cfg)  # problems in the input stop here, before the server starts
+    # serve loads mkdocs.yml again for every rebuild: hand it the plugins with our options set.
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, plugins=_plugins_with_options(cfg))
 
 
 @cli.command()
@@ -153,17 +154,19 @@ def serve(sources: tuple[Path, ...], config_file: Path, dev_addr: str) -> None:
 def check(sources: tuple[Path, ...], config_file: Path, strict: bool) -> None:
     """Read SOURCES and report every problem; writes nothing."""
     _setup_logging(quiet=True)
-    _, specs = _load(config_file, sources)
+    cfg = _load(config_file, sources, strict)
+    specs = _plugin(cfg).settings(cfg).sources
     papers, problems = pipeline.read_all(specs)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    for line in pipeline.warning_lines(problems, merges=True):
+        click.echo(line, err=True)
     summary = pipeline.summarise(papers, problems)
     click.echo(summary.line(len(specs)))
     if summary.skipped or (strict and any(p.fails_strict for p in problems)):
         sys.exit(InputError.exit_code)
 
 
-def _load(config_file: Path, sources: tuple[Path, ...], **overrides: object) -> tuple[MkDocsConfig, list[SourceSpec]]:
+def _load(config_file: Path, sources: tuple[Path, ...], strict: bool, **overrides: object) -> MkDocsConfig:
+    """mkdocs.yml loaded by MkDocs, with the plugin's sources (when given) and strict set from the command line."""
     if not config_file.is_file():
         raise ConfigError(f"{config_file}: no such config file; run papersite in the folder that holds mkdocs.yml or pass -f")
     try:
@@ -172,8 +175,27 @@ def _load(config_file: Path, sources: tuple[Path, ...], **overrides: object) -> 
         raise ConfigError(f"{config_file}: {err}") from err
     except Abort as err:  # MkDocs has logged each invalid option
         raise ConfigError(f"{config_file}: invalid configuration (see above)") from err
-    specs = [SourceSpec(p.resolve()) for p in sources] or _plugin(cfg).sources_from(cfg)
-    return cfg, specs
+    plugin = _plugin(cfg)
+    if sources:
+        plugin.config.sources = [SourceSpec(p.resolve()) for p in sources]
+    plugin.config.strict = plugin.config.strict or strict
+    return cfg
+
+
+def _plugins_with_options(cfg: MkDocsConfig) -> dict[str, object]:
+    """The plugins of mkdocs.yml as written, the papersite plugin with the options of the loaded config.
+    A mapping: MkDocs reads that form without consuming it, so every rebuild can load it again."""
+    options = dict(_plugin(cfg).config)
+    options["sources"] = [{"path": str(s.path), "format": s.format} if s.format else str(s.path) for s in options["sources"]]
+    options.pop("enabled", None)
+    with open(cfg.config_file_path, encoding="utf-8") as file:  # MkDocs' validation consumed the entries it read
+        written = yaml_load(file).get("plugins") or []
+    entries = written.items() if isinstance(written, dict) else [_entry(item) for item in written]
+    return {name: options if name == "papersite" else (value or {}) for name, value in entries}
+
+
+def _entry(item: object) -> tuple[str, object]:
+    return (item, {}) if isinstance(item, str) else next(iter(item.items()))  # type: ignore[union-attr]
 
 
 def _plugin(cfg: MkDocsConfig) -> PapersitePlugin:

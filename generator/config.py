@@ -12,16 +12,22 @@
 
 Relative paths (sources, topics file, topic state, embedding cache) are read from the folder that
 holds mkdocs.yml.
+
+Every option and its default is declared once, in PapersiteConfig. The stages read one frozen
+`Settings` value, made from it by `settings_from` (the only place an option is turned into what a
+stage needs). Adding an option: declare it in PapersiteConfig, copy it in `settings_from`, read it
+where it is used, document it in README.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ class PapersiteConfig(base.Config):
     """Where the generated overview page goes (a .md file at the top of the docs folder); a site
     with a hand-written index.md sets e.g. overview.md."""
     topics_file = c.Optional(c.Type(str))
-    """A YAML file of topic edits: rename, merge, pin, exclude, hand-made topics (see topics_file.py)."""
+    """A YAML file of topic edits: rename, merge, pin, exclude, hand-made topics (see generator/topics/file.py)."""
 
     topic_state = c.Type(str, default=".papersite/topics.json")
     """Where the topics of the last run are kept, so topic slugs stay stable (commit it)."""
@@ -108,6 +114,72 @@ def home_page_problem(name: str) -> str:
     if name.casefold() in RESERVED_PAGES:
         return f"{name!r} is another generated page"
     return ""
+
+
+# The grouping method each kind of vectors works best with on the example collection (bench/topics.py).
+AUTO_METHOD = {"tfidf": "nmf", "semantic": "kmeans"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The plugin's options, validated, with relative paths resolved: what the stages read.
+
+    topic_method is never "auto" (it is resolved by topic_vectors); topic_count 0 means automatic;
+    topic_state and embedding_cache are None only when nothing is to be kept between runs (tests).
+    """
+
+    sources: tuple[SourceSpec, ...]
+    related_count: int
+    papers_json: bool
+    strict: bool
+    home_page: str
+    topics_file: Path | None
+    topic_state: Path | None
+    topic_vectors: str
+    topic_method: str
+    topic_count: int
+    embedding_cache: Path | None
+    topic_map: bool
+
+
+def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
+    """The one frozen value of the options; relative paths are taken from base_dir (the folder of mkdocs.yml)."""
+    method = config.topic_method
+    return Settings(
+        sources=tuple(resolve_sources(config.sources, base_dir)),
+        related_count=config.related_count,
+        papers_json=config.papers_json,
+        strict=config.strict,
+        home_page=config.home_page,
+        topics_file=base_dir / config.topics_file if config.topics_file else None,
+        topic_state=base_dir / config.topic_state if config.topic_state else None,
+        topic_vectors=config.topic_vectors,
+        topic_method=AUTO_METHOD[config.topic_vectors] if method == "auto" else method,
+        topic_count=config.topic_count,
+        embedding_cache=base_dir / config.embedding_cache if config.embedding_cache else None,
+        topic_map=config.topic_map,
+    )
+
+
+def settings_for(base_dir: Path = Path("."), **options: Any) -> Settings:
+    """Settings from plugin options as mkdocs.yml would give them, defaults for the rest (tests and
+    benches); unless given, no topic state or embedding cache is kept."""
+    config = PapersiteConfig()
+    config.load_dict(options)
+    failed, _ = config.validate()
+    if failed:
+        raise ValueError("; ".join(f"{key}: {err}" for key, err in failed))
+    settings = settings_from(config, base_dir)
+    return replace(
+        settings,
+        topic_state=settings.topic_state if "topic_state" in options else None,
+        embedding_cache=settings.embedding_cache if "embedding_cache" in options else None,
+    )
+
+
+def project_folder(config: MkDocsConfig) -> Path:
+    """The folder of mkdocs.yml: relative paths in the plugin's options start there."""
+    return Path(config.config_file_path or "mkdocs.yml").resolve().parent
 
 
 def resolve_sources(specs: list[SourceSpec], base_dir: Path) -> list[SourceSpec]:

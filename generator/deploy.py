@@ -17,11 +17,8 @@ from mkdocs.commands.gh_deploy import gh_deploy
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
+from .config import project_folder
 from .errors import DeployError
-
-
-def project_folder(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path or "mkdocs.yml").resolve().parent
 
 
 def check_repository(folder: Path, remote: str) -> None:

@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import click
 
-SKIPPED = "skipped"
-MERGED = "merged"
-DUPLICATE = "duplicate"
+
+class ProblemKind(str, Enum):
+    """What kind of thing is wrong with the input; warnings are grouped and summarised by kind."""
+
+    ERROR = "error"  # nothing can be built from this file
+    SKIPPED = "skipped"  # one entry left out, the rest read
+    MERGED = "merged"  # records of the same work from different files merged: a note, never fatal
+    DUPLICATE = "duplicate"  # a record merged into an earlier one of the same file
+    IGNORED = "ignored"  # a value left out or a field ignored (a bad DOI, link or date, an unknown field)
+    EMPTY = "empty"  # a file with no papers in it
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, pointing at a file and line (line 0: the whole file).
 
-    fatal: nothing is built. Otherwise a warning (fatal under --strict), with kind saying more:
-    "skipped" (one entry left out, the rest read), "merged" (records of the same work from different
-    files were merged: a note, never fatal), "duplicate" (a record merged into an earlier one of the
-    same file) or "" (anything else).
+    fatal: nothing is built. Otherwise a warning (fatal under --strict, except MERGED), with kind
+    saying what kind of warning (see ProblemKind).
     """
 
     path: str
     line: int
     message: str
     fatal: bool = True
-    kind: str = ""
+    kind: ProblemKind = ProblemKind.ERROR
 
     @property
     def fails_strict(self) -> bool:
-        return self.kind != MERGED
+        return self.kind != ProblemKind.MERGED
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

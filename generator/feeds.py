@@ -17,11 +17,11 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
+from .identifiers import date_parts
 from .model import Catalog, Paper, Topic
+from .paths import SITE_FEED, topic_feed, topic_page
 
-SITE_FEED = "feeds/papers.xml"
 FEED_SIZE = 50
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 # Characters XML 1.0 cannot hold (lxml refuses them): C0 controls other than tab, newline, return.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -35,28 +35,21 @@ class FeedLink:
     path: str
 
 
-def topic_feed_path(topic: Topic) -> str:
-    return f"feeds/topics/{topic.slug}.xml"
-
-
 def site_feed_link(site_name: str) -> FeedLink:
     return FeedLink(f"{site_name}: newest papers", SITE_FEED)
 
 
 def topic_feed_link(site_name: str, topic: Topic) -> FeedLink:
-    return FeedLink(f"{site_name}: {topic.label}", topic_feed_path(topic))
+    return FeedLink(f"{site_name}: {topic.label}", topic_feed(topic.slug))
 
 
 def paper_date(paper: Paper) -> datetime | None:
     """The paper's date as a UTC datetime ("2024" is 2024-01-01), or None when unknown or unreadable."""
-    match = _ISO_DATE.match(paper.date.strip())
-    if not match:
+    parts = date_parts(paper.date)
+    if not parts:
         return None
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        return datetime(year, month, day, tzinfo=timezone.utc)
-    except ValueError:
-        return None
+    year, month, day = [*parts, 1, 1][:3]
+    return datetime(year, month, day, tzinfo=timezone.utc)
 
 
 def newest_first(papers: Sequence[Paper]) -> list[Paper]:
@@ -124,19 +117,15 @@ def _updated(paper: Paper) -> datetime:
     return paper_date(paper) or source_time(paper)
 
 
-def write_feeds(site: FeedSite, catalog: Catalog, site_dir: Path) -> list[str]:
-    """Write the site feed and one feed per topic into site_dir; the paths written, from site_dir."""
+def render_feeds(site: FeedSite, catalog: Catalog) -> dict[str, bytes]:
+    """The site feed and one feed per topic: path from the site folder -> Atom XML."""
     feeds = [(site_feed_link(site.name), list(catalog.papers))]
     feeds += [(topic_feed_link(site.name, t), [catalog.paper(s) for s in t.papers]) for t in catalog.topics]
-    for link, papers in feeds:
-        target = site_dir / link.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        build_feed(site, catalog, link, papers).atom_file(str(target), pretty=True)
-    return [link.path for link, _ in feeds]
+    return {link.path: build_feed(site, catalog, link, papers).atom_str(pretty=True) for link, papers in feeds}
 
 
 def page_feeds(site_name: str, catalog: Catalog, src_uri: str) -> list[FeedLink]:
     """The feeds a page's head announces: the site feed, and a topic page's own feed."""
     links = [site_feed_link(site_name)]
-    links += [topic_feed_link(site_name, t) for t in catalog.topics if src_uri == f"topics/{t.slug}.md"]
+    links += [topic_feed_link(site_name, t) for t in catalog.topics if src_uri == topic_page(t.slug)]
     return links

@@ -67,5 +67,11 @@ def date_from_parts(parts: list[int]) -> str:
     return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:3])])
 
 
+def date_parts(date: str) -> list[int]:
+    """[year], [year, month] or [year, month, day] of an ISO date prefix; [] when it is not a valid date."""
+    valid = iso_date(date)
+    return [int(part) for part in valid.split("-")] if valid else []
+
+
 def doi_key(doi: str) -> str:
     return doi.casefold()

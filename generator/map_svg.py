@@ -15,6 +15,7 @@ from html import escape
 import numpy as np
 
 from .model import Catalog, Topic
+from .paths import built_url, paper_page
 
 WIDTH, HEIGHT, MARGIN = 800, 520, 24
 FONT_SIZE = 13
@@ -37,7 +38,7 @@ def topic_colours(topics: Sequence[Topic]) -> dict[str, str]:
 
 def paper_url(slug: str, from_page: str, directory_urls: bool) -> str:
     """Relative URL of a paper page from a generated page (both as docs-relative .md paths)."""
-    target = f"papers/{slug}/" if directory_urls else f"papers/{slug}.html"
+    target = built_url(paper_page(slug), directory_urls)
     here = posixpath.dirname(from_page)
     if directory_urls and posixpath.basename(from_page) != "index.md":
         here = posixpath.join(here, posixpath.splitext(posixpath.basename(from_page))[0])

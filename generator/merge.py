@@ -15,10 +15,10 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from .errors import DUPLICATE, MERGED, Problem
+from .errors import Problem, ProblemKind
 from .identifiers import doi_key
 from .model import Author, Link, Paper, Source
-from .normalise import title_key
+from .normalise import title_key, unique_tags
 
 _title_key = functools.lru_cache(maxsize=1 << 16)(title_key)  # a work's title is looked up several times
 SINGULAR_LINK_KINDS = frozenset({"landing", "pdf", "doi", "arxiv"})
@@ -171,10 +171,14 @@ def _merge_problem(record: Paper, first: Source, reason: str) -> Problem:
             record.source.line,
             f"duplicate of the paper at {where} (same {reason}); merged into it",
             fatal=False,
-            kind=DUPLICATE,
+            kind=ProblemKind.DUPLICATE,
         )
     return Problem(
-        record.source.path, record.source.line, f"same work as {where} (same {reason}); merged", fatal=False, kind=MERGED
+        record.source.path,
+        record.source.line,
+        f"same work as {where} (same {reason}); merged",
+        fatal=False,
+        kind=ProblemKind.MERGED,
     )
 
 
@@ -190,7 +194,7 @@ def merge_records(first: Paper, other: Paper) -> Paper:
         arxiv_id=first.arxiv_id or other.arxiv_id,
         doi=first.doi or other.doi,
         links=merge_link_lists(first.links, other.links),
-        tags=_united_tags(first.tags + other.tags),
+        tags=unique_tags(first.tags + other.tags),
         updated=max(first.updated, other.updated),
         entry_type=(first.entry_type if first.bibtex or not other.bibtex else other.entry_type) or other.entry_type,
         bibtex=first.bibtex or other.bibtex,
@@ -223,10 +227,3 @@ def merge_link_lists(first: Iterable[Link], other: Iterable[Link]) -> tuple[Link
         seen_urls.add(link.url)
         seen_kinds.add(link.kind)
     return tuple(links)
-
-
-def _united_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for tag in tags:
-        seen.setdefault(tag.casefold(), tag)
-    return tuple(seen.values())

@@ -29,13 +29,10 @@ class Author:
 
 @dataclass(frozen=True)
 class Link:
-    """A link of a paper. kind is one of LINK_KINDS."""
+    """A link of a paper: kind is landing, pdf, code, project, doi or arxiv."""
 
     kind: str
     url: str
-
-
-LINK_KINDS = ("landing", "pdf", "code", "project", "doi", "arxiv")
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ class Paper:
     venue     journal, proceedings or conference ("" when unknown)
     arxiv_id  the arXiv identifier without version: "2401.01234" or "hep-th/9901001"
     doi       the DOI, bare ("10.1145/123.456"), never a URL; an arXiv DOI becomes arxiv_id instead
-    links     landing, pdf, code, project, doi and arxiv links (http(s) only); see LINK_KINDS
+    links     landing, pdf, code, project, doi and arxiv links (http(s) only)
     tags      the source's own keywords or categories (BibTeX keywords, arXiv categories, ...)
     updated   the date of the latest version, when the source says (arXiv), else ""
     entry_type  the BibTeX entry type of a BibTeX source ("article", "inproceedings", ...), else ""

@@ -76,7 +76,7 @@ def normalise(paper: Paper) -> Paper:
         abstract=abstract,
         venue=normalise_text(paper.venue),
         authors=tuple(_normalise_author(author) for author in paper.authors),
-        tags=_unique_tags(normalise_text(tag) for tag in paper.tags),
+        tags=unique_tags(normalise_text(tag) for tag in paper.tags),
         doi=doi,
         arxiv_id=arxiv,
         links=_with_identifier_links(merge_links(paper.links, links_in(abstract)), doi, arxiv),
@@ -97,7 +97,7 @@ def _with_identifier_links(links: tuple[Link, ...], doi: str, arxiv: str) -> tup
     return tuple(extra) + links
 
 
-def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Non-empty tags, the first spelling of each (case-insensitively), in order."""
     seen: dict[str, str] = {}
     for tag in tags:

@@ -15,34 +15,35 @@ from pathlib import Path
 
 from . import progress
 from .catalog import assign_slugs
-from .config import SourceSpec
-from .enrich import EnrichSettings, enrich
-from .errors import DUPLICATE, MERGED, SKIPPED, InputError, Problem
+from .config import Settings, SourceSpec
+from .enrich import enrich
+from .errors import InputError, Problem, ProblemKind
 from .merge import merge_same_works
 from .model import Catalog, Paper
 from .normalise import normalise
 from .readers import read_sources
 from .render import render_site
-from .topic_state import save_state
-from .write import WriteReport, write_pages
+from .topics.state import state_text
+from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
-def collect(sources: Sequence[SourceSpec], *, strict: bool = False, settings: EnrichSettings | None = None) -> Catalog:
-    """Read every source and build the enriched catalog. Raises InputError listing every problem."""
+def collect(settings: Settings) -> Catalog:
+    """Read every source of the settings and build the enriched catalog. Raises InputError listing every problem."""
+    sources = settings.sources
     if not sources:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
     started = time.perf_counter()
     with progress.stage("read"):
         papers, problems = read_all(sources)
-    if any(p.fatal or (strict and p.fails_strict) for p in problems):
+    if any(p.fatal or (settings.strict and p.fails_strict) for p in problems):
         raise InputError(problems)
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
     started = time.perf_counter()
     with progress.stage("enrich"):
-        catalog = enrich(assign_slugs(papers), settings=settings)
+        catalog = enrich(assign_slugs(papers), settings)
     log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
     return catalog
 
@@ -73,47 +74,51 @@ class ReadSummary:
 
 
 def summarise(papers: Sequence[Paper], problems: Sequence[Problem]) -> ReadSummary:
-    skipped = sum(p.fatal or p.kind == SKIPPED for p in problems)
-    merged = sum(p.kind in (MERGED, DUPLICATE) for p in problems)
+    skipped = sum(p.fatal or p.kind == ProblemKind.SKIPPED for p in problems)
+    merged = sum(p.kind in (ProblemKind.MERGED, ProblemKind.DUPLICATE) for p in problems)
     return ReadSummary(len(papers), merged, skipped, len(problems) - skipped - merged)
 
 
 def generate(
-    catalog: Catalog,
-    docs_dir: Path,
-    site_name: str,
-    home_page: str = "index.md",
-    *,
-    state_file: Path | None = None,
-    directory_urls: bool = False,
+    catalog: Catalog, settings: Settings, docs_dir: Path, site_name: str, *, directory_urls: bool = False
 ) -> WriteReport:
     """Render the catalog, bring the generated pages in docs_dir up to date, and keep the topic state."""
     with progress.stage("render"):
-        pages = render_site(catalog, site_name, home_page, directory_urls=directory_urls)
+        pages = render_site(catalog, site_name, settings.home_page, directory_urls=directory_urls)
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
-    if state_file is not None and save_state(state_file, catalog.automatic_topics):
-        log.info("papersite: topic state saved to %s", state_file)
+    if settings.topic_state is not None and write_if_changed(settings.topic_state, state_text(catalog.automatic_topics)):
+        log.info("papersite: topic state saved to %s", settings.topic_state)
     return report
 
 
-def report_warnings(problems: Sequence[Problem], shown_per_kind: int = 5) -> None:
-    """Log warnings; past a few of the same kind, one line with the count of the rest."""
-    seen: Counter[str] = Counter()
-    merges = [p for p in problems if p.kind == MERGED]
-    if merges:
-        log.info("papersite: %d record(s) merged with a record of the same work in another file", len(merges))
+def warning_lines(problems: Sequence[Problem], shown_per_kind: int = 5, *, merges: bool = False) -> list[str]:
+    """The warnings to show: the first few of each kind, then one line per kind with the count of
+    the rest. Merge notes are left out (a build counts them) unless merges is set (check lists them)."""
+    seen: Counter[ProblemKind] = Counter()
+    lines = []
     for problem in problems:
-        if problem.kind == MERGED:
+        if problem.kind == ProblemKind.MERGED and not merges:
             continue
-        kind = problem.message.split(";")[0].split(" at ")[0]
-        seen[kind] += 1
-        if seen[kind] <= shown_per_kind:
-            log.warning("%s", problem)
-    for kind, count in seen.items():
-        if count > shown_per_kind:
-            log.warning("... and %d more like: %s", count - shown_per_kind, kind)
+        seen[problem.kind] += 1
+        if seen[problem.kind] <= shown_per_kind:
+            lines.append(str(problem))
+    lines += [
+        f"... and {count - shown_per_kind} more warning(s) of the kind {kind.value!r}"
+        for kind, count in seen.items()
+        if count > shown_per_kind
+    ]
+    return lines
+
+
+def report_warnings(problems: Sequence[Problem], shown_per_kind: int = 5) -> None:
+    """Log the merges as one note and the warnings summarised by kind (warning_lines)."""
+    merges = sum(p.kind == ProblemKind.MERGED for p in problems)
+    if merges:
+        log.info("papersite: %d record(s) merged with a record of the same work in another file", merges)
+    for line in warning_lines(problems, shown_per_kind):
+        log.warning("%s", line)
 
 
 def _since(started: float) -> float:

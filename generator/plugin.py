@@ -1,14 +1,14 @@
 """The MkDocs plugin: a thin adapter that runs the pipeline before MkDocs collects the docs folder.
 
-`mkdocs build` and `mkdocs serve` regenerate the pages through it; the papersite CLI uses the
-same plugin and only adds its own error reporting and source overrides (see cli.py).
+`mkdocs build` and `mkdocs serve` regenerate the pages through it; the papersite CLI loads
+mkdocs.yml, sets this plugin's options (sources, strict) on the loaded config and runs MkDocs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,41 +20,43 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import feeds, pipeline
-from .config import PapersiteConfig, SourceSpec, resolve_sources
-from .enrich import EnrichSettings
+from . import csp, feeds, pipeline, search_index
+from .authors import author_pages
+from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .model import Catalog
+from .paths import PAPERS_JSON, SEARCH_INDEX, author_page, built_url, paper_page
+from .watch import SourceWatcher
+from .write import write_file
 
 ASSET_PREFIX = "assets/papersite"
 KATEX_CSS = [f"{ASSET_PREFIX}/katex/katex.min.css"]
 KATEX_JS = [f"{ASSET_PREFIX}/katex/katex.min.js", f"{ASSET_PREFIX}/katex/auto-render.min.js", f"{ASSET_PREFIX}/papersite.js"]
 # Material's offline plugin fetches this shim from a CDN unless a polyfill named iframe-worker is listed.
 IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
+# Material's search worker (and its source map), replaced by ours: assets/search-worker.js.
+MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
-@dataclass
-class RunOverrides:
-    """What the papersite CLI sets before it hands over to MkDocs."""
-
-    sources: list[SourceSpec] | None = None
-    catalog: Catalog | None = None
-
-
-OVERRIDES = RunOverrides()
-
-
 class PapersitePlugin(BasePlugin[PapersiteConfig]):
+    """One instance per loaded mkdocs.yml: what it holds belongs to that site's build only."""
+
     def __init__(self) -> None:
-        self.sources: list[SourceSpec] = []
         self.catalog: Catalog | None = None
+        self.collected_from: tuple[object, ...] | None = None
         self.files: Files | None = None
+        self.watcher: SourceWatcher | None = None
+        self.generated_pages: set[str] = set()
+        self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
+
+    def settings(self, config: MkDocsConfig) -> Settings:
+        """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
+        return settings_from(self.config, project_folder(config))
 
     @event_priority(50)  # before Material's offline plugin, which looks at the polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.sources = OVERRIDES.sources or self.sources_from(config)
         _add_unique(config.extra_css, KATEX_CSS)
         _add_unique(config.extra_javascript, KATEX_JS)
         config.extra["polyfills"] = config.extra.get("polyfills") or []
@@ -62,62 +64,73 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         _add_theme_overrides(config)
         return config
 
-    def sources_from(self, config: MkDocsConfig) -> list[SourceSpec]:
-        """The configured sources, relative paths taken from the folder of mkdocs.yml."""
-        base_dir = Path(config.config_file_path or ".").resolve().parent
-        return resolve_sources(self.config.sources, base_dir)
+    def load_catalog(self, config: MkDocsConfig) -> Catalog:
+        """The enriched catalog of the sources; read again only when the options or an input file changed."""
+        settings = self.settings(config)
+        inputs = input_fingerprint(settings)
+        if self.catalog is None or inputs != self.collected_from:
+            self.catalog = pipeline.collect(settings)
+            self.collected_from = inputs
+        return self.catalog
 
-    def enrich_settings(self, config: MkDocsConfig) -> EnrichSettings:
-        """The topic, related-paper and map options, with paths taken from the folder of mkdocs.yml."""
-        base_dir = Path(config.config_file_path or ".").resolve().parent
-        return EnrichSettings(
-            related_count=self.config.related_count,
-            vectors=self.config.topic_vectors,
-            method=self.config.topic_method,
-            topic_count=self.config.topic_count or None,
-            topics_file=base_dir / self.config.topics_file if self.config.topics_file else None,
-            state_file=base_dir / self.config.topic_state,
-            embedding_cache=base_dir / self.config.embedding_cache,
-            topic_map=self.config.topic_map,
-        )
-
-    def collect(self, config: MkDocsConfig, sources: list[SourceSpec], *, strict: bool) -> Catalog:
-        """The enriched catalog of sources, with this plugin's topic and related-paper options."""
-        return pipeline.collect(sources, settings=self.enrich_settings(config), strict=strict)
-
-    def generate(self, config: MkDocsConfig, catalog: Catalog) -> None:
+    def generate(self, config: MkDocsConfig) -> None:
         """Write the catalog's pages into the docs folder and keep the topic state."""
-        self.report = pipeline.generate(
-            catalog,
-            Path(config.docs_dir),
-            config.site_name,
-            self.config.home_page,
-            state_file=self.enrich_settings(config).state_file,
-            directory_urls=config.use_directory_urls,
+        catalog = self.load_catalog(config)
+        report = pipeline.generate(
+            catalog, self.settings(config), Path(config.docs_dir), config.site_name, directory_urls=config.use_directory_urls
         )
+        self.report = report
+        self.generated_pages = set(report.written) | set(report.unchanged)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
-            self.catalog = OVERRIDES.catalog or self.collect(config, self.sources, strict=self.config.strict)
-            self.generate(config, self.catalog)
+            self.generate(config)
         except PapersiteError as err:
             raise PluginError(f"papersite:\n{err.format_message()}") from err
-        OVERRIDES.catalog = None  # a `serve` rebuild regenerates from the sources
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         for path in _asset_files():
             uri = f"{ASSET_PREFIX}/{path.relative_to(_assets_root()).as_posix()}"
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+        self.search_worker = _replace_search_worker(files, config)
         self.files = files
         return files
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if self.config.papers_json and self.catalog is not None and self.files is not None:
+        if self.catalog is None or self.files is None:
+            return
+        if self.config.papers_json:
             data = papers_json(self.catalog, self.files)
-            out = Path(config.site_dir) / "papers.json"
-            out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        if self.catalog is not None and self.files is not None:
-            self.write_feeds(config, self.catalog, self.files)
+            write_file(Path(config.site_dir), PAPERS_JSON, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        self.write_feeds(config, self.catalog, self.files)
+        if self.search_worker:
+            self.write_search_index(config, self.catalog, self.files)
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Generated pages are searched through papersite's index (search_index.py), not Material's."""
+        if self.search_worker and page.file.src_uri in self.generated_pages:
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return markdown
+
+    def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
+        def url_of(page: str) -> str:
+            file = files.get_file_from_path(page)
+            return file.url if file else built_url(page, directory_urls=False)
+
+        authors = [(a.name, author_page(a.slug), len(a.papers)) for a in author_pages(catalog.papers).values()]
+        docs = search_index.catalog_docs(catalog, url_of, authors)
+        write_file(Path(config.site_dir), SEARCH_INDEX, search_index.index_script(docs))
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """The Content-Security-Policy for the theme override's meta tag (generator/csp.py)."""
+        env.globals["papersite_csp"] = csp.policy()
+        return env
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return csp.with_hashes(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return csp.with_hashes(output_content)  # 404.html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce."""
@@ -134,32 +147,55 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             return
         site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
 
-        def page_url(slug: str) -> str:
-            file = files.get_file_from_path(f"papers/{slug}.md")
-            return site_url + (file.url if file else f"papers/{slug}.html")
-
-        site = feeds.FeedSite(config.site_name, site_url, config.site_author or config.site_name, page_url)
-        written = feeds.write_feeds(site, catalog, Path(config.site_dir))
+        site = feeds.FeedSite(
+            config.site_name, site_url, config.site_author or config.site_name, lambda slug: site_url + paper_url(files, slug)
+        )
+        written = feeds.render_feeds(site, catalog)
+        for path, xml in written.items():
+            write_file(Path(config.site_dir), path, xml)
         log.info("papersite: wrote %d Atom feeds under %s/feeds", len(written), config.site_dir)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        for source in self.sources:
-            server.watch(str(source.path))
-        if self.config.topics_file:
-            server.watch(str(self.enrich_settings(config).topics_file))
+        """Watch the paper lists and the topics file. An edit regenerates the pages into the docs
+        folder here, outside a build; MkDocs, which watches the docs folder, then rebuilds once.
+        (Watching them with server.watch would build twice: once for the edit, once more for the
+        pages that build wrote.)"""
+        settings = self.settings(config)
+        watched = [source.path for source in settings.sources] + ([settings.topics_file] if settings.topics_file else [])
+        self.watcher = SourceWatcher(watched, lambda: self._regenerate(config))
+        self.watcher.start()
         return server
+
+    def _regenerate(self, config: MkDocsConfig) -> None:
+        try:
+            self.generate(config)
+        except PapersiteError as err:
+            log.error("papersite: the pages were not regenerated:\n%s", err.format_message())
+
+
+def input_fingerprint(settings: Settings) -> tuple[object, ...]:
+    """What the catalog depends on: the options and the size and modification time of each input file."""
+    files = [s.path for s in settings.sources] + [p for p in (settings.topics_file, settings.topic_state) if p]
+    return (settings, *(_stat(path) for path in files))
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
 
 
 def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
     """Every paper as plain data for other tools: slug, title, url, topics, links, related."""
     result = []
     for paper in catalog.papers:
-        file = files.get_file_from_path(f"papers/{paper.slug}.md")
         result.append(
             {
                 "slug": paper.slug,
                 "title": paper.title,
-                "url": file.url if file else f"papers/{paper.slug}.html",
+                "url": paper_url(files, paper.slug),
                 "topics": list(paper.topics),
                 "links": [{"kind": link.kind, "url": link.url} for link in paper.links],
                 "authors": [{"family": a.family, "given": a.given} for a in paper.authors],
@@ -174,11 +210,28 @@ def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
     return result
 
 
+def paper_url(files: Files, slug: str) -> str:
+    """The URL of a paper's page from the site root, as MkDocs built it."""
+    file = files.get_file_from_path(paper_page(slug))
+    return file.url if file else built_url(paper_page(slug), directory_urls=False)
+
+
 def _add_theme_overrides(config: MkDocsConfig) -> None:
     """Put our theme override (feed links in the page head) after the user's custom_dir, before the theme."""
     overrides = str(resources.files("generator.templates") / "overrides")
     if overrides not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
+
+
+def _replace_search_worker(files: Files, config: MkDocsConfig) -> bool:
+    """Put papersite's search worker where Material's search box looks for its worker (a theme file
+    whose name Material versions with a hash). False when the theme has no search worker."""
+    theirs = [f for f in files if MATERIAL_SEARCH_WORKER.fullmatch(f.src_uri)]
+    for file in theirs:
+        files.remove(file)
+        if file.src_uri.endswith(".js"):
+            files.append(File.generated(config, file.src_uri, abs_src_path=str(_assets_root() / "search-worker.js")))
+    return any(f.src_uri.endswith(".js") for f in theirs)
 
 
 def _assets_root() -> Path:

@@ -4,7 +4,6 @@ reason: the topics the two papers share and the phrases that weigh most in both.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -12,9 +11,8 @@ from dataclasses import replace
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from .features import WORD, TfidfFeatures, build_tfidf, overlaps, surface_forms, word_count
 from .model import Paper, Related, Topic
-from .topic_labels import overlaps, surface_forms, word_count
-from .topics import WORD, build_tfidf
 
 SCORE_SCALE = 10_000  # scores are rounded to 4 decimals
 ROWS_PER_CHUNK = 512  # a chunk's dense similarity block is ROWS_PER_CHUNK x n floats
@@ -24,7 +22,9 @@ EXCLUDED = -1
 REASON_PHRASES = 3
 
 
-def related_papers(papers: Sequence[Paper], k: int = 5, vectors: np.ndarray | None = None) -> dict[str, tuple[Related, ...]]:
+def related_papers(
+    papers: Sequence[Paper], k: int, vectors: np.ndarray | None = None, features: TfidfFeatures | None = None
+) -> dict[str, tuple[Related, ...]]:
     """For each paper slug, up to k other papers by descending similarity, ties broken by slug.
 
     Never the paper itself, an exact duplicate of it, or (without `vectors`) a paper sharing no
@@ -33,7 +33,7 @@ def related_papers(papers: Sequence[Paper], k: int = 5, vectors: np.ndarray | No
     if not papers:
         return {}
     # Phrases of a single paper add nothing to any similarity, only dilute its vector: leave them out.
-    matrix = related_features(papers).matrix  # L2-normalised rows: dot = cosine
+    matrix = (features or related_features(papers)).matrix  # L2-normalised rows: dot = cosine
     if vectors is not None:
         matrix = _with_vectors(matrix, vectors)
     keys = _ranking_keys(papers)
@@ -45,12 +45,7 @@ def related_papers(papers: Sequence[Paper], k: int = 5, vectors: np.ndarray | No
     return {paper.slug: tuple(found) for paper, found in zip(papers, neighbours)}
 
 
-def related_features(papers: Sequence[Paper]):
-    return _related_features(tuple(papers))
-
-
-@functools.lru_cache(maxsize=1)  # related_papers and with_reasons of one run share it (papers are frozen)
-def _related_features(papers: tuple[Paper, ...]):
+def related_features(papers: Sequence[Paper]) -> TfidfFeatures:
     return build_tfidf(papers, min_df=min(2, len(papers)))
 
 
@@ -130,9 +125,10 @@ def with_reasons(
     related: dict[str, tuple[Related, ...]],
     paper_topics: dict[str, tuple[str, ...]],
     topics: Sequence[Topic],
+    features: TfidfFeatures | None = None,
 ) -> dict[str, tuple[Related, ...]]:
     """The related papers with a short reason each: "Both in Self-play; shared: zero-sum games, MARL"."""
-    features = related_features(papers)
+    features = features or related_features(papers)
     row_of = {p.slug: i for i, p in enumerate(papers)}
     label_of = {t.slug: t.label for t in topics}
     forms = surface_forms(papers, WORD)

@@ -18,12 +18,14 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import progress
+from . import paths, progress
 from .authors import AuthorPage, author_key, author_pages
 from .cite import bibtex_for, code_fence_for
+from .identifiers import date_parts
 from .map_svg import render_map
 from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
+from .paths import relative_link
 
 # Characters that Python-Markdown, its common extensions or HTML could read as syntax.
 _SPECIAL = frozenset('\\`*_{}[]()#+!|<>&"~=^$:@')
@@ -111,11 +113,11 @@ def ordered_links(links: tuple[Link, ...]) -> list[Link]:
 
 def human_date(date: str) -> str:
     """ "2024" as is, "2024-05" as "May 2024", "2024-05-03" as "3 May 2024"."""
-    parts = date.split("-")
-    if len(parts) == 1:
+    parts = date_parts(date)
+    if len(parts) < 2:
         return date
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+    month = MONTHS[parts[1] - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
 
 
 def code_block(text: str, language: str) -> Markup:
@@ -132,6 +134,17 @@ def front_matter(meta: dict[str, Any]) -> Markup:
 
 def escape_meta(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+@jinja2.pass_context
+def page_link(context: jinja2.runtime.Context, target: str) -> Markup:
+    """The relative Markdown link from the page being rendered (`page_path`) to target (a paths.py page)."""
+    return Markup(inert_path(relative_link(target, context["page_path"])))
+
+
+def inert_path(path: str) -> str:
+    """A link target with Markdown's special characters as references (a slug never has any)."""
+    return "".join(_ref(ch) if ch in _SPECIAL else ch for ch in path)
 
 
 def make_environment() -> jinja2.Environment:
@@ -156,6 +169,16 @@ def make_environment() -> jinja2.Environment:
         code_block=code_block,
         bibtex=bibtex_for,
     )
+    env.globals.update(
+        page_link=page_link,
+        paper_page=paths.paper_page,
+        topic_page=paths.topic_page,
+        author_page=paths.author_page,
+        TOPICS_INDEX=paths.TOPICS_INDEX,
+        PAPERS_INDEX=paths.PAPERS_INDEX,
+        AUTHORS_INDEX=paths.AUTHORS_INDEX,
+        TAGS_PAGE=paths.TAGS_PAGE,
+    )
     return env
 
 
@@ -179,10 +202,10 @@ def render_site(
         "home_page": home_page,
     }
     pages = [
-        RenderedPage(home_page, env.get_template("home.md.j2").render(site=site)),
-        RenderedPage("topics/index.md", env.get_template("topics_index.md.j2").render(site=site)),
-        RenderedPage("papers/index.md", env.get_template("all_papers.md.j2").render(site=site)),
-        RenderedPage("tags.md", env.get_template("tags.md.j2").render(site=site)),
+        _page(env, home_page, "home.md.j2", site=site),
+        _page(env, paths.TOPICS_INDEX, "topics_index.md.j2", site=site),
+        _page(env, paths.PAPERS_INDEX, "all_papers.md.j2", site=site),
+        _page(env, paths.TAGS_PAGE, "tags.md.j2", site=site),
     ]
     pages += [_topic_page(env, catalog, topic) for topic in catalog.topics]
     papers = progress.track(catalog.papers, "paper pages", len(catalog.papers))
@@ -195,21 +218,19 @@ def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper, authors
     topics = [catalog.topic(slug) for slug in paper.topics]
     related = [(catalog.paper(r.slug), r) for r in paper.related]
     bylines = [(author, authors[author_key(author)].slug if author_key(author) in authors else "") for author in paper.authors]
-    text = env.get_template("paper.md.j2").render(paper=paper, topics=topics, related=related, authors=bylines)
-    return RenderedPage(f"papers/{paper.slug}.md", text)
+    return _page(env, paths.paper_page(paper.slug), "paper.md.j2", paper=paper, topics=topics, related=related, authors=bylines)
 
 
 def _author_pages(env: jinja2.Environment, catalog: Catalog, authors: dict[str, AuthorPage]) -> list[RenderedPage]:
     """authors/<slug>.md for every author of two or more papers, and authors/index.md listing them."""
     if not authors:
         return []
-    template = env.get_template("author.md.j2")
     pages = [
-        RenderedPage(f"authors/{page.slug}.md", template.render(author=page, papers=[catalog.paper(s) for s in page.papers]))
+        _page(env, paths.author_page(page.slug), "author.md.j2", author=page, papers=[catalog.paper(s) for s in page.papers])
         for page in authors.values()
     ]
     by_count = sorted(authors.values(), key=lambda page: (-len(page.papers), page.name.casefold()))
-    pages.append(RenderedPage("authors/index.md", env.get_template("authors_index.md.j2").render(authors=by_count)))
+    pages.append(_page(env, paths.AUTHORS_INDEX, "authors_index.md.j2", authors=by_count))
     return pages
 
 
@@ -226,5 +247,9 @@ def papers_by_year(papers: tuple[Paper, ...]) -> list[tuple[str, list[Paper]]]:
 
 def _topic_page(env: jinja2.Environment, catalog: Catalog, topic: Topic) -> RenderedPage:
     papers = [catalog.paper(slug) for slug in topic.papers]
-    text = env.get_template("topic.md.j2").render(topic=topic, papers=papers)
-    return RenderedPage(f"topics/{topic.slug}.md", text)
+    return _page(env, paths.topic_page(topic.slug), "topic.md.j2", topic=topic, papers=papers)
+
+
+def _page(env: jinja2.Environment, path: str, template: str, **context: Any) -> RenderedPage:
+    """A page at path (docs-folder relative), rendered from template; links in it are relative to path."""
+    return RenderedPage(path, env.get_template(template).render(page_path=path, **context))

@@ -54,7 +54,4 @@ def _check_target(target: Path, force: bool) -> None:
 
 
 def _version() -> str:
-    try:
-        return metadata.version("papersite")
-    except metadata.PackageNotFoundError:
-        return "0.1.0"
+    return metadata.version("papersite")  # the one version, pyproject.toml's

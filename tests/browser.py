@@ -44,9 +44,14 @@ def browser() -> Iterator[object]:
 
 
 def offline_page(chromium, requests: list[str], **context_options):
-    """A page on which every request that is not file:// or 127.0.0.1 is recorded and blocked."""
+    """A page on which every request that is not file:// or 127.0.0.1 is recorded and blocked.
+
+    Whatever the site's Content-Security-Policy refuses is recorded in requests too (as "CSP: the
+    browser's message"), so a test that asserts nothing was blocked also asserts the policy held.
+    """
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, **context_options)
     page = context.new_page()
+    page.on("console", lambda message: _record_csp_violation(message.text, requests))
 
     def route(request_route):
         url = request_route.request.url
@@ -58,6 +63,11 @@ def offline_page(chromium, requests: list[str], **context_options):
 
     page.route("**/*", route)
     return page
+
+
+def _record_csp_violation(text: str, requests: list[str]) -> None:
+    if "Content Security Policy" in text:
+        requests.append(f"CSP: {text}")
 
 
 def screenshot(page, name: str) -> Path:
@@ -78,7 +88,8 @@ def search(page, query: str) -> tuple[list[str], float]:
     started = time.perf_counter()
     box.fill(query)
     box.press("End")
-    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=30_000)
+    # a function, not an expression: playwright re-evaluates an expression with eval, which the site's CSP refuses
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=30_000)
     elapsed = time.perf_counter() - started
     titles = page.locator(".md-search-result__article h1, .md-search-result__article h2").all_inner_texts()
     return [t.strip() for t in titles if t.strip()], elapsed

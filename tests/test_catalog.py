@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from generator.catalog import RESERVED_SLUGS, SLUG_MAX_LENGTH, assign_slugs, slug_base
+from generator.catalog import assign_slugs
 from generator.model import Paper, Source
+from generator.slugs import RESERVED_SLUGS, SLUG_MAX_LENGTH, slug_base
 
 
 def paper(title: str, abstract: str = "An abstract.", line: int = 1) -> Paper:

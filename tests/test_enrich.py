@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from generator.enrich import EnrichSettings, enrich
+from generator.config import settings_for
+from generator.enrich import enrich
 from generator.model import Catalog, Paper, Source
-from generator.topics import assign_topics
+from generator.topics.discover import assign_topics
 
 PAPERS = [
     ("protein-a", "Protein folding with structure prediction", "We predict protein structure and folding."),
@@ -46,7 +47,7 @@ def test_enriched_related_point_at_theme_siblings() -> None:
 
 
 def test_enrich_passes_related_count_on() -> None:
-    catalog = enrich(make_papers(), settings=EnrichSettings(related_count=1))
+    catalog = enrich(make_papers(), settings=settings_for(related_count=1))
     assert all(len(p.related) == 1 for p in catalog.papers)
 
 

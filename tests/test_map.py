@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from generator.map_layout import layout
 from generator.map_svg import FONT_SIZE, label_box, label_width, paper_url, render_map
 from generator.model import Catalog, Paper, Source, Topic
+from generator.topics.map import layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = 'Evil <script>alert(1)</script> & "quotes" </title><a href="javascript:x">'
@@ -90,13 +90,14 @@ def test_paper_urls_are_relative_to_the_page(page: str, directory_urls: bool, ex
 
 
 def test_pages_have_no_map_when_it_is_switched_off() -> None:
-    from generator.enrich import EnrichSettings, enrich
+    from generator.config import settings_for
+    from generator.enrich import enrich
     from generator.render import render_site
 
     papers = [
         Paper(title=f"Robot grasping {n}", abstract="Robot arms grasp.", source=Source("t", n), slug=f"p{n}") for n in range(4)
     ]
-    without = render_site(enrich(papers, settings=EnrichSettings(topic_map=False)), "Site")
+    without = render_site(enrich(papers, settings=settings_for(topic_map=False)), "Site")
     with_map = render_site(enrich(papers), "Site")
     assert not any("<svg" in page.text for page in without)
     home = next(page for page in with_map if page.path == "index.md")

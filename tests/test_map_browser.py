@@ -48,6 +48,8 @@ def open_page(browser, url: str, scheme: str):
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
+    # what the site's Content-Security-Policy refuses counts as a request that left the site
+    page.on("console", lambda message: "Content Security Policy" in message.text and requests.append(f"CSP: {message.text}"))
     page.goto(url)
     return page, requests
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from generator.errors import MERGED
+from generator.errors import ProblemKind
 from generator.merge import merge_records, merge_same_works
 from generator.model import Author, Link, Paper, Source
 
@@ -14,7 +14,7 @@ def paper(title: str, abstract: str = "An abstract.", line: int = 1, path: str =
 def test_exact_duplicates_are_merged_with_a_warning_naming_both_lines():
     papers, warnings = merge_same_works([paper("A", "x", 1), paper("B", "y", 3), paper("A", "x", 5)])
     assert [p.source.line for p in papers] == [1, 3]
-    assert len(warnings) == 1 and not warnings[0].fatal and warnings[0].kind != MERGED
+    assert len(warnings) == 1 and not warnings[0].fatal and warnings[0].kind != ProblemKind.MERGED
     assert str(warnings[0]).startswith("list.txt:5: duplicate of the paper at list.txt:1")
     assert papers[0].merged_from == (Source("list.txt", 5),)
 
@@ -29,7 +29,7 @@ def test_same_title_in_two_files_is_one_work_with_a_merge_note():
         [paper("Self-Play: A Survey", "x"), paper("self-play a survey", "longer abstract", path="b.bib")]
     )
     assert len(papers) == 1 and papers[0].abstract == "longer abstract"
-    assert [n.kind for n in notes] == [MERGED] and "same title" in notes[0].message
+    assert [n.kind for n in notes] == [ProblemKind.MERGED] and "same title" in notes[0].message
     assert str(notes[0]).startswith("b.bib:1: same work as list.txt:1")
 
 

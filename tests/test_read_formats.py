@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import SKIPPED, Problem
+from generator.errors import Problem, ProblemKind
 from generator.model import Author, Link
 from generator.normalise import normalise
 from generator.readers import format_for, read_sources
@@ -75,7 +75,7 @@ def test_bibtex_malformed_entries_are_skipped_with_their_line_and_the_rest_is_re
         "The Third Entry Is Fine",
     ]
     assert not any(p.fatal for p in problems)
-    assert [p.line for p in problems if p.kind == SKIPPED] == [6, 16, 20]
+    assert [p.line for p in problems if p.kind == ProblemKind.SKIPPED] == [6, 16, 20]
     text = messages(problems)
     assert text[1] == "16: duplicate entry key 'first' (first used at line 1); entry skipped"
     assert text[2] == "20: entry 'notitle' has no title; entry skipped"
@@ -200,7 +200,7 @@ def test_json_records_accept_field_names_in_any_case():
 def test_broken_records_are_reported_and_the_rest_read():
     papers, problems = read("records/broken.yaml")
     assert [p.title for p in papers] == ["Fine Before", "A Bad Date And An Unknown Field", "Fine After"]
-    assert [p.line for p in problems if p.kind == SKIPPED] == [2, 3, 8]
+    assert [p.line for p in problems if p.kind == ProblemKind.SKIPPED] == [2, 3, 8]
     assert "5: date 'last spring' is not YYYY, YYYY-MM or YYYY-MM-DD; left out" in messages(problems)
     assert any(m.startswith("5: unknown field(s) ignored: colour;") for m in messages(problems))
     papers, problems = read("records/invalid.yaml")

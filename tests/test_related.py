@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import related
+from generator.features import build_tfidf
 from generator.model import Paper, Related
 from generator.related import related_papers
-from generator.topics import build_tfidf
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def example() -> list[Paper]:
 
 @pytest.fixture(scope="module")
 def example_related(example: list[Paper]) -> dict[str, tuple[Related, ...]]:
-    return related_papers(example)
+    return related_papers(example, k=5)
 
 
 def brute_force(papers: list[Paper], k: int) -> dict[str, list[tuple[str, float]]]:
@@ -67,7 +67,7 @@ def test_never_self_nor_exact_duplicate() -> None:
         make_paper("b", "Reward  MODELS for agents", "reward models score agent   behaviour."),
         make_paper("c", "Reward models", "Reward models score answers."),
     ]
-    found = related_papers(papers)
+    found = related_papers(papers, k=5)
     assert [r.slug for r in found["a"]] == ["c"]
     assert [r.slug for r in found["b"]] == ["c"]
     assert {r.slug for r in found["c"]} == {"a", "b"}
@@ -99,11 +99,11 @@ def test_fewer_papers_than_k_give_fewer_results() -> None:
 
 
 def test_one_paper_has_no_related() -> None:
-    assert related_papers([make_paper("only", "Self-play", "Agents.")]) == {"only": ()}
+    assert related_papers([make_paper("only", "Self-play", "Agents.")], k=5) == {"only": ()}
 
 
 def test_no_papers() -> None:
-    assert related_papers([]) == {}
+    assert related_papers([], k=5) == {}
 
 
 def test_k_zero_gives_empty_tuples() -> None:
@@ -117,7 +117,7 @@ def test_empty_abstracts_still_relate_by_title() -> None:
         make_paper("b", "Self-play agents"),
         make_paper("c", "Protein folding"),
     ]
-    found = related_papers(papers)
+    found = related_papers(papers, k=5)
     assert [r.slug for r in found["a"]] == ["b"]
     assert found["c"] == ()
 
@@ -141,11 +141,11 @@ def test_example_chunking_does_not_change_results(
     example: list[Paper], example_related: dict[str, tuple[Related, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(related, "ROWS_PER_CHUNK", 7)
-    assert related_papers(example) == example_related
+    assert related_papers(example, k=5) == example_related
 
 
 def test_example_is_deterministic(example: list[Paper], example_related: dict[str, tuple[Related, ...]]) -> None:
-    assert related_papers(list(example)) == example_related
+    assert related_papers(list(example), k=5) == example_related
 
 
 def test_example_finds_sibling_papers(example: list[Paper], example_related: dict[str, tuple[Related, ...]]) -> None:
@@ -199,9 +199,10 @@ def test_reasons_name_shared_topics_and_phrases() -> None:
 
 
 def test_example_every_related_paper_has_a_reason() -> None:
-    from generator.enrich import EnrichSettings, enrich
+    from generator.config import settings_for
+    from generator.enrich import enrich
 
-    catalog = enrich(load_example(), settings=EnrichSettings(topic_map=False))
+    catalog = enrich(load_example(), settings=settings_for(topic_map=False))
     for paper in catalog.papers:
         assert len(paper.related) == 5
         assert all(r.reason and r.slug != paper.slug for r in paper.related)

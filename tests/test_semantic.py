@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import embeddings
 from generator.catalog import assign_slugs
-from generator.config import SourceSpec
-from generator.enrich import EnrichSettings, enrich
+from generator.config import SourceSpec, settings_for
+from generator.enrich import enrich
 from generator.model import Paper, Source
 from generator.pipeline import read_all
+from generator.topics import embeddings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
 GOLD = Path(__file__).resolve().parent / "data" / "gold-topics.tsv"
@@ -74,7 +74,7 @@ def test_a_broken_cache_is_rebuilt(tmp_path: Path) -> None:
 def semantic_example(tmp_path_factory):
     papers = assign_slugs(read_all([SourceSpec(EXAMPLE)])[0])
     cache = tmp_path_factory.mktemp("embeddings") / "cache.npz"
-    return papers, enrich(papers, settings=EnrichSettings(vectors="semantic", embedding_cache=cache))
+    return papers, enrich(papers, settings=settings_for(topic_vectors="semantic", embedding_cache=str(cache)))
 
 
 def test_semantic_example_topics_meet_the_targets(semantic_example) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from generator.features import WORD, analyze, surface_forms
 from generator.model import Paper, Source
-from generator.topic_labels import (
+from generator.topics.labels import (
     RankedPhrases,
     cased,
     completed,
@@ -14,9 +15,7 @@ from generator.topic_labels import (
     name_topic,
     phrase_use,
     rank_phrases,
-    surface_forms,
 )
-from generator.topics import WORD, analyze
 
 
 @pytest.mark.parametrize(

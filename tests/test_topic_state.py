@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from generator.catalog import assign_slugs
-from generator.config import SourceSpec
-from generator.enrich import EnrichSettings, enrich
+from generator.config import SourceSpec, settings_for
+from generator.enrich import enrich
 from generator.model import Paper, Source, Topic
 from generator.pipeline import read_all
-from generator.topic_state import jaccard, load_state, match_slugs, save_state, stabilise
+from generator.topics.discover import TopicAssignment
+from generator.topics.state import jaccard, load_state, match_slugs, state_text
+from generator.write import write_if_changed
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
 
@@ -50,20 +52,20 @@ def test_each_old_slug_goes_to_its_best_match_only() -> None:
     assert match_slugs(new, old) == {"x": "rl", "y": "y"}
 
 
-def test_stabilise_renames_memberships_too() -> None:
-    topics = [topic("games", "Games", "ab")]
-    renamed, memberships = stabilise(topics, {"a": ("games",), "b": ("games",)}, {"self-play": frozenset("ab")})
-    assert [t.slug for t in renamed] == ["self-play"]
-    assert memberships == {"a": ("self-play",), "b": ("self-play",)}
+def test_stable_slugs_rename_memberships_too() -> None:
+    found = TopicAssignment((topic("games", "Games", "ab"),), {"a": ("games",), "b": ("games",)})
+    renamed = found.renamed(match_slugs(found.topics, {"self-play": frozenset("ab")}))
+    assert [t.slug for t in renamed.topics] == ["self-play"]
+    assert renamed.paper_topics == {"a": ("self-play",), "b": ("self-play",)}
 
 
 def test_state_file_round_trip_and_unchanged_state_is_not_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "state" / "topics.json"
     topics = [topic("b", "B", "yx"), topic("a", "A", "z")]
-    assert save_state(path, topics)
+    assert write_if_changed(path, state_text(topics))
     assert load_state(path) == {"a": frozenset("z"), "b": frozenset("xy")}
     assert json.loads(path.read_text())["topics"][1]["papers"] == ["x", "y"]
-    assert not save_state(path, list(reversed(topics)))
+    assert not write_if_changed(path, state_text(list(reversed(topics))))
 
 
 def test_unreadable_state_counts_as_none(tmp_path: Path) -> None:
@@ -81,12 +83,12 @@ def example() -> list[Paper]:
 
 def test_adding_a_paper_keeps_every_topic_slug(example: list[Paper], tmp_path_factory) -> None:
     state = tmp_path_factory.mktemp("state") / "topics.json"
-    settings = EnrichSettings(state_file=state, topic_map=False)
+    settings = settings_for(topic_state=str(state), topic_map=False)
     before = enrich(assign_slugs(example), settings=settings)
-    save_state(state, before.automatic_topics)
+    write_if_changed(state, state_text(before.automatic_topics))
     after = enrich(assign_slugs([*example, NEW_PAPER]), settings=settings)
     assert {t.slug for t in before.topics} <= {t.slug for t in after.topics}
-    without_state = enrich(assign_slugs([*example, NEW_PAPER]), settings=EnrichSettings(topic_map=False))
+    without_state = enrich(assign_slugs([*example, NEW_PAPER]), settings=settings_for(topic_map=False))
     # The state is what keeps them: without it, some topics come out under other names.
     assert {t.slug for t in before.topics} != {t.slug for t in without_state.topics}
     new_slug = assign_slugs([*example, NEW_PAPER])[-1].slug
@@ -95,9 +97,9 @@ def test_adding_a_paper_keeps_every_topic_slug(example: list[Paper], tmp_path_fa
 
 def test_a_rerun_with_its_own_state_changes_nothing(example: list[Paper], tmp_path_factory) -> None:
     state = tmp_path_factory.mktemp("rerun") / "topics.json"
-    settings = EnrichSettings(state_file=state, topic_map=False)
+    settings = settings_for(topic_state=str(state), topic_map=False)
     first = enrich(assign_slugs(example), settings=settings)
-    save_state(state, first.automatic_topics)
+    write_if_changed(state, state_text(first.automatic_topics))
     again = enrich(assign_slugs(example), settings=settings)
     assert again.topics == first.topics
     assert again.papers == first.papers
@@ -105,11 +107,11 @@ def test_a_rerun_with_its_own_state_changes_nothing(example: list[Paper], tmp_pa
 
 def test_a_big_change_discovers_topics_afresh_but_keeps_matching_slugs(example: list[Paper], tmp_path_factory) -> None:
     state = tmp_path_factory.mktemp("big") / "topics.json"
-    settings = EnrichSettings(state_file=state, topic_map=False)
+    settings = settings_for(topic_state=str(state), topic_map=False)
     first = enrich(assign_slugs(example[:150]), settings=settings)
-    save_state(state, first.automatic_topics)
+    write_if_changed(state, state_text(first.automatic_topics))
     grown = enrich(assign_slugs(example), settings=settings)  # 53 new papers: more than 20%
-    fresh = enrich(assign_slugs(example), settings=EnrichSettings(topic_map=False))
+    fresh = enrich(assign_slugs(example), settings=settings_for(topic_map=False))
     assert [len(t.papers) for t in grown.topics] == [len(t.papers) for t in fresh.topics]
     kept = {t.slug for t in first.topics} & {t.slug for t in grown.topics}
     assert len(kept) >= len(first.topics) // 2

@@ -10,17 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slugify import slugify
 
-from generator.model import Paper, Topic
-from generator.topics import (
-    WEAK_LABEL_WORDS,
-    TopicAssignment,
-    analyze,
-    assign_topics,
-    build_tfidf,
-    discover_topics,
-    paper_text,
-    topic_count,
-)
+from generator.features import analyze, build_tfidf, paper_text
+from generator.model import Paper
+from generator.topics.discover import TopicAssignment, assign_topics, topic_count
+from generator.topics.labels import WEAK_LABEL_WORDS
 
 PROTEINS = [
     ("Protein folding with structure prediction", "We predict protein structure and folding of amino acid chains."),
@@ -114,7 +107,7 @@ def test_two_obvious_themes_separate() -> None:
 
 def test_two_theme_labels_name_their_theme() -> None:
     papers = two_themes()
-    topics = discover_topics(papers)
+    topics = assign_topics(papers).topics
     for topic in topics:
         theme = "protein" if topic.papers[0].startswith("protein") else "robot"
         vocabulary = " ".join(f"{p.title} {p.abstract}" for p in papers if p.slug.startswith(theme)).lower()
@@ -132,7 +125,7 @@ def test_single_paper_gets_one_topic() -> None:
 
 def test_identical_papers_share_a_topic() -> None:
     papers = [make_paper(s, "Self-Play Fine-Tuning", "Self-play fine-tuning of diffusion models.") for s in ("a", "b")]
-    topics = discover_topics(papers)
+    topics = assign_topics(papers).topics
     assert topics
     assert all(topic.papers for topic in topics)
     assert {slug for topic in topics for slug in topic.papers} == {"a", "b"}
@@ -147,13 +140,13 @@ def test_empty_abstracts_are_fine() -> None:
 
 def test_titles_of_stop_words_only_fall_back_to_one_topic() -> None:
     papers = [make_paper("a", "The and of"), make_paper("b", "It is what it is")]
-    topics = discover_topics(papers)
+    topics = assign_topics(papers).topics
     assert [t.slug for t in topics] == ["all-papers"]
     assert topics[0].papers == ("a", "b")
 
 
 def test_no_papers_no_topics() -> None:
-    assert discover_topics([]) == ()
+    assert assign_topics([]).topics == ()
 
 
 # --- the example collection -----------------------------------------------------------------
@@ -227,12 +220,6 @@ def test_example_is_deterministic(example: list[Paper], example_assignment: Topi
     assert again.paper_topics == example_assignment.paper_topics
 
 
-def test_discover_topics_is_assign_topics_topics(example: list[Paper], example_assignment: TopicAssignment) -> None:
-    topics = discover_topics(example)
-    assert all(isinstance(t, Topic) for t in topics)
-    assert topics == example_assignment.topics
-
-
 # --- any small collection ----------------------------------------------------------------------
 
 WORDS = ["self-play", "reward", "models", "diffusion", "robot", "the", "of", "attention", "GPT-2", "agents", "é", "42"]
@@ -293,7 +280,7 @@ def test_example_clustering_methods_meet_the_targets(example: list[Paper], metho
 
 
 def test_example_labels_are_phrases_not_title_openers(example_assignment: TopicAssignment) -> None:
-    from generator.topic_labels import NOT_FIRST_WORDS
+    from generator.topics.labels import NOT_FIRST_WORDS
 
     labels = [t.label for t in example_assignment.topics]
     assert sum(" " in label or "-" in label for label in labels) >= len(labels) * 2 // 3

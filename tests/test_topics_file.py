@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.enrich import EnrichSettings, enrich
+from generator.config import Settings, settings_for
+from generator.enrich import enrich
 from generator.errors import InputError
 from generator.model import Paper, Source
-from generator.topics_file import OTHER_TOPIC, load_topics_file
+from generator.topics.file import OTHER_TOPIC, load_topics_file
 
 THEMES = {
     "protein": [
@@ -42,10 +43,10 @@ def make_papers() -> list[Paper]:
     return papers
 
 
-def curated(tmp_path: Path, text: str, **settings) -> EnrichSettings:
+def curated(tmp_path: Path, text: str, **settings) -> Settings:
     path = tmp_path / "topics.yml"
     path.write_text(text, encoding="utf-8")
-    return EnrichSettings(topics_file=path, topic_count=3, **settings)
+    return settings_for(topics_file=str(path), topic_count=3, **settings)
 
 
 def topic_of(catalog, paper_slug: str):
@@ -64,7 +65,7 @@ def consistent(catalog) -> bool:
 
 @pytest.fixture
 def baseline():
-    return enrich(make_papers(), settings=EnrichSettings(topic_count=3))
+    return enrich(make_papers(), settings=settings_for(topic_count=3))
 
 
 def test_three_themes_make_three_topics(baseline) -> None:

@@ -2,12 +2,26 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
 from generator.errors import WriteError
 from generator.model import RenderedPage
-from generator.write import MANIFEST_NAME, safe_target, write_pages
+from generator.write import (
+    JOURNAL_NAME,
+    MANIFEST_NAME,
+    TEMP_DIR_NAME,
+    atomic_write,
+    digest,
+    lock_path,
+    run_lock,
+    safe_target,
+    write_pages,
+)
 
 
 def pages(**texts: str) -> list[RenderedPage]:
@@ -100,3 +114,132 @@ def test_written_files_are_readable_like_any_new_file(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "index.md").stat().st_mode & 0o777 == 0o644
+
+
+class Interrupted(BaseException):
+    """Stands in for a kill: raised while a page is being put in place."""
+
+
+def interrupt_when_writing(monkeypatch, name: str) -> None:
+    real_replace = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if Path(target).name == name:
+            raise Interrupted
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_an_interrupted_run_never_makes_generated_pages_look_hand_written(tmp_path, monkeypatch):
+    """Issue 13, defect 1: the manifest claimed the new content before the pages were written."""
+    write_pages(pages(papers__a="A", papers__b="B", papers__c="C"), tmp_path)
+    with monkeypatch.context() as patched:
+        interrupt_when_writing(patched, "c.md")
+        with pytest.raises(Interrupted):
+            write_pages(pages(papers__a="A2", papers__b="B2", papers__c="C2"), tmp_path)
+    assert (tmp_path / "papers" / "c.md").read_text() == "C"  # not yet rewritten
+    # c leaves the list: its page is removed, not kept as "edited by hand"
+    report = write_pages(pages(papers__a="A2", papers__b="B2"), tmp_path)
+    assert report.removed == ["papers/c.md"] and report.kept_edited == []
+    # and it comes back without a "hand-written file" error
+    report = write_pages(pages(papers__a="A2", papers__b="B2", papers__c="C2"), tmp_path)
+    assert report.written == ["papers/c.md"]
+    assert json.loads((tmp_path / MANIFEST_NAME).read_text()) == {
+        "papers/a.md": digest("A2"),
+        "papers/b.md": digest("B2"),
+        "papers/c.md": digest("C2"),
+    }
+
+
+def test_a_page_put_in_place_by_an_interrupted_run_is_claimed_by_the_next(tmp_path, monkeypatch):
+    write_pages(pages(papers__a="A"), tmp_path)
+    with monkeypatch.context() as patched:
+        interrupt_when_writing(patched, MANIFEST_NAME)  # every page is in place, the manifest is not saved
+        with pytest.raises(Interrupted):
+            write_pages(pages(papers__a="A2", papers__new="N"), tmp_path)
+    assert (tmp_path / JOURNAL_NAME).exists()
+    report = write_pages(pages(papers__a="A"), tmp_path)  # new.md was written by us: removed, not kept
+    assert report.removed == ["papers/new.md"] and report.written == ["papers/a.md"]
+    assert not (tmp_path / JOURNAL_NAME).exists()
+
+
+def test_a_cut_short_journal_line_is_ignored(tmp_path):
+    write_pages(pages(papers__a="A"), tmp_path)
+    (tmp_path / "papers" / "a.md").write_text("edited by hand")
+    (tmp_path / JOURNAL_NAME).write_text('["papers/a.md", "' + digest("edited by hand")[:20])
+    report = write_pages(pages(), tmp_path)
+    assert report.kept_edited == ["papers/a.md"]
+
+
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    """Issue 13, defect 4: temporary files survived a kill and no later run removed them."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = tmp_path / TEMP_DIR_NAME / f"{dead.stdout.strip()}.1.a.md.tmp"
+    leftover.parent.mkdir()
+    leftover.write_text("")
+    write_pages(pages(papers__a="A"), tmp_path)
+    assert not leftover.exists() and not leftover.parent.exists()
+
+
+def test_atomic_write_cleans_its_temporary_folder_first(tmp_path):
+    leftover = tmp_path / TEMP_DIR_NAME / "999999999.1.state.json.tmp"
+    leftover.parent.mkdir()
+    leftover.write_text("")
+    atomic_write(tmp_path / "state.json", "{}")
+    assert (tmp_path / "state.json").read_text() == "{}"
+    assert not leftover.parent.exists()
+
+
+def test_temporary_files_of_a_live_writer_are_left_alone(tmp_path):
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as other:
+        try:
+            theirs = tmp_path / TEMP_DIR_NAME / f"{other.pid}.1.a.md.tmp"
+            theirs.parent.mkdir()
+            theirs.write_text("")
+            atomic_write(tmp_path / "a.md", "A")
+            assert theirs.exists()
+        finally:
+            other.kill()
+
+
+def test_a_second_run_refuses_while_another_holds_the_lock(tmp_path):
+    docs = tmp_path / "docs"
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as other:
+        try:
+            lock_path(docs).write_text(f"{other.pid}\n")
+            with pytest.raises(WriteError) as refused:
+                with run_lock(docs, wait=0.3):
+                    pass
+            assert f"another papersite run (process {other.pid}) is writing here" in str(refused.value)
+            assert "\n" not in str(refused.value)
+        finally:
+            other.kill()
+    assert lock_path(docs).read_text() == f"{other.pid}\n"  # not ours to remove
+
+
+def test_a_second_run_waits_for_the_first(tmp_path):
+    docs = tmp_path / "docs"
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    reaper = threading.Thread(target=holder.wait)  # an exited child stays a zombie until reaped
+    reaper.start()
+    lock_path(docs).write_text(f"{holder.pid}\n")
+    try:
+        with run_lock(docs, wait=20):
+            assert lock_path(docs).read_text() == f"{os.getpid()}\n"
+    finally:
+        reaper.join()
+    assert not lock_path(docs).exists()
+
+
+def test_a_stale_lock_is_taken_over(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    docs = tmp_path / "docs"
+    lock_path(docs).write_text(dead.stdout)
+    report = write_pages(pages(papers__a="A"), docs)
+    assert report.written == ["papers/a.md"]
+    assert not lock_path(docs).exists()
+
+
+def test_the_lock_lies_outside_the_docs_folder(tmp_path):
+    assert lock_path(tmp_path / "docs").parent == tmp_path

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import ConfigError, Problem
 from ..model import Paper
 from . import arxiv, bibtex, csl_json, listing, records
+from .limits import MAX_INPUT_BYTES
 
 Reader = Callable[[Path], tuple[list[Paper], list[Problem]]]
 
@@ -79,14 +80,40 @@ def read_sources(sources: Sequence[tuple[Path, str | None]]) -> tuple[list[Paper
     Every format is checked before any file is read, so a wrong name fails fast with ConfigError.
     A file that cannot be read is a fatal problem for that file, not an exception.
     """
-    formats = [format_for(path, explicit) for path, explicit in sources]
+    formats = [None if path.is_dir() else format_for(path, explicit) for path, explicit in sources]
     papers: list[Paper] = []
     problems: list[Problem] = []
+    total_bytes = 0
     for (path, _), name in zip(sources, formats):
+        if name is None:
+            problems.append(Problem(str(path), 0, "a folder, not a paper list; name the files in it"))
+            continue
+        size = _size(path)
+        total_bytes += max(size, 0)
+        if total_bytes > MAX_INPUT_BYTES:
+            limit = f"{MAX_INPUT_BYTES // 2**20} MB"
+            problems.append(
+                Problem(
+                    str(path),
+                    0,
+                    f"the paper lists add up to more than {limit} ({size:,} bytes in this one); split the collection",
+                )
+            )
+            break
+        if size == 0:
+            problems.append(Problem(str(path), 0, "empty file (0 bytes): no papers to read"))
+            continue
         file_papers, file_problems = _read_one(path, READERS[name])
         papers += file_papers
         problems += file_problems
     return papers, problems
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1  # _read_one reports why the file cannot be read
 
 
 def _read_one(path: Path, reader: Reader) -> tuple[list[Paper], list[Problem]]:

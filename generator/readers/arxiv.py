@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from xml.parsers import expat
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..identifiers import arxiv_id, arxiv_version, iso_date
 from ..model import Link, Paper, Source
 from ..normalise import link_kind, links_in
@@ -45,7 +45,7 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
         if paper is not None:
             papers.append(paper)
     if not papers and not problems:
-        problems.append(warning(str(path), 0, "no entries in this feed"))
+        problems.append(warning(str(path), 0, "no entries in this feed", ProblemKind.EMPTY))
     return papers, problems
 
 

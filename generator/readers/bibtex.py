@@ -23,11 +23,13 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares.middleware import LibraryMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field
 
-from ..errors import Problem
+from ..cite import write_entry
+from ..errors import Problem, ProblemKind
 from ..identifiers import arxiv_id, date_from_parts, iso_date
 from ..model import Author, Link, Paper, Source
 from ..normalise import bibtex_text, link_kind
 from .common import checked_doi, skipped, split_list, unique, url_link, warning
+from .limits import MAX_BIBTEX_EXPANSION_CHARS
 from .listing import decode_utf8
 
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school", "institution")
@@ -45,7 +47,10 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
     text, problem = decode_utf8(path.read_bytes(), str(path))
     if problem:
         return [], [problem]
-    library = parse(text)
+    try:
+        library = parse(text)
+    except ExpansionTooLarge as error:
+        return [], [Problem(str(path), error.line, error.message)]
     entries = {entry.key: entry for entry in library.entries}
     problems = [_failed_block_problem(block, str(path), entries) for block in library.failed_blocks]
     containers = {_crossref(entry) for entry in library.entries} & entries.keys()
@@ -57,7 +62,7 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
         if paper is not None:
             papers.append(paper)
     if not papers and not problems:
-        problems.append(warning(str(path), 0, "no BibTeX entries found in this file"))
+        problems.append(warning(str(path), 0, "no BibTeX entries found in this file", ProblemKind.EMPTY))
     return papers, problems
 
 
@@ -68,11 +73,21 @@ def parse(text: str) -> Library:
         parse_stack=[
             ConcatenationMiddleware(),
             middlewares.ResolveStringReferencesMiddleware(),
+            ExpansionLimitMiddleware(),
             middlewares.RemoveEnclosingMiddleware(),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
         ],
     )
+
+
+class ExpansionTooLarge(Exception):
+    """@string macros expand to more text than MAX_BIBTEX_EXPANSION_CHARS (a macro bomb)."""
+
+    def __init__(self, line: int, where: str) -> None:
+        limit = f"{MAX_BIBTEX_EXPANSION_CHARS:,}"
+        self.line = line
+        self.message = f"@string macros expand to more than {limit} characters ({where}); not read"
 
 
 class ConcatenationMiddleware(LibraryMiddleware):
@@ -87,19 +102,48 @@ class ConcatenationMiddleware(LibraryMiddleware):
 
     def transform(self, library: Library) -> Library:
         macros: dict[str, str] = {}
+        budget = [MAX_BIBTEX_EXPANSION_CHARS]
         for string in library.strings:
-            macros[string.key.lower()] = _concatenated(str(string.value), macros)
+            where = f"@string {string.key!r}"
+            macros[string.key.lower()] = _concatenated(str(string.value), macros, budget, string.start_line, where)
             string.value = "{" + macros[string.key.lower()] + "}"
         for entry in library.entries:
             for field in entry.fields:
                 if isinstance(field.value, str) and "#" in field.value:
-                    field.value = "{" + _concatenated(field.value, macros) + "}"
+                    where = f"field {field.key!r} of {entry.key!r}"
+                    field.value = "{" + _concatenated(field.value, macros, budget, entry.start_line, where) + "}"
         return library
 
 
-def _concatenated(value: str, macros: dict[str, str]) -> str:
-    """The text of a BibTeX value made of parts joined by `#`: quoted, braced, numbers or macro names."""
-    return "".join(_part_text(part.strip(), macros) for part in _top_level_parts(value))
+class ExpansionLimitMiddleware(LibraryMiddleware):
+    """Refuse a library whose fields, once macros are resolved, hold more than the expansion limit.
+
+    Resolved fields share the macro's string, so this costs nothing until the text is copied.
+    """
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "papersite-expansion-limit"
+
+    def transform(self, library: Library) -> Library:
+        total = 0
+        for entry in library.entries:
+            total += sum(len(f.value) for f in entry.fields if isinstance(f.value, str))
+            if total > MAX_BIBTEX_EXPANSION_CHARS:
+                raise ExpansionTooLarge((entry.start_line or 0) + 1, f"by entry {entry.key!r}")
+        return library
+
+
+def _concatenated(value: str, macros: dict[str, str], budget: list[int], start_line: int | None, where: str) -> str:
+    """The text of a BibTeX value made of parts joined by `#`: quoted, braced, numbers or macro names.
+
+    budget[0] is what is left of the expansion limit; running past it raises ExpansionTooLarge.
+    """
+    parts = [_part_text(part.strip(), macros) for part in _top_level_parts(value)]
+    budget[0] -= sum(len(part) for part in parts)
+    if budget[0] < 0:
+        raise ExpansionTooLarge((start_line or 0) + 1, f"at {where}")
+    return "".join(parts)
 
 
 def _top_level_parts(value: str) -> list[str]:
@@ -264,8 +308,7 @@ def _links(fields: dict[str, Field], path: str, line: int, problems: list[Proble
 def cite_entry(entry: Entry) -> str:
     """The entry as BibTeX text for citing: fields as written (macros expanded), `file` left out."""
     fields = [Field(f.key, _cite_value(f)) for f in entry.fields if f.key.lower() not in PRIVATE_FIELDS]
-    single = Library([Entry(entry.entry_type, entry.key, fields)])
-    return bibtexparser.write_string(single, unparse_stack=_CITE_STACK, bibtex_format=_CITE_FORMAT).strip() + "\n"
+    return write_entry(entry.entry_type, entry.key, [(f.key, f.value) for f in fields], enclose_integers=False)
 
 
 def _cite_value(field: Field) -> str:
@@ -278,12 +321,3 @@ def _joined_name(parts: middlewares.NameParts) -> str:
     family = " ".join(parts.von + parts.last)
     tail = [", ".join(p for p in (" ".join(parts.jr), " ".join(parts.first)) if p)]
     return ", ".join([family, *[t for t in tail if t]])
-
-
-_CITE_FORMAT = bibtexparser.BibtexFormat()
-_CITE_FORMAT.indent = "  "
-_CITE_STACK = [
-    middlewares.AddEnclosingMiddleware(
-        allow_inplace_modification=True, default_enclosing="{", reuse_previous_enclosing=False, enclose_integers=False
-    )
-]

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..identifiers import arxiv_id, clean_doi
 from ..model import Author, Link
 from ..normalise import is_safe_url
+from .limits import MAX_NESTING_DEPTH
 from .listing import decode_utf8
 
 _LIST_SEPARATOR = re.compile(r"\s*[;,]\s*")
@@ -63,17 +64,19 @@ def url_link(kind: str, url: str, path: str, line: int, problems: list[Problem])
         return []
     if is_safe_url(url):
         return [Link(kind, url)]
-    problems.append(Problem(path, line, f"{kind} link {url[:80]!r} is not an http(s) URL; ignored", fatal=False))
+    problems.append(
+        Problem(path, line, f"{kind} link {url[:80]!r} is not an http(s) URL; ignored", fatal=False, kind=ProblemKind.IGNORED)
+    )
     return []
 
 
 def skipped(path: str, line: int, message: str) -> Problem:
     """A record that could not be read: reported, left out, and the rest of the file still read."""
-    return Problem(path, line, f"{message}; entry skipped", fatal=False, kind="skipped")
+    return Problem(path, line, f"{message}; entry skipped", fatal=False, kind=ProblemKind.SKIPPED)
 
 
-def warning(path: str, line: int, message: str) -> Problem:
-    return Problem(path, line, message, fatal=False)
+def warning(path: str, line: int, message: str, kind: ProblemKind = ProblemKind.IGNORED) -> Problem:
+    return Problem(path, line, message, fatal=False, kind=kind)
 
 
 JsonItems = list[tuple[int, object]]
@@ -102,6 +105,10 @@ def json_array_items(text: str, path: str) -> tuple[JsonItems, Problem | None]:
             value, end = decoder.raw_decode(text, at)
         except json.JSONDecodeError as error:
             return [], Problem(path, error.lineno, f"not valid JSON ({error.msg})")
+        except RecursionError:
+            value, end = None, -1
+        if end < 0 or _nesting_depth(value) > MAX_NESTING_DEPTH - 1:  # the array itself is one level
+            return [], Problem(path, lines.line(at), f"arrays or objects nested more than {MAX_NESTING_DEPTH} deep; not read")
         items.append((lines.line(at), value))
         at = _skip_space(text, end)
         if text.startswith(",", at):
@@ -111,6 +118,20 @@ def json_array_items(text: str, path: str) -> tuple[JsonItems, Problem | None]:
     if text[_skip_space(text, at + 1) :]:
         return [], Problem(path, lines.line(at + 1), "not valid JSON (extra data after the array)")
     return items, None
+
+
+def _nesting_depth(value: object) -> int:
+    """How many lists and dicts deep value goes (0 for a string or number), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _skip_space(text: str, at: int) -> int:

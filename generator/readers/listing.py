@@ -22,14 +22,19 @@ import codecs
 import re
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..model import Paper, Source
 
 ABSTRACT_MIN_CHARS = 250
+BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means a binary file (or UTF-16 without a byte order mark)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=[A-Z0-9])")
+# The page's own lines, exactly as the Hugging Face Papers page prints them.
+_CHROME_LINES = frozenset(
+    {"Get trending papers in your email inbox once a day!", "Get trending papers in your email inbox!", "Subscribe"}
+)
 
 NumberedLine = tuple[int, str]
 
@@ -41,21 +46,32 @@ def read(path: Path) -> tuple[list[Paper], list[Problem]]:
         return [], [problem]
     papers: list[Paper] = []
     problems: list[Problem] = []
-    for block in _blocks(_without_chrome(_numbered_lines(text))):
+    for block in _blocks(_without_chrome(_numbered_lines(text), str(path), problems)):
         block_papers, block_problems = _pair_block(block, str(path))
         papers += block_papers
         problems += block_problems
     if not papers and not problems:
-        problems.append(Problem(str(path), 0, "no papers found in this file", fatal=False))
+        problems.append(Problem(str(path), 0, "no papers found in this file", fatal=False, kind=ProblemKind.EMPTY))
     return papers, problems
 
 
 def decode_utf8(data: bytes, path: str) -> tuple[str, Problem | None]:
-    """The text of the file (a leading BOM dropped), or a fatal problem at the first bad byte."""
+    """The text of the file (a leading BOM dropped), or a fatal problem naming what the file is instead."""
+    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            return "", Problem(
+                path, 1, f"{name} text (it starts with the byte order mark {bom.hex(' ').upper()}); save the file as UTF-8"
+            )
     data = data.removeprefix(codecs.BOM_UTF8)
+    nul = data.find(b"\0", 0, BINARY_SNIFF_BYTES)
+    if nul >= 0:
+        return "", Problem(path, data.count(b"\n", 0, nul) + 1, "a binary file (it holds NUL bytes), not a text paper list")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":
+            line = data.count(b"\n", 0, error.start) + 1
+            return "", Problem(path, line, "the file ends in the middle of a UTF-8 character; was it cut short?")
         return "", _not_utf8(data, error.start, path)
 
 
@@ -77,13 +93,35 @@ def _is_chrome(line: str) -> bool:
     return line.startswith("Get trending papers") or line == "Subscribe"
 
 
-def _without_chrome(lines: list[NumberedLine]) -> list[NumberedLine]:
-    """The lines from the first record on, with a "Subscribe" glued to the first title cut off."""
+def _without_chrome(lines: list[NumberedLine], path: str, problems: list[Problem]) -> list[NumberedLine]:
+    """The lines from the first record on, with a "Subscribe" glued to the first title cut off.
+
+    The page's own lines later on (a second page pasted below the first) are dropped with a warning.
+    """
     first = next((i for i, (_, line) in enumerate(lines) if line and not _is_chrome(line)), len(lines))
     if first == len(lines):
         return []
     number, title = lines[first]
-    return [(number, _GLUED_SUBSCRIBE.sub("", title))] + lines[first + 1 :]
+    kept = [(number, _GLUED_SUBSCRIBE.sub("", title))]
+    after_chrome = False
+    for number, line in lines[first + 1 :]:
+        if line in _CHROME_LINES:
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"page chrome {line!r} in the middle of the listing; dropped",
+                    fatal=False,
+                    kind=ProblemKind.IGNORED,
+                )
+            )
+            after_chrome = True
+            continue
+        if after_chrome and line:
+            line = _GLUED_SUBSCRIBE.sub("", line)
+            after_chrome = False
+        kept.append((number, line))
+    return kept
 
 
 def _blocks(lines: list[NumberedLine]) -> list[list[NumberedLine]]:

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import Problem
+from ..errors import Problem, ProblemKind
 from ..identifiers import iso_date
 from ..model import Author, Link, Paper, Source
 from . import csl_json
@@ -45,12 +46,14 @@ from .common import (
     url_link,
     warning,
 )
+from .limits import MAX_CSV_FIELD_CHARS, MAX_NESTING_DEPTH, MAX_YAML_ALIAS_VALUES
 
 FIELDS = ("title", "abstract", "authors", "date", "venue", "arxiv_id", "doi", "url", "pdf", "code", "project", "tags")
 ALIASES = {"year": "date", "arxiv": "arxiv_id", "author": "authors", "keywords": "tags"}
 LINK_FIELDS = {"url": "landing", "pdf": "pdf", "code": "code", "project": "project"}
 
 Items = list[tuple[int, Any]]
+OVERSIZED_CELL = object()  # the key of the row csv_items stands in for a row it could not read
 
 
 def read_json(path: Path) -> tuple[list[Paper], list[Problem]]:
@@ -81,10 +84,15 @@ def yaml_items(text: str, path: str) -> tuple[Items, Problem | None]:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or "syntax error"
         return [], Problem(path, mark.line + 1 if mark else 0, f"not valid YAML ({reason})")
+    except RecursionError:
+        return [], Problem(path, 0, f"lists or mappings nested more than {MAX_NESTING_DEPTH} deep; not read")
     if root is None:
         return [], None
     if not isinstance(root, yaml.SequenceNode):
         return [], Problem(path, root.start_mark.line + 1, "expected a YAML list of records (- title: ...)")
+    problem = _yaml_bounds_problem(root, path)
+    if problem:
+        return [], problem
     loader = yaml.SafeLoader("")
     try:
         return [(node.start_mark.line + 1, loader.construct_document(node)) for node in root.value], None
@@ -92,26 +100,95 @@ def yaml_items(text: str, path: str) -> tuple[Items, Problem | None]:
         return [], Problem(path, 0, f"not valid YAML ({error})")
 
 
+def _yaml_bounds_problem(root: yaml.Node, path: str) -> Problem | None:
+    """A problem when the YAML nests too deep or its aliases (*name) expand to too many values.
+
+    Counts the values each node stands for, aliases included, once per node (a billion-laughs file
+    has few nodes that stand for billions of values); an alias inside its own anchor is refused.
+    """
+    values: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    written = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children = _yaml_children(node)
+        if children_done:
+            open_nodes.discard(key)
+            values[key] = 1 + sum(values[id(c)] for c in children)
+            is_collection = isinstance(node, (yaml.SequenceNode, yaml.MappingNode))
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0) if is_collection else 0
+            if depth[key] > MAX_NESTING_DEPTH:
+                return Problem(
+                    path, node.start_mark.line + 1, f"lists or mappings nested more than {MAX_NESTING_DEPTH} deep; not read"
+                )
+            continue
+        if key in values:
+            continue
+        if key in open_nodes:
+            return Problem(path, node.start_mark.line + 1, "an alias (*name) inside the value it names; not read")
+        open_nodes.add(key)
+        written += 1
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in values)
+    if values[id(root)] - written > MAX_YAML_ALIAS_VALUES:
+        expanded = f"{values[id(root)]:,}"
+        return Problem(
+            path,
+            0,
+            f"aliases (*name) expand to {expanded} values, more than {MAX_YAML_ALIAS_VALUES:,} beyond those written; not read",
+        )
+    return None
+
+
+def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def csv_items(text: str, path: str) -> tuple[Items, Problem | None]:
     """(line, row as a dict of non-empty cells) of each data row, or a fatal problem.
 
     The delimiter is the one of ",", ";" (spreadsheets in many European locales) and tab that the
-    header row holds most of.
+    header row holds most of. A row with a cell longer than MAX_CSV_FIELD_CHARS is skipped (as a
+    record without a title, so it is reported); the rows after it are still read.
     """
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    consumed = [0]
+
+    def counted_lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            consumed[0] += 1
+            yield line
+
+    reader = csv.DictReader(counted_lines(), delimiter=delimiter)
     items: Items = []
-    line = 2
+    previous_limit = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     try:
-        for row in reader:
+        _ = reader.fieldnames  # reads the header row, so `consumed` counts from the first data row
+        while True:
+            line = consumed[0] + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                if "field larger than field limit" not in str(error):
+                    return [], Problem(path, line, f"not valid CSV ({error})")
+                items.append((line, {OVERSIZED_CELL: True}))
+                continue
             cells = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
             if None in row:
                 cells["(cells beyond the header)"] = row[None]
             items.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        return [], Problem(path, reader.line_num, f"not valid CSV ({error})")
+    finally:
+        csv.field_size_limit(previous_limit)
     return items, None
 
 
@@ -123,6 +200,9 @@ def read_records(items: Items, path: str) -> tuple[list[Paper], list[Problem]]:
         if not isinstance(item, dict):
             problems.append(skipped(path, line, f"a record is a mapping of field names to values, not {type(item).__name__}"))
             continue
+        if OVERSIZED_CELL in item:
+            problems.append(skipped(path, line, f"a cell longer than {MAX_CSV_FIELD_CHARS:,} characters"))
+            continue
         fields = _canonical(item, line, unknown)
         paper = _paper(fields, path, line, problems)
         if paper is not None:
@@ -131,7 +211,7 @@ def read_records(items: Items, path: str) -> tuple[list[Paper], list[Problem]]:
         names = ", ".join(sorted(unknown))
         problems.append(warning(path, min(unknown.values()), f"unknown field(s) ignored: {names}; known: {', '.join(FIELDS)}"))
     if not papers and not problems:
-        problems.append(warning(path, 0, "no records in this file"))
+        problems.append(warning(path, 0, "no records in this file", ProblemKind.EMPTY))
     return papers, problems
 
 
@@ -197,6 +277,9 @@ def _authors(value: Any) -> tuple[Author, ...] | None:
 
 def _date(value: Any, path: str, line: int, problems: list[Problem]) -> str:
     if value is None or value == "":
+        return ""
+    if isinstance(value, (list, dict)):
+        problems.append(warning(path, line, f"date is a {type(value).__name__}, not one value like 2024-05-03; left out"))
         return ""
     date = iso_date(str(value))
     if not date:

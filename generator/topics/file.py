@@ -27,10 +27,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
-from slugify import slugify
 
-from .errors import InputError, Problem
-from .model import Paper, Topic
+from ..errors import InputError, Problem
+from ..model import Paper, Topic
+from ..slugs import topic_slug_base
 
 OTHER_TOPIC = Topic(slug="other-papers", label="Other papers", description="Papers the topics file took out of every topic")
 KNOWN_KEYS = {"rename", "merge", "pin", "exclude", "topics"}
@@ -130,7 +130,7 @@ def _hand_made(item: object, problems: list[str]) -> HandMadeTopic:
     papers = _string_list(item.get("papers", []), f"topics: {label}: papers", problems)
     if not keywords and not papers:
         problems.append(f"topics: {label}: give keywords or papers")
-    slug = slugify(str(item.get("slug") or label), max_length=60, word_boundary=True) or "topic"
+    slug = topic_slug_base(str(item.get("slug") or label))
     return HandMadeTopic(label, slug, str(item.get("description") or ""), keywords, papers)
 
 

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from .model import Topic
-from .topics import unique_topic_slug
-from .write import atomic_write
+from ..model import Topic
+from ..slugs import first_free, topic_slug_base
 
 MIN_OVERLAP = 0.3
 REBUILD_SHARE = 0.2
@@ -38,14 +36,10 @@ def load_state(path: Path | None) -> dict[str, frozenset[str]]:
         return {}
 
 
-def save_state(path: Path, topics: Sequence[Topic]) -> bool:
-    """Write the state (atomically) if it changed; returns whether it wrote."""
+def state_text(topics: Sequence[Topic]) -> str:
+    """The state file's text for these automatic topics (the write stage writes it)."""
     entries = [{"slug": t.slug, "label": t.label, "papers": sorted(t.papers)} for t in sorted(topics, key=lambda t: t.slug)]
-    text = json.dumps({"version": STATE_VERSION, "topics": entries}, indent=1, ensure_ascii=False) + "\n"
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    atomic_write(path, text)
-    return True
+    return json.dumps({"version": STATE_VERSION, "topics": entries}, indent=1, ensure_ascii=False) + "\n"
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -67,24 +61,20 @@ def match_slugs(topics: Sequence[Topic], old: dict[str, frozenset[str]], reserve
     taken = set(old) | set(reserved) | set(chosen.values())
     for topic in topics:
         if topic.slug not in chosen:
-            chosen[topic.slug] = unique_topic_slug(topic.label, taken)
+            chosen[topic.slug] = first_free(topic_slug_base(topic.label), taken)
             taken.add(chosen[topic.slug])
     return chosen
 
 
-def stabilise(
-    topics: Sequence[Topic],
-    paper_topics: dict[str, tuple[str, ...]],
-    old: dict[str, frozenset[str]],
-    reserved: set[str] = frozenset(),
-) -> tuple[list[Topic], dict[str, tuple[str, ...]]]:
-    """Topics and memberships with the stable slugs of match_slugs."""
-    if not old:
-        return list(topics), dict(paper_topics)
-    renamed = match_slugs(topics, old, reserved)
-    new_topics = [replace(t, slug=renamed[t.slug]) for t in topics]
-    new_memberships = {p: tuple(renamed.get(t, t) for t in ts) for p, ts in paper_topics.items()}
-    return new_topics, new_memberships
+def free_slugs(slugs: Sequence[str], reserved: set[str]) -> dict[str, str]:
+    """Automatic topic slug -> a free one, for the slugs a hand-made topic holds (slug-2, slug-3...)."""
+    renamed = {}
+    taken = set(reserved) | set(slugs)
+    for slug in slugs:
+        if slug in reserved:
+            renamed[slug] = first_free(slug, taken)
+            taken.add(renamed[slug])
+    return renamed
 
 
 def incremental_weights(slugs: Sequence[str], vectors: np.ndarray, old: dict[str, frozenset[str]]) -> np.ndarray | None:

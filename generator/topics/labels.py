@@ -22,7 +22,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from .model import Paper
+from ..features import MAX_PHRASE_WORDS, overlaps, singular, word_count
+from ..model import Paper
 
 # Words too broad to name a topic on their own: a label made only of these is skipped.
 WEAK_LABEL_WORDS = frozenset(
@@ -77,7 +78,6 @@ EXTEND_RATIO = 0.4  # a longer phrase replaces a shorter one used by at least th
 DESCRIPTION_PHRASES = 4
 MIN_PAPERS_FOR_PHRASE = 2  # a label names something several papers share
 MIN_LABEL_SHARE = 0.07  # ... and at least this share of the topic's papers use it
-MAX_PHRASE_WORDS = 3  # as topics.MAX_PHRASE_WORDS: a phrase this long may be a longer name cut short
 
 
 @dataclass(frozen=True)
@@ -323,56 +323,8 @@ def _description(phrases: Sequence[str], label: str) -> list[str]:
     return chosen
 
 
-def word_count(phrase: str) -> int:
-    return len(re.split(r"[\s-]+", phrase))
-
-
 def is_weak(phrase: str) -> bool:
     return phrase in WEAK_LABEL_WORDS or all(word in WEAK_LABEL_WORDS for word in re.split(r"[\s-]+", phrase))
-
-
-def overlaps(a: str, b: str) -> bool:
-    """Whether one phrase holds the other as whole words, plurals aside ("rl" is not in "world")."""
-    a, b = singular(a), singular(b)
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
-
-
-def singular(phrase: str) -> str:
-    """A crude singular, only to tell "reward model" and "reward models" are the same phrase."""
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split(" "))
-
-
-def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dict[str, str]:
-    """Lower-cased word -> how to write it: acronyms, brand casing and names survive (LLM, GPT-2,
-    Markov, Dirichlet).
-
-    Words inside sentences of the abstracts vote (titles capitalise every word, and sentences their
-    first); a word seen only at the start of sentences keeps a casing other than capitalised, a
-    word seen only in titles keeps its casing only when fully upper-case.
-    """
-    inside: dict[str, Counter[str]] = defaultdict(Counter)
-    opening: dict[str, Counter[str]] = defaultdict(Counter)
-    for paper in papers:
-        for sentence in _SENTENCE_BREAK.split(paper.abstract):
-            found = word_pattern.findall(sentence)
-            if found:
-                opening[found[0].casefold()][found[0]] += 1
-            for word in found[1:]:
-                inside[word.casefold()][word] += 1
-    forms: dict[str, str] = {}
-    for word, counts in opening.items():
-        form = max(counts, key=lambda f: (counts[f], f))
-        forms[word] = word if form in (word, word.capitalize()) else form
-    for word, counts in inside.items():
-        forms[word] = max(counts, key=lambda f: (counts[f], f))
-    for paper in papers:
-        for word in word_pattern.findall(paper.title):
-            if word.casefold() not in forms and word.isupper():
-                forms[word.casefold()] = word
-    return forms
-
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+")
 
 
 def cased(phrase: str, forms: dict[str, str]) -> str:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import PapersiteError
-from .model import Paper
-from .write import atomic_write
+from ..errors import PapersiteError
+from ..model import Paper
+from ..write import atomic_write
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 

@@ -1,47 +1,22 @@
-"""Topic discovery: group papers (topic_clusters.py), then name each group (topic_labels.py).
-
-Also home of the shared text features (`analyze`, `paper_text`, `build_tfidf`): phrases of one to
-three words from the title (weighted above the abstract) and the abstract, which related.py, the
-labels and the map reuse.
-"""
+"""Topic discovery: group papers (clusters.py), then name each group (labels.py), on the TF-IDF
+phrases of generator/features.py."""
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from slugify import slugify
 
-from . import progress, topic_clusters, topic_labels
-from .model import Paper, Topic
-from .topic_labels import WEAK_LABEL_WORDS  # noqa: F401  (re-exported: the tests and the bench use it)
+from .. import progress
+from ..features import WORD, TfidfFeatures, analyze, build_tfidf, surface_forms
+from ..model import Paper, Topic
+from ..slugs import first_free, topic_slug_base
+from . import clusters as topic_clusters
+from . import labels as topic_labels
 
-# Words every abstract uses; they break phrases like stop words do.
-GENERIC_WORDS = frozenset(
-    """
-    paper papers propose proposes proposed method methods result results approach approaches
-    show shows shown showing use uses used using based novel new work works study studies
-    present presents presented demonstrate demonstrates demonstrated significantly significant
-    state-of-the-art existing performance furthermore additionally moreover introduce introduces
-    introduced including achieve achieves achieved various different effective effectively
-    experiments experimental extensive evaluate evaluated outperforms outperform key
-    challenge challenges end-to-end able enables enable improve improves improved improving
-    high-quality real-world wide remain remains provide provides provided providing offer offers
-    allow allows leverage leverages leveraging complex potential capable sparked growing empirically
-    investigate investigates help helps increasingly
-    """.split()
-)
-STOP_WORDS = ENGLISH_STOP_WORDS | GENERIC_WORDS
-
-TITLE_REPEATS = 2
-MAX_PHRASE_WORDS = 3
 MIN_TOPICS, MAX_TOPICS = 2, 25
 TOPICS_PER_SQRT_PAPER = 1.2
 MAX_TOPICS_PER_PAPER = 3
@@ -55,20 +30,6 @@ MIN_TOPIC_SIZE = 3  # from MIN_TOPIC_SIZE_FROM papers on, smaller groups join th
 MIN_TOPIC_SIZE_FROM = 30
 PRUNE_FROM_PAPERS = 10  # below this many papers every phrase is kept
 
-# A word starts with a letter, is 2+ characters and may hold inner hyphens ("self-play", "GPT-2").
-_WORD_PATTERN = r"\b[^\W\d_][\w-]*\w\b"
-WORD = re.compile(_WORD_PATTERN)
-_WORD = WORD
-_WORD_OR_BREAK = re.compile(rf"({_WORD_PATTERN})|[^\s\w]+|\w+")  # anything not a word breaks a phrase
-
-
-@dataclass(frozen=True)
-class TfidfFeatures:
-    """One L2-normalised TF-IDF row per paper (input order) and the phrase of each column."""
-
-    matrix: csr_matrix
-    terms: tuple[str, ...]
-
 
 @dataclass(frozen=True)
 class TopicAssignment:
@@ -79,51 +40,21 @@ class TopicAssignment:
     paper_topics: dict[str, tuple[str, ...]]
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
+    def renamed(self, new_slug: dict[str, str]) -> TopicAssignment:
+        """The same memberships, topics renamed by new_slug (a topic not in it keeps its slug)."""
+        topics = tuple(replace(t, slug=new_slug.get(t.slug, t.slug)) for t in self.topics)
+        paper_topics = {p: tuple(new_slug.get(t, t) for t in ts) for p, ts in self.paper_topics.items()}
+        phrases = {new_slug.get(slug, slug): found for slug, found in self.phrases.items()}
+        return TopicAssignment(topics, paper_topics, phrases)
 
-def paper_text(paper: Paper) -> str:
-    """Title (repeated, so it weighs more) and abstract, as sentences so phrases do not span them."""
-    title = _normalised(paper.title)
-    return ". ".join([title] * TITLE_REPEATS + [_normalised(paper.abstract)])
-
-
-def _normalised(text: str) -> str:
-    # NFKC composes accents ("Go" + combining diaeresis -> "Gö") so words do not split at them.
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def analyze(text: str) -> list[str]:
-    """Lower-cased 1- to 3-word phrases that never span punctuation, numbers or stop words."""
-    phrases: list[str] = []
-    for run in _word_runs(text):
-        phrases.extend(run)
-        if MAX_PHRASE_WORDS >= 2:
-            phrases.extend(f"{a} {b}" for a, b in zip(run, run[1:]))
-        for size in range(3, MAX_PHRASE_WORDS + 1):
-            phrases.extend(" ".join(run[i : i + size]) for i in range(len(run) - size + 1))
-    return phrases
-
-
-def _word_runs(text: str) -> Iterable[list[str]]:
-    run: list[str] = []
-    for word in _WORD_OR_BREAK.findall(text):  # "" for anything that is not a word
-        word = word.casefold()
-        if word and word not in STOP_WORDS:
-            run.append(word)
-        elif run:
-            yield run
-            run = []
-    if run:
-        yield run
-
-
-def build_tfidf(papers: Sequence[Paper], *, min_df: int = 1, max_df: float = 1.0) -> TfidfFeatures:
-    """TF-IDF of `paper_text`; no columns (rather than an error) when no phrase survives."""
-    vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=min_df, max_df=max_df)
-    try:
-        matrix = vectorizer.fit_transform([paper_text(p) for p in papers])
-    except ValueError:  # empty vocabulary: only stop words, or everything pruned
-        return TfidfFeatures(csr_matrix((len(papers), 0)), ())
-    return TfidfFeatures(matrix.tocsr(), tuple(vectorizer.get_feature_names_out()))
+    def with_topics_first(self, topics: Sequence[Topic], paper_slugs: Sequence[str]) -> TopicAssignment:
+        """These topics (hand-made, in order) before the assigned ones, each first in its papers'
+        topic lists; every paper of paper_slugs has an entry."""
+        paper_topics = {slug: () for slug in paper_slugs} | self.paper_topics
+        for topic in topics:
+            for slug in topic.papers:
+                paper_topics[slug] = (topic.slug, *paper_topics[slug])
+        return TopicAssignment((*topics, *self.topics), paper_topics, self.phrases)
 
 
 def topic_count(n_papers: int) -> int:
@@ -131,11 +62,6 @@ def topic_count(n_papers: int) -> int:
     MAX_TOPICS] and never more than papers."""
     factor = TOPICS_PER_SQRT_PAPER if n_papers >= MIN_TOPIC_SIZE_FROM else 1.0
     return min(n_papers, max(MIN_TOPICS, min(MAX_TOPICS, round(factor * math.sqrt(n_papers)))))
-
-
-def discover_topics(papers: Sequence[Paper], **options) -> tuple[Topic, ...]:
-    """Topics ordered by size (descending) then slug; each holds paper slugs, most central first."""
-    return assign_topics(papers, **options).topics
 
 
 def topic_features(papers: Sequence[Paper]) -> TfidfFeatures:
@@ -197,7 +123,7 @@ def _labelled(
     memberships = _memberships(weights, secondary_ratio)
     members = _members_by_topic(memberships)
     use = topic_labels.phrase_use(papers, features.terms, analyze)
-    forms = topic_labels.surface_forms(papers, _WORD)
+    forms = surface_forms(papers, WORD)
     users = _PhraseUsers(papers, use)
     topic_of: dict[int, Topic] = {}
     phrases_of: dict[str, tuple[str, ...]] = {}
@@ -213,7 +139,7 @@ def _labelled(
         label = name.label or f"Topic {len(topic_of) + 1}"
         used_labels.add(topic_labels.label_key(label))
         central_first = sorted(members[t], key=lambda i: (-weights[i, t], papers[i].slug))
-        slug = unique_topic_slug(label, {topic.slug for topic in topic_of.values()})
+        slug = first_free(topic_slug_base(label), {topic.slug for topic in topic_of.values()})
         topic_of[t] = Topic(slug, label, name.description, tuple(papers[i].slug for i in central_first))
         phrases_of[slug] = name.phrases
     topics = tuple(sorted(topic_of.values(), key=lambda topic: (-len(topic.papers), topic.slug)))
@@ -300,12 +226,3 @@ def _single_topic(papers: Sequence[Paper]) -> TopicAssignment:
     """No usable phrase at all (e.g. titles made only of stop words): one topic for everything."""
     topic = Topic(slug="all-papers", label="All papers", papers=tuple(sorted(p.slug for p in papers)))
     return TopicAssignment((topic,), {p.slug: (topic.slug,) for p in papers}, {topic.slug: ()})
-
-
-def unique_topic_slug(label: str, taken: set[str]) -> str:
-    """A slug for a topic label that is not in taken (label-2, label-3... on a clash)."""
-    base = slugify(label, max_length=60, word_boundary=True) or "topic"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug

@@ -1,0 +1,146 @@
+"""Text features of papers, shared by topics (generator/topics/) and related papers (related.py).
+
+Phrases of one to three words from the title (weighted above the abstract) and the abstract,
+broken at punctuation, numbers and stop words; their TF-IDF; and the small phrase helpers (word
+counts, overlaps, surface forms) that labels and reasons both use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .model import Paper
+
+# Words every abstract uses; they break phrases like stop words do.
+GENERIC_WORDS = frozenset(
+    """
+    paper papers propose proposes proposed method methods result results approach approaches
+    show shows shown showing use uses used using based novel new work works study studies
+    present presents presented demonstrate demonstrates demonstrated significantly significant
+    state-of-the-art existing performance furthermore additionally moreover introduce introduces
+    introduced including achieve achieves achieved various different effective effectively
+    experiments experimental extensive evaluate evaluated outperforms outperform key
+    challenge challenges end-to-end able enables enable improve improves improved improving
+    high-quality real-world wide remain remains provide provides provided providing offer offers
+    allow allows leverage leverages leveraging complex potential capable sparked growing empirically
+    investigate investigates help helps increasingly
+    """.split()
+)
+STOP_WORDS = ENGLISH_STOP_WORDS | GENERIC_WORDS
+
+TITLE_REPEATS = 2
+MAX_PHRASE_WORDS = 3
+
+# A word starts with a letter, is 2+ characters and may hold inner hyphens ("self-play", "GPT-2").
+_WORD_PATTERN = r"\b[^\W\d_][\w-]*\w\b"
+WORD = re.compile(_WORD_PATTERN)
+_WORD_OR_BREAK = re.compile(rf"({_WORD_PATTERN})|[^\s\w]+|\w+")  # anything not a word breaks a phrase
+
+
+@dataclass(frozen=True)
+class TfidfFeatures:
+    """One L2-normalised TF-IDF row per paper (input order) and the phrase of each column."""
+
+    matrix: csr_matrix
+    terms: tuple[str, ...]
+
+
+def paper_text(paper: Paper) -> str:
+    """Title (repeated, so it weighs more) and abstract, as sentences so phrases do not span them."""
+    title = _normalised(paper.title)
+    return ". ".join([title] * TITLE_REPEATS + [_normalised(paper.abstract)])
+
+
+def _normalised(text: str) -> str:
+    # NFKC composes accents ("Go" + combining diaeresis -> "Gö") so words do not split at them.
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def analyze(text: str) -> list[str]:
+    """Lower-cased 1- to 3-word phrases that never span punctuation, numbers or stop words."""
+    phrases: list[str] = []
+    for run in _word_runs(text):
+        phrases.extend(run)
+        if MAX_PHRASE_WORDS >= 2:
+            phrases.extend(f"{a} {b}" for a, b in zip(run, run[1:]))
+        for size in range(3, MAX_PHRASE_WORDS + 1):
+            phrases.extend(" ".join(run[i : i + size]) for i in range(len(run) - size + 1))
+    return phrases
+
+
+def _word_runs(text: str) -> Iterable[list[str]]:
+    run: list[str] = []
+    for word in _WORD_OR_BREAK.findall(text):  # "" for anything that is not a word
+        word = word.casefold()
+        if word and word not in STOP_WORDS:
+            run.append(word)
+        elif run:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+def build_tfidf(papers: Sequence[Paper], *, min_df: int = 1, max_df: float = 1.0) -> TfidfFeatures:
+    """TF-IDF of `paper_text`; no columns (rather than an error) when no phrase survives."""
+    vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=min_df, max_df=max_df)
+    try:
+        matrix = vectorizer.fit_transform([paper_text(p) for p in papers])
+    except ValueError:  # empty vocabulary: only stop words, or everything pruned
+        return TfidfFeatures(csr_matrix((len(papers), 0)), ())
+    return TfidfFeatures(matrix.tocsr(), tuple(vectorizer.get_feature_names_out()))
+
+
+def word_count(phrase: str) -> int:
+    return len(re.split(r"[\s-]+", phrase))
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Whether one phrase holds the other as whole words, plurals aside ("rl" is not in "world")."""
+    a, b = singular(a), singular(b)
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
+
+
+def singular(phrase: str) -> str:
+    """A crude singular, only to tell "reward model" and "reward models" are the same phrase."""
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split(" "))
+
+
+def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dict[str, str]:
+    """Lower-cased word -> how to write it: acronyms, brand casing and names survive (LLM, GPT-2,
+    Markov, Dirichlet).
+
+    Words inside sentences of the abstracts vote (titles capitalise every word, and sentences their
+    first); a word seen only at the start of sentences keeps a casing other than capitalised, a
+    word seen only in titles keeps its casing only when fully upper-case.
+    """
+    inside: dict[str, Counter[str]] = defaultdict(Counter)
+    opening: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in papers:
+        for sentence in _SENTENCE_BREAK.split(paper.abstract):
+            found = word_pattern.findall(sentence)
+            if found:
+                opening[found[0].casefold()][found[0]] += 1
+            for word in found[1:]:
+                inside[word.casefold()][word] += 1
+    forms: dict[str, str] = {}
+    for word, counts in opening.items():
+        form = max(counts, key=lambda f: (counts[f], f))
+        forms[word] = word if form in (word, word.capitalize()) else form
+    for word, counts in inside.items():
+        forms[word] = max(counts, key=lambda f: (counts[f], f))
+    for paper in papers:
+        for word in word_pattern.findall(paper.title):
+            if word.casefold() not in forms and word.isupper():
+                forms[word.casefold()] = word
+    return forms
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+")

@@ -1,0 +1,47 @@
+"""Where every output goes, and the links between pages: the one owner of the site's layout.
+
+Pages are paths relative to the docs folder (posix, ending in .md); MkDocs turns them into URLs.
+To add a kind of page (a paginated listing, say), add its path function here and use it in render.py
+and the templates (through the `page_link` filter).
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+TAGS_PAGE = "tags.md"
+TOPICS_INDEX = "topics/index.md"
+PAPERS_INDEX = "papers/index.md"
+AUTHORS_INDEX = "authors/index.md"
+PAPERS_JSON = "papers.json"  # in the built site
+SEARCH_INDEX = "search/papers.js"  # in the built site: papersite's search index (search_index.py)
+SITE_FEED = "feeds/papers.xml"  # in the built site
+
+
+def paper_page(slug: str) -> str:
+    return f"papers/{slug}.md"
+
+
+def topic_page(slug: str) -> str:
+    return f"topics/{slug}.md"
+
+
+def author_page(slug: str) -> str:
+    return f"authors/{slug}.md"
+
+
+def topic_feed(slug: str) -> str:
+    return f"feeds/topics/{slug}.xml"
+
+
+def relative_link(target: str, from_page: str) -> str:
+    """The Markdown link from one page to another (both docs-folder paths): MkDocs resolves it."""
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+def built_url(page: str, directory_urls: bool) -> str:
+    """The URL of a page in the built site, from the site root: papers/x/ or papers/x.html."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if directory_urls else f"{stem}.html"

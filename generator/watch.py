@@ -1,0 +1,41 @@
+"""`serve`: watch the paper lists and the topics file, and call back once per burst of edits."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+SETTLE_SECONDS = 0.3  # editors write a file in several steps: wait for them to finish
+
+
+class SourceWatcher(FileSystemEventHandler):
+    """Calls on_change (in its own thread) SETTLE_SECONDS after the last change to any of the files.
+    The observer's threads are daemons: they end with the `serve` process."""
+
+    def __init__(self, files: Sequence[Path], on_change: Callable[[], None]) -> None:
+        self.files = {str(path.resolve()) for path in files}
+        self.on_change = on_change
+        self.observer = Observer()
+        self.timer: threading.Timer | None = None
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        for folder in sorted({str(Path(path).parent) for path in self.files}):
+            if Path(folder).is_dir():
+                self.observer.schedule(self, folder, recursive=False)
+        self.observer.start()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = {str(Path(str(p)).resolve()) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        if event.is_directory or not paths & self.files:
+            return
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = threading.Timer(SETTLE_SECONDS, self.on_change)
+            self.timer.daemon = True
+            self.timer.start()
