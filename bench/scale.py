@@ -11,7 +11,10 @@ there, see bench/synthetic.py):
   process when the stage ended (peaks only grow, so a stage's peak is the run's so far);
 - the reference of the same run: a bare `mkdocs build` (Material, search, offline; no papersite
   plugin) of minimal pages of the same papers (title + abstract);
-- sizes: site, largest HTML page, HTML pages over 500 KB, search index;
+- sizes: site, largest HTML page, HTML pages over 500 KB, search index (site/search/papers.js);
+- search as a person meets it (bench/search_timing.py, headless Chromium, every outside request
+  blocked), from file:// and over http: page opened to first result for a title word, keystroke to
+  results, renderer memory (--no-search leaves it out);
 - the ratios the targets of issue 9 name.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.synthetic import write_listing  # noqa: E402
+from generator.paths import SEARCH_INDEX  # noqa: E402
 
 PAGE_LIMIT = 500 * 1024
 ENRICH_PARTS = ("features", "topics", "labels", "related", "reasons", "map")
@@ -108,14 +113,16 @@ def site_sizes(site: Path) -> dict[str, object]:
             pages += 1
             over += size > PAGE_LIMIT
             largest = max(largest, (size, path.relative_to(site).as_posix()))
-    search = sum(p.stat().st_size for p in (site / "search").glob("search_index.*")) if (site / "search").is_dir() else 0
+    search = site / SEARCH_INDEX
+    material = sum(p.stat().st_size for p in (site / "search").glob("search_index.*")) if (site / "search").is_dir() else 0
     return {
         "bytes": total,
         "pages": pages,
         "largest": largest[0],
         "largest_page": largest[1],
         "over_limit": over,
-        "search": search,
+        "search": search.stat().st_size if search.is_file() else 0,
+        "material_search": material,
     }
 
 
@@ -132,7 +139,30 @@ def child_build(root: Path, listing: Path) -> None:
     (root / "timings.json").write_text(json.dumps(stages, indent=1), encoding="utf-8")
 
 
-def measure(n: int, scratch: Path, artefacts: bool) -> dict[str, object]:
+def title_word(listing: Path) -> str:
+    """The longest word of the middle paper's title: what a person looking for that paper might type."""
+    titles = [block.split("\n", 1)[0] for block in listing.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+    words = re.findall(r"[^\W\d_]{3,}", titles[len(titles) // 2])
+    return max(words, key=len).lower() if words else "learning"
+
+
+def search_timings(site: Path, query: str) -> dict[str, dict[str, float] | str]:
+    """bench/search_timing.py's measure from file:// and over http; a failure is kept as its message."""
+    from bench.search_timing import measure as measure_search
+
+    found: dict[str, dict[str, float] | str] = {}
+    for mode in ("file", "http"):
+        try:
+            t = measure_search(site, query, mode)
+        except Exception as err:  # one failed measurement must not lose the builds' numbers
+            print(f"search timing ({mode}) failed: {err}", file=sys.stderr)
+            found[mode] = f"failed: {type(err).__name__}"
+            continue
+        found[mode] = {"first_result_s": t.first_result_s, "keystroke_s": t.keystroke_s, "renderer_mb": t.renderer_mb}
+    return found
+
+
+def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, object]:
     listing = write_listing(
         scratch / "collections" / f"papers-{n}{'-artefacts' if artefacts else ''}.txt", n, artefacts=artefacts
     )
@@ -154,6 +184,10 @@ def measure(n: int, scratch: Path, artefacts: bool) -> dict[str, object]:
         "minimal_site": site_sizes(minimal / "site"),
         "topics": topics,
     }
+    if search:
+        result["query"] = query = title_word(listing)
+        print(f"[{n}] search timings for {query!r} ...", file=sys.stderr, flush=True)
+        result["search"] = search_timings(build / "site", query)
     (scratch / f"result-{n}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     return result
 
@@ -164,6 +198,16 @@ def mb(n: float) -> str:
 
 def timed(stage: dict | None) -> str:
     return f"{stage['seconds']:.1f} s, {mb(stage['peak'])}" if stage else "-"
+
+
+def searched(mode: str, key: str, form: str):
+    def cell(r: dict) -> str:
+        found = r.get("search", {}).get(mode)
+        if found is None:
+            return "-"
+        return found if isinstance(found, str) else form.format(found[key])
+
+    return cell
 
 
 def table(results: list[dict]) -> str:
@@ -205,7 +249,14 @@ def table(results: list[dict]) -> str:
     add("**site / minimal site** (target <= 1.4)", lambda r: f"{r['site']['bytes'] / r['minimal_site']['bytes']:.2f}x")
     add("largest HTML page (target < 500 KB)", lambda r: f"{r['site']['largest'] / 1024:,.0f} KB {r['site']['largest_page']}")
     add("HTML pages over 500 KB", lambda r: str(r["site"]["over_limit"]))
-    add("search index (search_index.*)", lambda r: mb(r["site"]["search"]))
+    add(f"search index ({SEARCH_INDEX})", lambda r: mb(r["site"]["search"]))
+    add("Material's search index (search_index.*, hand-written pages)", lambda r: mb(r["site"]["material_search"]))
+    if any("search" in r for r in results):
+        add("search query (a title word)", lambda r: f"'{r['query']}'" if "query" in r else "-")
+        for mode, name in (("file", "file://"), ("http", "http")):
+            add(f"search, {name}: page opened -> first result", searched(mode, "first_result_s", "{:.2f} s"))
+            add(f"search, {name}: keystroke -> results (median)", searched(mode, "keystroke_s", "{:.2f} s"))
+            add(f"search, {name}: renderer memory", searched(mode, "renderer_mb", "{:.0f} MB"))
     header = ["", *(f"{r['papers']:,} papers" for r in results)]
     lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * len(results)]
     lines += ["| " + " | ".join([name, *cells]) + " |" for name, cells in rows]
@@ -219,13 +270,14 @@ def main() -> None:
     parser.add_argument("--scratch", type=Path, default=REPO / ".bench-scale", help="where collections and runs are kept")
     parser.add_argument("--artefacts", action="store_true", help="add PDF-extraction artefacts and placeholder abstracts")
     parser.add_argument("--labels", action="store_true", help="also print each size's topic labels")
+    parser.add_argument("--no-search", action="store_true", help="leave out the search timings in Chromium")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         child_build(*options.child)
         return
     sizes = [int(s) for s in options.papers.split(",") if s] + ([50_000] if options.large else [])
-    results = [measure(n, options.scratch.resolve(), options.artefacts) for n in sizes]
+    results = [measure(n, options.scratch.resolve(), options.artefacts, not options.no_search) for n in sizes]
     print(table(results))
     if options.labels:
         for r in results:
