@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve bench bench-topics clean browser semantic
+.PHONY: site test lint serve bench bench-topics bench-scale clean browser semantic
 
 site: $(VENV)/.installed
 	$(BIN)/papersite build
@@ -29,10 +29,14 @@ lint: $(VENV)/.installed-test
 semantic: $(VENV)/.installed-semantic
 
 bench: $(VENV)/.installed-test
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/build.py bench/read_bib.py bench/topics.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 bench-topics: $(VENV)/.installed-test $(VENV)/.installed-semantic
 	$(BIN)/python bench/topics.py
+
+# Scale: synthetic collections of 2,000 and 10,000 papers (SCALE_ARGS=--large adds 50,000); minutes, not part of make test.
+bench-scale: $(VENV)/.installed-test
+	$(BIN)/python bench/scale.py --labels $(SCALE_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -47,7 +47,8 @@ def _measure(chromium, url: str, query: str, mode: str) -> SearchTiming:
     box.wait_for(state="attached")
     box.fill(query)
     box.press("End")
-    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=120_000)
+    # a function, not an expression: playwright re-evaluates an expression with eval, which the site's CSP refuses
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=120_000)
     first = time.perf_counter() - started
     keystrokes = [_keystroke(page, box, query[: len(query) - cut]) for cut in (1, 2, 3) if len(query) - cut >= 3]
     memory = renderer_memory_mb(chromium)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -24,7 +25,7 @@ from rich.logging import RichHandler
 
 from . import deploy as deployment
 from . import fetch as fetching
-from . import pipeline, scaffold
+from . import pipeline, progress, scaffold
 from .config import SourceSpec, project_folder
 from .errors import ConfigError, InputError, PapersiteError
 from .identifiers import today
@@ -59,8 +60,12 @@ def cli() -> None:
 def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: bool) -> None:
     """Write the Markdown pages for SOURCES (default: the sources in mkdocs.yml) into the docs folder."""
     _setup_logging(quiet)
+    started = time.perf_counter()
     cfg = _load(config_file, sources, strict)
-    _plugin(cfg).generate(cfg)
+    plugin = _plugin(cfg)
+    with progress.display(stderr):
+        plugin.generate(cfg)
+    _summary(plugin, started, quiet)
 
 
 @cli.command()
@@ -74,9 +79,11 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
 def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, strict: bool, quiet: bool) -> None:
     """Generate the pages, then build the site with MkDocs."""
     _setup_logging(quiet)
+    started = time.perf_counter()
     cfg = _load(config_file, sources, strict, site_dir=str(site_dir.resolve()) if site_dir else None)
     _build_site(cfg)
     stderr.print(f"Site written to {cfg.site_dir}")
+    _summary(_plugin(cfg), started, quiet)
 
 
 @cli.command()
@@ -155,12 +162,26 @@ def init_command(directory: Path, query: str | None, force: bool, daily: str | N
 
 
 def _build_site(cfg: MkDocsConfig) -> None:
-    _plugin(cfg).load_catalog(cfg)  # problems in the input stop here, before MkDocs starts
-    cfg.plugins.on_startup(command="build", dirty=False)
-    try:
-        mkdocs_build(cfg)
-    finally:
-        cfg.plugins.on_shutdown()
+    with progress.display(stderr):
+        _plugin(cfg).load_catalog(cfg)  # problems in the input stop here, before MkDocs starts
+        with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+
+
+def _summary(plugin: PapersitePlugin, started: float, quiet: bool) -> None:
+    """The line every build ends with: papers, topics, pages written / unchanged / removed, seconds."""
+    catalog, report = plugin.catalog, plugin.report
+    if quiet or catalog is None or report is None:
+        return
+    seconds = time.perf_counter() - started
+    line = progress.summary_line(
+        len(catalog.papers), len(catalog.topics), len(report.written), len(report.unchanged), len(report.removed), seconds
+    )
+    stderr.print(line)
 
 
 @cli.command()
@@ -246,6 +267,7 @@ def _setup_logging(quiet: bool) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
+    progress.show(not quiet)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from . import progress
 from .config import Settings, settings_for
 from .model import Catalog, Paper
 from .related import related_features, related_papers, with_reasons
@@ -18,10 +19,13 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
     if not papers:
         return Catalog(papers=())
     settings = settings or settings_for()
-    found = find_topics(papers, settings)
-    features = related_features(papers)
-    related = related_papers(papers, k=settings.related_count, vectors=semantic_part(found, settings), features=features)
-    related = with_reasons(papers, related, found.assignment.paper_topics, found.topics, features=features)
+    found = find_topics(papers, settings)  # times its "features" and "topics" stages
+    with progress.stage("related"):
+        features = related_features(papers)
+        related = related_papers(papers, k=settings.related_count, vectors=semantic_part(found, settings), features=features)
+    with progress.stage("reasons"):
+        related = with_reasons(papers, related, found.assignment.paper_topics, found.topics, features=features)
     enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
-    positions = map_positions(papers, found) if settings.topic_map else {}
+    with progress.stage("map"):
+        positions = map_positions(papers, found) if settings.topic_map else {}
     return Catalog(papers=enriched, topics=found.topics, layout=positions, automatic_topics=found.automatic)

@@ -67,16 +67,18 @@ def analyze(text: str) -> list[str]:
     """Lower-cased 1- to 3-word phrases that never span punctuation, numbers or stop words."""
     phrases: list[str] = []
     for run in _word_runs(text):
-        for size in range(1, MAX_PHRASE_WORDS + 1):
+        phrases.extend(run)
+        if MAX_PHRASE_WORDS >= 2:
+            phrases.extend(f"{a} {b}" for a, b in zip(run, run[1:]))
+        for size in range(3, MAX_PHRASE_WORDS + 1):
             phrases.extend(" ".join(run[i : i + size]) for i in range(len(run) - size + 1))
     return phrases
 
 
 def _word_runs(text: str) -> Iterable[list[str]]:
     run: list[str] = []
-    for match in _WORD_OR_BREAK.finditer(text):
-        word = match.group(1)
-        word = word.casefold() if word else None
+    for word in _WORD_OR_BREAK.findall(text):  # "" for anything that is not a word
+        word = word.casefold()
         if word and word not in STOP_WORDS:
             run.append(word)
         elif run:
@@ -112,21 +114,33 @@ def singular(phrase: str) -> str:
 
 
 def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dict[str, str]:
-    """Lower-cased word -> how to write it: acronyms and brand casing (LLM, GPT-2) survive.
+    """Lower-cased word -> how to write it: acronyms, brand casing and names survive (LLM, GPT-2,
+    Markov, Dirichlet).
 
-    Abstracts vote, because titles capitalise every word; a word seen only in titles keeps
-    its casing only when fully upper-case.
+    Words inside sentences of the abstracts vote (titles capitalise every word, and sentences their
+    first); a word seen only at the start of sentences keeps a casing other than capitalised, a
+    word seen only in titles keeps its casing only when fully upper-case.
     """
-    in_abstracts: dict[str, Counter[str]] = defaultdict(Counter)
+    inside: dict[str, Counter[str]] = defaultdict(Counter)
+    opening: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in papers:
-        for word in word_pattern.findall(paper.abstract):
-            in_abstracts[word.casefold()][word] += 1
+        for sentence in _SENTENCE_BREAK.split(paper.abstract):
+            found = word_pattern.findall(sentence)
+            if found:
+                opening[found[0].casefold()][found[0]] += 1
+            for word in found[1:]:
+                inside[word.casefold()][word] += 1
     forms: dict[str, str] = {}
-    for word, counts in in_abstracts.items():
+    for word, counts in opening.items():
         form = max(counts, key=lambda f: (counts[f], f))
         forms[word] = word if form in (word, word.capitalize()) else form
+    for word, counts in inside.items():
+        forms[word] = max(counts, key=lambda f: (counts[f], f))
     for paper in papers:
         for word in word_pattern.findall(paper.title):
             if word.casefold() not in forms and word.isupper():
                 forms[word.casefold()] = word
     return forms
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+")

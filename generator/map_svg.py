@@ -90,7 +90,8 @@ def _point(catalog, slug, xy, colours, from_page, highlight, directory_urls) -> 
 
 
 def _labels(catalog: Catalog, highlight: str | None) -> list[str]:
-    """One label per topic, above the middle of its papers, moved a line at a time until it overlaps no other."""
+    """One label per topic, above the middle of its papers, moved to the nearest spot where it
+    overlaps no other label; a label with no free spot left is not drawn (never over another)."""
     placed: list[tuple[float, float, float, float]] = []
     result = []
     for topic in catalog.topics:
@@ -101,21 +102,45 @@ def _labels(catalog: Catalog, highlight: str | None) -> list[str]:
             continue
         x, y = _xy((float(np.median([m[0] for m in members])), float(np.percentile([m[1] for m in members], 20))))
         y -= FONT_SIZE / 2  # just above most of its points, so it hides few of them
-        width = 0.58 * FONT_SIZE * len(topic.label)
-        x = min(max(x, MARGIN + width / 2), WIDTH - MARGIN - width / 2)
-        y = _free_row(x, y, width, placed)
-        placed.append((x - width / 2, y - FONT_SIZE, x + width / 2, y + 3))
+        width = label_width(topic.label)
+        spot = _free_spot(x, y, width, placed)
+        if spot is None:
+            continue
+        x, y = spot
+        placed.append(label_box(x, y, width))
         css = "" if highlight in (None, topic.slug) else ' class="other"'
         result.append(f'<text x="{round(x, 1)}" y="{round(y, 1)}" text-anchor="middle"{css}>{escape(topic.label)}</text>')
     return result
 
 
-def _free_row(x: float, y: float, width: float, placed: list[tuple[float, float, float, float]]) -> float:
-    """The nearest row (y, then one line below, above, two below...) where the label overlaps no other."""
-    for step in range(13):
-        offset = ((step + 1) // 2) * (1 if step % 2 else -1) * (FONT_SIZE + 2)
-        candidate = min(max(y + offset, MARGIN + FONT_SIZE), HEIGHT - MARGIN)
-        box = (x - width / 2, candidate - FONT_SIZE, x + width / 2, candidate + 3)
-        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-            return candidate
-    return y
+LINE = FONT_SIZE + 2
+
+
+def label_width(label: str) -> float:
+    """A generous estimate of the label's width at FONT_SIZE (bold sans-serif)."""
+    return 0.62 * FONT_SIZE * len(label)
+
+
+def label_box(x: float, y: float, width: float) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a label centred on x with its baseline at y."""
+    return (x - width / 2, y - FONT_SIZE, x + width / 2, y + 3)
+
+
+def _free_spot(x: float, y: float, width: float, placed: list[tuple[float, float, float, float]]) -> tuple[float, float] | None:
+    """The spot nearest (x, y), in whole lines up or down and steps of a quarter label sideways,
+    inside the map, where the label overlaps no placed one; None when there is none."""
+    rows = range(-(HEIGHT // LINE), HEIGHT // LINE + 1)
+    steps = range(-8, 9)
+    spots = sorted(((dy * LINE) ** 2 + (dx * width / 4) ** 2, abs(dy), dy, dx) for dy in rows for dx in steps)
+    seen = set()
+    for *_, dy, dx in spots:
+        cx = min(max(x + dx * width / 4, MARGIN + width / 2), WIDTH - MARGIN - width / 2)
+        cy = min(max(y + dy * LINE, MARGIN + FONT_SIZE), HEIGHT - MARGIN)
+        if (cx, cy) in seen:
+            continue
+        seen.add((cx, cy))
+        box = label_box(cx, cy, width)
+        # a pixel apart at least, so that rounding the coordinates cannot make them touch
+        if not any(box[0] < b[2] + 1 and b[0] < box[2] + 1 and box[1] < b[3] + 1 and b[1] < box[3] + 1 for b in placed):
+            return cx, cy
+    return None

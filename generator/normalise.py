@@ -68,11 +68,11 @@ _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"`]")
 
 def normalise(paper: Paper) -> Paper:
     """The paper with clean text fields and identifiers, the abstract's URLs and the identifiers as links."""
-    abstract = normalise_text(paper.abstract)
+    abstract = "" if is_placeholder(paper.abstract) else normalise_text(without_extraction_artefacts(paper.abstract))
     doi, arxiv = _identifiers(paper)
     return replace(
         paper,
-        title=normalise_text(paper.title),
+        title=normalise_text(without_extraction_artefacts(paper.title)),
         abstract=abstract,
         venue=normalise_text(paper.venue),
         authors=tuple(_normalise_author(author) for author in paper.authors),
@@ -140,6 +140,42 @@ def normalise_text(text: str) -> str:
 def collapse_whitespace(text: str) -> str:
     """Every run of whitespace as one space (ends are not stripped)."""
     return re.sub(r"\s+", " ", text)
+
+
+# ---------------------------------------------------------------- text extracted from PDFs
+
+# pdfminer writes a glyph it cannot map as "(cid:N)"; 173 is the soft hyphen of a word broken at a line end
+_SOFT_HYPHEN_GLYPH = re.compile(r"\(cid:173\)\s*")
+_GLYPH_CODE = re.compile(r"\(cid:\d+\)")  # other codes: ligatures and symbols, unknowable
+# "informa- tion": a word broken at a line end, the line break become a space. Not "pre- and post-training".
+_BROKEN_WORD = re.compile(r"\b([^\W\d_]*[a-z])- ([a-z]+)\b")
+_KEPT_AFTER_HYPHEN = frozenset("and or nor to vs versus as but than then with without via from".split())
+# abstracts that say there is none: "Abstract unavailable", "[No abstract available]", "N/A"
+_PLACEHOLDER = re.compile(
+    r"(?:abstract[\s:.-]*)?(?:(?:no|not an?) abstract(?: is)?(?: available| provided| given)?|"
+    r"(?:abstract )?(?:is )?(?:not available|unavailable|missing|not provided|forthcoming|to come)|n/?a|none|null|tbd|tba)",
+    re.IGNORECASE,
+)
+
+
+def without_extraction_artefacts(text: str) -> str:
+    """Text with the traces of PDF extraction mended: glyph codes dropped, words broken across lines joined."""
+    if "(cid:" in text:
+        text = _GLYPH_CODE.sub("", _SOFT_HYPHEN_GLYPH.sub("", text))
+    if "- " in text:
+        text = _BROKEN_WORD.sub(_joined_word, text)
+    return text
+
+
+def _joined_word(match: re.Match[str]) -> str:
+    head, tail = match[1], match[2]
+    return match[0] if tail in _KEPT_AFTER_HYPHEN else head + tail
+
+
+def is_placeholder(abstract: str) -> bool:
+    """Whether an abstract only says that there is none ("Abstract unavailable", "N/A")."""
+    stripped = abstract.strip().strip("[]().!*_ ").strip()
+    return len(stripped) < 60 and _PLACEHOLDER.fullmatch(stripped) is not None
 
 
 # ---------------------------------------------------------------- inline math

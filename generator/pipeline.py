@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import progress
 from .catalog import assign_slugs
 from .config import Settings, SourceSpec
 from .enrich import enrich
@@ -34,13 +35,15 @@ def collect(settings: Settings) -> Catalog:
     if not sources:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
     started = time.perf_counter()
-    papers, problems = read_all(sources)
+    with progress.stage("read"):
+        papers, problems = read_all(sources)
     if any(p.fatal or (settings.strict and p.fails_strict) for p in problems):
         raise InputError(problems)
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
     started = time.perf_counter()
-    catalog = enrich(assign_slugs(papers), settings)
+    with progress.stage("enrich"):
+        catalog = enrich(assign_slugs(papers), settings)
     log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
     return catalog
 
@@ -80,8 +83,10 @@ def generate(
     catalog: Catalog, settings: Settings, docs_dir: Path, site_name: str, *, directory_urls: bool = False
 ) -> WriteReport:
     """Render the catalog, bring the generated pages in docs_dir up to date, and keep the topic state."""
-    pages = render_site(catalog, site_name, settings.home_page, directory_urls=directory_urls)
-    report = write_pages(pages, docs_dir)
+    with progress.stage("render"):
+        pages = render_site(catalog, site_name, settings.home_page, directory_urls=directory_urls)
+    with progress.stage("write"):
+        report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     if settings.topic_state is not None and write_if_changed(settings.topic_state, state_text(catalog.automatic_topics)):
         log.info("papersite: topic state saved to %s", settings.topic_state)

@@ -50,6 +50,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.watcher: SourceWatcher | None = None
         self.generated_pages: set[str] = set()
         self.search_worker = False
+        self.report: pipeline.WriteReport | None = None  # what the last generate wrote
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -79,6 +80,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         report = pipeline.generate(
             catalog, self.settings(config), Path(config.docs_dir), config.site_name, directory_urls=config.use_directory_urls
         )
+        self.report = report
         self.generated_pages = set(report.written) | set(report.unchanged)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

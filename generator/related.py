@@ -132,20 +132,19 @@ def with_reasons(
     row_of = {p.slug: i for i, p in enumerate(papers)}
     label_of = {t.slug: t.label for t in topics}
     forms = surface_forms(papers, WORD)
+    pairs = [(row_of[paper.slug], row_of[r.slug]) for paper in papers for r in related.get(paper.slug, ())]
+    shared = iter(shared_phrases_of_pairs(features.matrix, features.terms, pairs))
     result = {}
     for paper in papers:
         result[paper.slug] = tuple(
-            replace(
-                r, reason=_reason(features, row_of[paper.slug], row_of[r.slug], paper_topics, label_of, paper.slug, r.slug, forms)
-            )
+            replace(r, reason=_reason(next(shared), paper_topics, label_of, paper.slug, r.slug, forms))
             for r in related.get(paper.slug, ())
         )
     return result
 
 
-def _reason(features, i: int, j: int, paper_topics, label_of: dict[str, str], a: str, b: str, forms: dict[str, str]) -> str:
+def _reason(phrases: list[str], paper_topics, label_of: dict[str, str], a: str, b: str, forms: dict[str, str]) -> str:
     shared_topics = [label_of[t] for t in paper_topics.get(a, ()) if t in paper_topics.get(b, ()) and t in label_of]
-    phrases = shared_phrases(features.matrix, features.terms, i, j)
     parts = []
     if shared_topics:
         parts.append("Both in " + " and ".join(shared_topics))
@@ -158,15 +157,40 @@ def _reason(features, i: int, j: int, paper_topics, label_of: dict[str, str], a:
 def shared_phrases(matrix: csr_matrix, terms: Sequence[str], i: int, j: int, limit: int = REASON_PHRASES) -> list[str]:
     """The phrases that weigh most in both papers (product of TF-IDF weights), longer phrases first
     among near-equals, none contained in another."""
-    both = matrix[i].multiply(matrix[j]).tocoo()
-    weighted = sorted(
-        ((round(float(w) * (1 + 0.5 * (word_count(terms[c]) - 1)), 6), terms[c]) for c, w in zip(both.col, both.data)),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
+    return shared_phrases_of_pairs(matrix, terms, [(i, j)], limit)[0]
+
+
+PAIRS_PER_CHUNK = 20_000  # the two row blocks of a chunk hold PAIRS_PER_CHUNK x (phrases per paper) weights
+
+
+def shared_phrases_of_pairs(
+    matrix: csr_matrix, terms: Sequence[str], pairs: Sequence[tuple[int, int]], limit: int = REASON_PHRASES
+) -> list[list[str]]:
+    """shared_phrases of many pairs of rows at once: the products of all pairs in a few sparse
+    operations, then only each pair's best few phrases looked at in Python."""
+    bonus = np.array([1 + 0.5 * (word_count(t) - 1) for t in terms])
+    order = np.empty(len(terms), dtype=np.int64)
+    order[sorted(range(len(terms)), key=terms.__getitem__)] = np.arange(len(terms))
+    result: list[list[str]] = []
+    for start in range(0, len(pairs), PAIRS_PER_CHUNK):
+        chunk = np.asarray(pairs[start : start + PAIRS_PER_CHUNK], dtype=np.int64).reshape(-1, 2)
+        both = csr_matrix(matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]]))
+        both.eliminate_zeros()
+        weights = np.round(both.data * bonus[both.indices], 6)
+        rows = np.repeat(np.arange(len(chunk)), np.diff(both.indptr))
+        columns = both.indices[np.lexsort((order[both.indices], -weights, rows))].tolist()
+        bounds = both.indptr.tolist()
+        result.extend(_distinct(terms, columns[bounds[k] : bounds[k + 1]], limit) for k in range(len(chunk)))
+    return result
+
+
+def _distinct(terms: Sequence[str], columns: Sequence[int], limit: int) -> list[str]:
+    """The first phrases (best first) none of which holds another."""
     chosen: list[str] = []
-    for _, phrase in weighted:
+    for column in columns:
+        phrase = terms[column]
         if not any(overlaps(phrase, other) for other in chosen):
             chosen.append(phrase)
-        if len(chosen) == limit:
-            break
+            if len(chosen) == limit:
+                break
     return chosen

@@ -19,7 +19,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import identifiers, paths, whats_new
+from . import identifiers, paths, progress, whats_new
 from .authors import AuthorPage, author_key, author_pages
 from .cite import bibtex_for, code_fence_for
 from .identifiers import date_parts
@@ -232,7 +232,8 @@ def render_site(
     ]
     pages += _new_page(env, site["new"])
     pages += [_topic_page(env, catalog, topic) for topic in catalog.topics]
-    pages += [_paper_page(env, catalog, paper, authors) for paper in catalog.papers]
+    papers = progress.track(catalog.papers, "paper pages", len(catalog.papers))
+    pages += [_paper_page(env, catalog, paper, authors) for paper in papers]
     pages += _author_pages(env, catalog, authors)
     return pages
 

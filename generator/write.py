@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import progress
 from .errors import WriteError
 from .model import RenderedPage
 
@@ -96,7 +97,7 @@ def write_pages(pages: Sequence[RenderedPage], docs_dir: Path) -> WriteReport:
         report = WriteReport()
         delay = float(os.environ.get(TEST_DELAY_VARIABLE) or 0)
         with _Journal(docs_dir / JOURNAL_NAME) as journal:
-            for page, target in zip(pages, targets):
+            for page, target in progress.track(zip(pages, targets), "writing pages", len(pages)):
                 if _file_digest(target) == new_manifest[page.path]:
                     report.unchanged.append(page.path)
                     continue

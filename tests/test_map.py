@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from generator.map_svg import paper_url, render_map
+from generator.map_svg import FONT_SIZE, label_box, label_width, paper_url, render_map
 from generator.model import Catalog, Paper, Source, Topic
 from generator.topics.map import layout
 
@@ -103,3 +103,17 @@ def test_pages_have_no_map_when_it_is_switched_off() -> None:
     home = next(page for page in with_map if page.path == "index.md")
     topic_pages = [page for page in with_map if page.path.startswith("topics/") and page.path != "topics/index.md"]
     assert home.text.count("<svg") == 1 and all(page.text.count("<svg") == 1 for page in topic_pages)
+
+
+def test_topic_labels_never_overlap_even_when_topics_share_a_spot() -> None:
+    topics = tuple(Topic(f"t{n}", f"Topic label number {n} of many", papers=(f"p{n}",)) for n in range(40))
+    papers = tuple(Paper(title=f"P{n}", source=Source("t", n + 1), slug=f"p{n}", topics=(f"t{n}",)) for n in range(40))
+    layout_ = {f"p{n}": (0.5, 0.5) for n in range(40)}
+    svg = parse(render_map(Catalog(papers=papers, topics=topics, layout=layout_), "index.md")).find(f"{SVG}svg")
+    texts = list(svg.iter(f"{SVG}text"))
+    assert len(texts) >= 25  # most labels find a place
+    boxes = [label_box(float(t.get("x")), float(t.get("y")), label_width(t.text)) for t in texts]
+    for i, a in enumerate(boxes):
+        assert a[0] >= 0 and a[2] <= 800 and a[1] >= 0 and a[3] <= 520 + FONT_SIZE
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)

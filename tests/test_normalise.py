@@ -321,3 +321,32 @@ def test_safe_url_check_never_raises(url: str) -> None:
 @given(st.text(max_size=100))
 def test_title_key_is_idempotent(title: str) -> None:
     assert title_key(title_key(title)) == title_key(title)
+
+
+@pytest.mark.parametrize(
+    ("extracted", "clean"),
+    [
+        ("informa(cid:173)tion retrieval", "information retrieval"),
+        ("informa(cid:173) tion retrieval", "information retrieval"),
+        ("informa- tion retrieval", "information retrieval"),
+        ("a (cid:12)nal answer", "a nal answer"),
+        ("pre- and post-training, low- or high-resource", "pre- and post-training, low- or high-resource"),
+        ("GPT- 4 and Markov- Models", "GPT- 4 and Markov- Models"),
+    ],
+)
+def test_pdf_extraction_artefacts_are_mended(extracted: str, clean: str) -> None:
+    paper = normalise(Paper(title=extracted, abstract=f"We study {extracted}.", source=Source("x.txt", 1)))
+    assert paper.title == clean
+    assert paper.abstract == f"We study {clean}."
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["Abstract unavailable", "Abstract unavailable.", "[No abstract available]", "N/A", "Abstract: not available"]
+)
+def test_placeholder_abstracts_count_as_missing(placeholder: str) -> None:
+    assert normalise(Paper(title="A title", abstract=placeholder, source=Source("x.txt", 1))).abstract == ""
+
+
+def test_an_abstract_that_mentions_availability_is_kept() -> None:
+    text = "No abstract available models are studied here, and we find that they fail."
+    assert normalise(Paper(title="A title", abstract=text, source=Source("x.txt", 1))).abstract == text

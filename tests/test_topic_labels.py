@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from generator.features import analyze
+from generator.features import WORD, analyze, surface_forms
 from generator.model import Paper, Source
 from generator.topics.labels import (
     RankedPhrases,
+    cased,
+    completed,
     is_label,
     label_key,
     name_topic,
@@ -27,6 +29,7 @@ from generator.topics.labels import (
         ("multi-reward", False),
         ("language models", False),  # generic words only
         ("understanding self-predictive", False),  # opens like a title
+        ("transformer trained", False),  # a piece of a sentence, ending on a participle
     ],
 )
 def test_what_can_be_a_label(phrase: str, expected: bool) -> None:
@@ -37,6 +40,49 @@ def test_label_key_treats_word_forms_as_one_label() -> None:
     assert label_key("Self-evolution") == label_key("self-evolving")
     assert label_key("reward model") == label_key("Reward models")
     assert label_key("self-play") != label_key("self-improvement")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Self-evolution", "Self-evolving training"),
+        ("Diffusion models", "diffusion model"),
+        ("Reward design", "design of rewards"),
+    ],
+)
+def test_nearly_the_same_labels_share_a_key(a: str, b: str) -> None:
+    assert label_key(a) == label_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Diffusion models", "Discrete diffusion models"), ("Language models", "Large language models")]
+)
+def test_different_labels_have_different_keys(a: str, b: str) -> None:
+    assert label_key(a) != label_key(b)
+
+
+def test_labels_keep_the_capitals_of_names() -> None:
+    papers = [
+        paper(0, "Hidden Markov Models For Speech", "We fit hidden Markov models. Latent Dirichlet allocation helps."),
+        paper(1, "Topic Models", "Hidden states of Markov chains. We use latent Dirichlet allocation with LDA."),
+    ]
+    forms = surface_forms(papers, WORD)
+    assert cased("hidden markov models", forms) == "Hidden Markov models"
+    assert cased("latent dirichlet allocation", forms) == "Latent Dirichlet allocation"
+    assert cased("topic models", forms) == "Topic models"
+
+
+def test_a_phrase_cut_short_gets_the_word_that_follows_it() -> None:
+    texts = [
+        "Generative adversarial networks (GANs) learn. We train generative adversarial networks.",
+        "A generative adversarial network for images.",
+        "Functions in a reproducing kernel Hilbert space.",
+        "Monte Carlo tree search and Monte Carlo sampling.",
+    ]
+    assert completed("generative adversarial", texts) == "generative adversarial networks"
+    assert completed("reproducing kernel hilbert", texts) == "reproducing kernel hilbert space"
+    assert completed("monte carlo", texts) == "monte carlo"  # no one word mostly follows it
+    assert completed("diffusion models", ["diffusion models beat GANs"]) == "diffusion models"  # not cut short
 
 
 def paper(n: int, title: str, abstract: str) -> Paper:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.preprocessing import normalize
 
+from .. import progress
 from ..config import Settings
 from ..model import Paper, Topic
 from . import clusters, embeddings, state
@@ -53,8 +54,14 @@ class FoundTopics:
 
 def find_topics(papers: Sequence[Paper], settings: Settings) -> FoundTopics:
     """Hand-made topics, then automatic topics for the papers they leave, stable slugs, then edits."""
-    features = topic_features(papers)
-    vectors = paper_vectors(papers, features, settings)
+    with progress.stage("features"):
+        features = topic_features(papers)
+        vectors = paper_vectors(papers, features, settings)
+    with progress.stage("topics"):
+        return _found_topics(papers, settings, features, vectors)
+
+
+def _found_topics(papers: Sequence[Paper], settings: Settings, features, vectors: np.ndarray) -> FoundTopics:
     curated = topics_file.load_topics_file(settings.topics_file) if settings.topics_file else topics_file.TopicsFile()
     hand_members = topics_file.hand_made_members(papers, curated)
     hand_made = topics_file.hand_made_topics(curated, hand_members)
@@ -91,8 +98,12 @@ def semantic_part(found: FoundTopics, settings: Settings) -> np.ndarray | None:
 
 
 def map_positions(papers: Sequence[Paper], found: FoundTopics) -> dict[str, tuple[float, float]]:
-    """Paper slug -> (x, y) on the map, both in [0, 1]."""
-    points = layout(map_vectors(found.vectors, [found.of(p.slug) for p in papers]))
+    """Paper slug -> (x, y) on the map, both in [0, 1]. Each paper's first topic groups it (large
+    collections draw topics as discs)."""
+    paper_topics = [found.of(p.slug) for p in papers]
+    number = {slug: n for n, slug in enumerate(sorted({ts[0] for ts in paper_topics if ts}))}
+    groups = [number[ts[0]] if ts else -1 for ts in paper_topics]
+    points = layout(map_vectors(found.vectors, paper_topics), groups)
     return {p.slug: (float(x), float(y)) for p, (x, y) in zip(papers, points)}
 
 

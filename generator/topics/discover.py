@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .. import progress
 from ..features import WORD, TfidfFeatures, analyze, build_tfidf, surface_forms
 from ..model import Paper, Topic
 from ..slugs import first_free, topic_slug_base
@@ -111,11 +112,19 @@ def label_topics(
     papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, *, keep_small: bool = False
 ) -> TopicAssignment:
     """Memberships from the weights, then a label, description and slug for every topic."""
+    with progress.stage("labels"):
+        return _labelled(papers, features, weights, secondary_ratio, keep_small)
+
+
+def _labelled(
+    papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, keep_small: bool
+) -> TopicAssignment:
     weights = weights if keep_small else _without_tiny_topics(weights, len(papers))
     memberships = _memberships(weights, secondary_ratio)
     members = _members_by_topic(memberships)
     use = topic_labels.phrase_use(papers, features.terms, analyze)
     forms = surface_forms(papers, WORD)
+    users = _PhraseUsers(papers, use)
     topic_of: dict[int, Topic] = {}
     phrases_of: dict[str, tuple[str, ...]] = {}
     used_labels: set[str] = set()
@@ -125,6 +134,7 @@ def label_topics(
             topic_labels.title_phrases(use, members[t]),
             used_labels,
             lambda p: topic_labels.cased(p, forms),
+            lambda p, t=t: topic_labels.completed(p, users.texts(p, members[t])),
         )
         label = name.label or f"Topic {len(topic_of) + 1}"
         used_labels.add(topic_labels.label_key(label))
@@ -135,6 +145,23 @@ def label_topics(
     topics = tuple(sorted(topic_of.values(), key=lambda topic: (-len(topic.papers), topic.slug)))
     paper_topics = {p.slug: tuple(topic_of[t].slug for t in ts) for p, ts in zip(papers, memberships)}
     return TopicAssignment(topics, paper_topics, phrases_of)
+
+
+class _PhraseUsers:
+    """The texts (title and abstract) of the papers that use a phrase, for lengthening labels."""
+
+    def __init__(self, papers: Sequence[Paper], use: topic_labels.PhraseUse) -> None:
+        self.papers = papers
+        self.by_phrase = use.anywhere.tocsc()
+        self.column = {term: j for j, term in enumerate(use.terms)}
+
+    def texts(self, phrase: str, members: Sequence[int]) -> list[str]:
+        j = self.column.get(phrase)
+        if j is None:
+            return []
+        users = self.by_phrase.indices[self.by_phrase.indptr[j] : self.by_phrase.indptr[j + 1]]
+        rows = np.intersect1d(users, np.asarray(members))
+        return [f"{self.papers[i].title}. {self.papers[i].abstract}" for i in rows.tolist()]
 
 
 def centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: np.ndarray) -> TopicAssignment:

@@ -1,28 +1,42 @@
-"""Where each paper sits on the map: a 2-D embedding of the paper vectors (t-SNE, seeded, on the
-LSA or sentence vectors; PCA for very large collections), scaled into the unit square and rounded."""
+"""Where each paper sits on the map, scaled into the unit square and rounded.
+
+Up to TSNE_LIMIT papers: a 2-D t-SNE embedding (seeded) of the paper vectors. Above it t-SNE takes
+minutes, and PCA of everything is one round blob; so each topic (a paper's first topic) becomes a
+disc, its area proportional to its papers, placed where a 2-D MDS of the topic centres puts it and
+pushed apart until no two discs overlap; inside a disc, papers keep the direction and the distance
+order of a 2-D PCA of their vectors, spread evenly over the disc.
+"""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.decomposition import PCA
-from sklearn.manifold import TSNE
+from sklearn.manifold import MDS, TSNE
+from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 RANDOM_STATE = 0
-TSNE_LIMIT = 3_000  # above this many papers t-SNE is slow (17 s at 3,000 here); PCA is used instead
+TSNE_LIMIT = 1_000  # above this many papers t-SNE is slow (20 s at 2,000 here): topic discs instead
 DECIMALS = 4
+DISC_GAP = 0.04  # space between two topic discs, in units of the layout (discs fill about 0.8 of a unit square)
+PUSH_ROUNDS = 500
 
 
-def layout(vectors: np.ndarray) -> np.ndarray:
-    """One (x, y) per row, both within [0, 1]; deterministic for the same vectors."""
+def layout(vectors: np.ndarray, groups: Sequence[int] | None = None) -> np.ndarray:
+    """One (x, y) per row, both within [0, 1]; deterministic for the same vectors.
+
+    `groups` (each paper's topic number) is needed above TSNE_LIMIT papers, for the topic discs."""
     n = len(vectors)
     if n == 0:
         return np.zeros((0, 2))
     if n < 4 or np.allclose(vectors, vectors[0]):
         return _on_a_circle(n)
-    if n > TSNE_LIMIT:
+    if n > TSNE_LIMIT and groups is not None:
+        points = topic_discs(vectors, np.asarray(groups))
+    elif n > TSNE_LIMIT:
         points = PCA(n_components=2, random_state=RANDOM_STATE).fit_transform(vectors)
     else:
         tsne = TSNE(
@@ -34,6 +48,71 @@ def layout(vectors: np.ndarray) -> np.ndarray:
             warnings.simplefilter("ignore")
             points = tsne.fit_transform(vectors)
     return np.round(_unit_square(points), DECIMALS)
+
+
+def topic_discs(vectors: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """One disc per group (area ~ its papers), discs apart, papers spread over their disc."""
+    names, groups = np.unique(groups, return_inverse=True)
+    sizes = np.bincount(groups, minlength=len(names))
+    radii = 0.5 * np.sqrt(sizes / sizes.sum())
+    centres = _separated(_centre_positions(vectors, groups, len(names)), radii)
+    points = np.zeros((len(vectors), 2))
+    for g in range(len(names)):
+        members = np.flatnonzero(groups == g)
+        points[members] = centres[g] + radii[g] * _spread_over_disc(vectors[members])
+    return points
+
+
+def _centre_positions(vectors: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
+    """2-D positions of the groups' mean directions: similar topics near each other."""
+    if k == 1:
+        return np.zeros((1, 2))
+    centres = normalize(np.vstack([vectors[groups == g].mean(axis=0) for g in range(k)]))
+    if k < 3:
+        return np.array([[-1.0, 0.0], [1.0, 0.0]])[:k]
+    distances = np.clip(1 - np.round(centres @ centres.T, 6), 0, None)
+    np.fill_diagonal(distances, 0)
+    with warnings.catch_warnings(), threadpool_limits(1):
+        warnings.simplefilter("ignore")
+        mds = MDS(n_components=2, dissimilarity="precomputed", random_state=RANDOM_STATE, n_init=1, normalized_stress="auto")
+        positions = mds.fit_transform(distances)
+    spread = float(np.abs(positions).max()) or 1.0
+    return positions / spread * 0.5
+
+
+def _separated(centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """The centres pushed apart, a little at a time, until no two discs overlap."""
+    centres = centres.copy()
+    k = len(centres)
+    angles = 2 * np.pi * np.arange(k) / max(k, 1)
+    jitter = 1e-3 * np.column_stack([np.cos(angles), np.sin(angles)])  # coinciding centres get a direction
+    centres += jitter
+    needed = radii[:, None] + radii[None, :] + DISC_GAP
+    for _ in range(PUSH_ROUNDS):
+        apart = centres[:, None, :] - centres[None, :, :]
+        distance = np.sqrt((apart**2).sum(axis=2))
+        np.fill_diagonal(distance, np.inf)
+        overlap = np.clip(needed - distance, 0, None)
+        np.fill_diagonal(overlap, 0)
+        if overlap.max() <= 1e-9:
+            break
+        push = (apart / np.where(np.isfinite(distance), distance, 1)[:, :, None]) * (overlap / 2)[:, :, None]
+        centres += 0.5 * push.sum(axis=1)  # half steps: many discs pushing one do not overshoot
+    return centres
+
+
+def _spread_over_disc(vectors: np.ndarray) -> np.ndarray:
+    """Points within the unit disc: the direction of each paper's 2-D PCA coordinates, and its rank
+    by distance from the middle as the radius (evenly spread, like a sunflower)."""
+    m = len(vectors)
+    if m < 3 or np.allclose(vectors, vectors[0]):
+        return _on_a_circle(m) * 2 - 1 if m > 1 else np.zeros((m, 2))
+    flat = PCA(n_components=2, svd_solver="covariance_eigh").fit_transform(vectors)  # d x d: fast for many papers
+    angle = np.arctan2(flat[:, 1], flat[:, 0])
+    rank = np.empty(m)
+    rank[np.lexsort((np.arange(m), np.round((flat**2).sum(axis=1), 9)))] = np.arange(m)
+    radius = np.sqrt((rank + 0.5) / m)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 
 
 def _on_a_circle(n: int) -> np.ndarray:

@@ -1,0 +1,289 @@
+"""How papersite scales: one table for synthetic collections of 2,000 / 10,000 (/ 50,000) papers.
+
+    make bench-scale                                   # 2,000 and 10,000 papers
+    .venv/bin/python bench/scale.py --large            # 2,000, 10,000 and 50,000
+    .venv/bin/python bench/scale.py --papers 500,2000  # any sizes
+
+For each size, in fresh project folders under --scratch (collections are generated once and kept
+there, see bench/synthetic.py):
+- the whole `papersite build`, in a child process: wall time and peak memory, and the time of each
+  stage inside it (read, enrich and its parts, render, write, MkDocs) with the peak memory of the
+  process when the stage ended (peaks only grow, so a stage's peak is the run's so far);
+- the reference of the same run: a bare `mkdocs build` (Material, search, offline; no papersite
+  plugin) of minimal pages of the same papers (title + abstract);
+- sizes: site, largest HTML page, HTML pages over 500 KB, search index (site/search/papers.js);
+- search as a person meets it (bench/search_timing.py, headless Chromium, every outside request
+  blocked), from file:// and over http: page opened to first result for a title word, keystroke to
+  results, renderer memory (--no-search leaves it out);
+- the ratios the targets of issue 9 name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.synthetic import write_listing  # noqa: E402
+from generator.paths import SEARCH_INDEX  # noqa: E402
+
+PAGE_LIMIT = 500 * 1024
+ENRICH_PARTS = ("features", "topics", "labels", "related", "reasons", "map")
+ENRICH_TARGET = {10_000: 10.0, 50_000: 60.0}  # seconds (issue 9)
+MINIMAL_MKDOCS = """site_name: Minimal
+docs_dir: docs
+site_dir: site
+use_directory_urls: false
+nav:
+  - Home: index.md
+not_in_nav: |
+  /papers/*.md
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - offline
+"""
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of one child process (os.wait4 gives its own rusage)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    with open(cwd / "output.log", "wb") as log:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        tail = (cwd / "output.log").read_text(errors="replace")[-2000:]
+        raise SystemExit(f"{' '.join(command)} failed in {cwd} (exit {child.returncode}):\n{tail}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def papersite_project(root: Path) -> Path:
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(
+        REPO / "site_src",
+        root / "site_src",
+        ignore=shutil.ignore_patterns("papers", "topics", "authors", "index.md", "tags.md", ".papersite-manifest.json"),
+    )
+    return root
+
+
+def minimal_project(root: Path, listing: Path) -> Path:
+    """Title + abstract pages of the listing's papers, and an index, for a bare mkdocs build."""
+    (root / "mkdocs.yml").write_text(MINIMAL_MKDOCS, encoding="utf-8")
+    papers = root / "docs" / "papers"
+    papers.mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Minimal\n", encoding="utf-8")
+    blocks = [b.split("\n", 1) for b in listing.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    for i, (title, abstract) in enumerate(blocks):
+        (papers / f"{i}.md").write_text(f"# {title}\n\n{abstract.strip()}\n", encoding="utf-8")
+    return root
+
+
+def site_sizes(site: Path) -> dict[str, object]:
+    total = 0
+    largest = (0, "")
+    over = 0
+    pages = 0
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        total += size
+        if path.suffix == ".html":
+            pages += 1
+            over += size > PAGE_LIMIT
+            largest = max(largest, (size, path.relative_to(site).as_posix()))
+    search = site / SEARCH_INDEX
+    material = sum(p.stat().st_size for p in (site / "search").glob("search_index.*")) if (site / "search").is_dir() else 0
+    return {
+        "bytes": total,
+        "pages": pages,
+        "largest": largest[0],
+        "largest_page": largest[1],
+        "over_limit": over,
+        "search": search.stat().st_size if search.is_file() else 0,
+        "material_search": material,
+    }
+
+
+def child_build(root: Path, listing: Path) -> None:
+    """In the child: `papersite build LISTING -q` in root, then the stage timings as timings.json."""
+    from generator import cli, progress
+
+    os.chdir(root)
+    sys.argv = ["papersite", "build", str(listing), "-q"]
+    started = time.perf_counter()
+    cli.main()
+    stages = [{"name": s.name, "seconds": s.seconds, "peak": s.peak_bytes} for s in progress.timings()]
+    stages.append({"name": "total", "seconds": time.perf_counter() - started, "peak": progress.peak_memory()})
+    (root / "timings.json").write_text(json.dumps(stages, indent=1), encoding="utf-8")
+
+
+def title_word(listing: Path) -> str:
+    """The longest word of the middle paper's title: what a person looking for that paper might type."""
+    titles = [block.split("\n", 1)[0] for block in listing.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+    words = re.findall(r"[^\W\d_]{3,}", titles[len(titles) // 2])
+    return max(words, key=len).lower() if words else "learning"
+
+
+def search_timings(site: Path, query: str) -> dict[str, dict[str, float] | str]:
+    """bench/search_timing.py's measure from file:// and over http; a failure is kept as its message."""
+    from bench.search_timing import measure as measure_search
+
+    found: dict[str, dict[str, float] | str] = {}
+    for mode in ("file", "http"):
+        try:
+            t = measure_search(site, query, mode)
+        except Exception as err:  # one failed measurement must not lose the builds' numbers
+            print(f"search timing ({mode}) failed: {err}", file=sys.stderr)
+            found[mode] = f"failed: {type(err).__name__}"
+            continue
+        found[mode] = {"first_result_s": t.first_result_s, "keystroke_s": t.keystroke_s, "renderer_mb": t.renderer_mb}
+    return found
+
+
+def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, object]:
+    listing = write_listing(
+        scratch / "collections" / f"papers-{n}{'-artefacts' if artefacts else ''}.txt", n, artefacts=artefacts
+    )
+    build = papersite_project(fresh(scratch / "runs" / str(n) / "papersite"))
+    print(f"[{n}] papersite build ...", file=sys.stderr, flush=True)
+    wall, peak = run_measured([sys.executable, __file__, "--child", str(build), str(listing)], build)
+    stages = {s["name"]: s for s in json.loads((build / "timings.json").read_text())}
+    state = build / ".papersite" / "topics.json"
+    topics = {t["label"]: len(t["papers"]) for t in json.loads(state.read_text())["topics"]} if state.exists() else {}
+    print(f"[{n}] bare mkdocs build of minimal pages ...", file=sys.stderr, flush=True)
+    minimal = minimal_project(fresh(scratch / "runs" / str(n) / "minimal"), listing)
+    ref_wall, ref_peak = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], minimal)
+    result = {
+        "papers": n,
+        "build": {"seconds": wall, "peak": peak},
+        "stages": stages,
+        "minimal": {"seconds": ref_wall, "peak": ref_peak},
+        "site": site_sizes(build / "site"),
+        "minimal_site": site_sizes(minimal / "site"),
+        "topics": topics,
+    }
+    if search:
+        result["query"] = query = title_word(listing)
+        print(f"[{n}] search timings for {query!r} ...", file=sys.stderr, flush=True)
+        result["search"] = search_timings(build / "site", query)
+    (scratch / f"result-{n}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return result
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:,.0f} MB" if n >= 1e7 else f"{n / 1e6:,.1f} MB"
+
+
+def timed(stage: dict | None) -> str:
+    return f"{stage['seconds']:.1f} s, {mb(stage['peak'])}" if stage else "-"
+
+
+def searched(mode: str, key: str, form: str):
+    def cell(r: dict) -> str:
+        found = r.get("search", {}).get(mode)
+        if found is None:
+            return "-"
+        return found if isinstance(found, str) else form.format(found[key])
+
+    return cell
+
+
+def table(results: list[dict]) -> str:
+    rows: list[tuple[str, list[str]]] = []
+
+    def add(name: str, cell) -> None:
+        rows.append((name, [cell(r) for r in results]))
+
+    def stage(name: str):
+        return lambda r: timed(r["stages"].get(name))
+
+    add("read (s, peak so far)", stage("read"))
+    add("enrich", stage("enrich"))
+    add("  features (TF-IDF + LSA)", stage("features"))
+    add(
+        "  topics (without labels)",
+        lambda r: f"{r['stages']['topics']['seconds'] - r['stages'].get('labels', {'seconds': 0})['seconds']:.1f} s",
+    )
+    add("  labels", stage("labels"))
+    add("  related", stage("related"))
+    add("  reasons", stage("reasons"))
+    add("  map", stage("map"))
+    add("render", stage("render"))
+    add("write", stage("write"))
+    add("MkDocs build", stage("MkDocs build"))
+    add("whole `papersite build` (wall, peak)", lambda r: f"{r['build']['seconds']:.1f} s, {mb(r['build']['peak'])}")
+    add("bare `mkdocs build`, minimal pages", lambda r: f"{r['minimal']['seconds']:.1f} s, {mb(r['minimal']['peak'])}")
+    add("**build / minimal** (target <= 2, aim 1.5)", lambda r: f"{r['build']['seconds'] / r['minimal']['seconds']:.2f}x")
+    add(
+        "**enrich** (target 10 s at 10k, 60 s at 50k)",
+        lambda r: (
+            f"{r['stages']['enrich']['seconds']:.1f} s"
+            + (f" / {ENRICH_TARGET[r['papers']]:.0f} s" if r["papers"] in ENRICH_TARGET else "")
+        ),
+    )
+    add("topics", lambda r: str(len(r["topics"])))
+    add("site size (HTML pages)", lambda r: f"{mb(r['site']['bytes'])} ({r['site']['pages']:,})")
+    add("minimal site size", lambda r: f"{mb(r['minimal_site']['bytes'])}")
+    add("**site / minimal site** (target <= 1.4)", lambda r: f"{r['site']['bytes'] / r['minimal_site']['bytes']:.2f}x")
+    add("largest HTML page (target < 500 KB)", lambda r: f"{r['site']['largest'] / 1024:,.0f} KB {r['site']['largest_page']}")
+    add("HTML pages over 500 KB", lambda r: str(r["site"]["over_limit"]))
+    add(f"search index ({SEARCH_INDEX})", lambda r: mb(r["site"]["search"]))
+    add("Material's search index (search_index.*, hand-written pages)", lambda r: mb(r["site"]["material_search"]))
+    if any("search" in r for r in results):
+        add("search query (a title word)", lambda r: f"'{r['query']}'" if "query" in r else "-")
+        for mode, name in (("file", "file://"), ("http", "http")):
+            add(f"search, {name}: page opened -> first result", searched(mode, "first_result_s", "{:.2f} s"))
+            add(f"search, {name}: keystroke -> results (median)", searched(mode, "keystroke_s", "{:.2f} s"))
+            add(f"search, {name}: renderer memory", searched(mode, "renderer_mb", "{:.0f} MB"))
+    header = ["", *(f"{r['papers']:,} papers" for r in results)]
+    lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * len(results)]
+    lines += ["| " + " | ".join([name, *cells]) + " |" for name, cells in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", default="2000,10000", help="comma-separated collection sizes (default: 2000,10000)")
+    parser.add_argument("--large", action="store_true", help="add 50,000 papers (about 15 minutes more)")
+    parser.add_argument("--scratch", type=Path, default=REPO / ".bench-scale", help="where collections and runs are kept")
+    parser.add_argument("--artefacts", action="store_true", help="add PDF-extraction artefacts and placeholder abstracts")
+    parser.add_argument("--labels", action="store_true", help="also print each size's topic labels")
+    parser.add_argument("--no-search", action="store_true", help="leave out the search timings in Chromium")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        child_build(*options.child)
+        return
+    sizes = [int(s) for s in options.papers.split(",") if s] + ([50_000] if options.large else [])
+    results = [measure(n, options.scratch.resolve(), options.artefacts, not options.no_search) for n in sizes]
+    print(table(results))
+    if options.labels:
+        for r in results:
+            labels = sorted(r["topics"].items(), key=lambda item: -item[1])
+            print(f"\n{r['papers']:,} papers, topics: " + "; ".join(f"{label} ({size})" for label, size in labels))
+
+
+if __name__ == "__main__":
+    main()
