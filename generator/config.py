@@ -93,6 +93,10 @@ class PapersiteConfig(base.Config):
     topic_map = c.Type(bool, default=True)
     """Show the map of the collection on the home page and the topic pages."""
 
+    listing_page_size = c.Type(int, default=200)
+    """How many entries one page of a listing holds (a topic's papers, All papers, an author's
+    papers, the authors); a longer listing is split into pages linked to each other."""
+
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
         if isinstance(self.get("related_count"), int) and not 0 <= self["related_count"] <= 50:
@@ -101,6 +105,8 @@ class PapersiteConfig(base.Config):
             failed.append(("home_page", base.ValidationError(problem)))
         if isinstance(self.get("topic_count"), int) and not 0 <= self["topic_count"] <= 200:
             failed.append(("topic_count", base.ValidationError("must be between 0 (automatic) and 200")))
+        if isinstance(self.get("listing_page_size"), int) and not 10 <= self["listing_page_size"] <= 10_000:
+            failed.append(("listing_page_size", base.ValidationError("must be between 10 and 10000")))
         return failed, warnings
 
 
@@ -140,6 +146,7 @@ class Settings:
     topic_count: int
     embedding_cache: Path | None
     topic_map: bool
+    listing_page_size: int
 
 
 def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
@@ -158,6 +165,7 @@ def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
         topic_count=config.topic_count,
         embedding_cache=base_dir / config.embedding_cache if config.embedding_cache else None,
         topic_map=config.topic_map,
+        listing_page_size=config.listing_page_size,
     )
 
 

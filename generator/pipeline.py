@@ -80,7 +80,9 @@ def generate(
     catalog: Catalog, settings: Settings, docs_dir: Path, site_name: str, *, directory_urls: bool = False
 ) -> WriteReport:
     """Render the catalog, bring the generated pages in docs_dir up to date, and keep the topic state."""
-    pages = render_site(catalog, site_name, settings.home_page, directory_urls=directory_urls)
+    pages = render_site(
+        catalog, site_name, settings.home_page, directory_urls=directory_urls, page_size=settings.listing_page_size
+    )
     report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     if settings.topic_state is not None and write_if_changed(settings.topic_state, state_text(catalog.automatic_topics)):
