@@ -1,7 +1,9 @@
 """Which papers the map draws on a page, so that no page grows with the collection.
 
 The map is inline SVG with a link and a tooltip per point (about 240 bytes each): the whole map of
-10,000 papers is 2.4 MB, on every page that shows it. So a page draws at most MAX_POINTS points:
+10,000 papers is 2.4 MB, on every page that shows it. So a page draws at most MAX_POINTS points
+(TOPIC_MAX_POINTS on a topic page, which also lists papers: allowed 1,200, a topic's first page
+of 50,000 papers with 100-character titles came to 404 KB):
 all of its papers while they fit, else one per cell of a grid laid over the map, the grid as fine
 as the limit allows. In each cell the point drawn is the paper listed first (callers list the most
 central papers first), so the thinned map keeps the shape of the collection and its topics, and
@@ -16,7 +18,8 @@ import numpy as np
 
 from .model import Catalog
 
-MAX_POINTS = 1_200
+MAX_POINTS = 1_200  # the home page: the whole collection
+TOPIC_MAX_POINTS = 600  # a topic page: one region of the map, above a listing of up to listing_page_size papers
 _FINEST_GRID = 200  # columns: 4 px cells on the 800 px map, finer than a point (10 px across)
 _COARSER = 0.85  # each try shrinks the columns by this factor
 _ROWS_PER_COLUMN = 0.65  # the map is 800 x 520: cells stay roughly square

@@ -22,7 +22,7 @@ from . import paths
 from .authors import AuthorPage, author_key, author_pages
 from .cite import bibtex_for, code_fence_for
 from .identifiers import date_parts
-from .map_points import central_first, drawn_papers
+from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
 from .map_svg import render_map
 from .model import Catalog, Link, Paper, RenderedPage
 from .normalise import is_safe_url, split_math
@@ -231,7 +231,7 @@ def _map_maker(catalog: Catalog, directory_urls: bool):
         if highlight is None and not everyone:
             everyone.extend(central_first(catalog))
         slugs = catalog.topic(highlight).papers if highlight else everyone
-        drawn = drawn_papers(catalog, slugs)
+        drawn = drawn_papers(catalog, slugs, TOPIC_MAX_POINTS if highlight else MAX_POINTS)
         return Markup(render_map(catalog, page, highlight=highlight, papers=drawn, directory_urls=directory_urls))
 
     return topic_map
