@@ -99,6 +99,10 @@ class PapersiteConfig(base.Config):
     """Where every per-build digest of new papers is kept, with the papers of the last build
     (last-build.json); each build copies the digests into site/digest/ (see generator/digest.py)."""
 
+    listing_page_size = c.Type(int, default=200)
+    """How many entries one page of a listing holds (a topic's papers, All papers, an author's
+    papers, the authors); a longer listing is split into pages linked to each other."""
+
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
         if isinstance(self.get("related_count"), int) and not 0 <= self["related_count"] <= 50:
@@ -107,6 +111,8 @@ class PapersiteConfig(base.Config):
             failed.append(("home_page", base.ValidationError(problem)))
         if isinstance(self.get("topic_count"), int) and not 0 <= self["topic_count"] <= 200:
             failed.append(("topic_count", base.ValidationError("must be between 0 (automatic) and 200")))
+        if isinstance(self.get("listing_page_size"), int) and not 10 <= self["listing_page_size"] <= 10_000:
+            failed.append(("listing_page_size", base.ValidationError("must be between 10 and 10000")))
         return failed, warnings
 
 
@@ -148,6 +154,7 @@ class Settings:
     embedding_cache: Path | None
     topic_map: bool
     digest_folder: Path | None
+    listing_page_size: int
 
 
 def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
@@ -167,6 +174,7 @@ def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
         embedding_cache=base_dir / config.embedding_cache if config.embedding_cache else None,
         topic_map=config.topic_map,
         digest_folder=base_dir / config.digest_folder if config.digest_folder else None,
+        listing_page_size=config.listing_page_size,
     )
 
 

@@ -9,7 +9,7 @@ background colour. Every title is XML-escaped; links are relative to the page th
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from html import escape
 
 import numpy as np
@@ -45,13 +45,22 @@ def paper_url(slug: str, from_page: str, directory_urls: bool) -> str:
     return posixpath.relpath(target, here or ".") + ("/" if directory_urls else "")
 
 
-def render_map(catalog: Catalog, from_page: str, *, highlight: str | None = None, directory_urls: bool = False) -> str:
-    """The map as one line of HTML (a <div> holding the <svg>), or "" when there is no layout."""
+def render_map(
+    catalog: Catalog,
+    from_page: str,
+    *,
+    highlight: str | None = None,
+    papers: Collection[str] | None = None,
+    directory_urls: bool = False,
+) -> str:
+    """The map as one line of HTML (a <div> holding the <svg>), or "" when there is no layout.
+    papers: the papers drawn as points (default: all; map_points.drawn_papers picks them for a page)."""
     if not catalog.layout:
         return ""
     colours = topic_colours(catalog.topics)
     points = [
-        _point(catalog, slug, xy, colours, from_page, highlight, directory_urls) for slug, xy in _ordered(catalog, highlight)
+        _point(catalog, slug, xy, colours, from_page, highlight, directory_urls)
+        for slug, xy in _ordered(catalog, highlight, papers)
     ]
     labels = _labels(catalog, highlight)
     title = "Map of the papers" + (f" (highlighted: {escape(catalog.topic(highlight).label)})" if highlight else "")
@@ -65,10 +74,11 @@ def render_map(catalog: Catalog, from_page: str, *, highlight: str | None = None
     return f'<div class="papersite-map-box" data-search-exclude="">{svg}</div>'
 
 
-def _ordered(catalog: Catalog, highlight: str | None):
-    """Highlighted papers last, so they are drawn on top."""
+def _ordered(catalog: Catalog, highlight: str | None, papers: Collection[str] | None):
+    """The papers drawn, highlighted papers last, so they are drawn on top."""
     inside = set(catalog.topic(highlight).papers) if highlight else set()
-    return sorted(catalog.layout.items(), key=lambda item: (item[0] in inside, item[0]))
+    drawn = catalog.layout.items() if papers is None else ((s, xy) for s, xy in catalog.layout.items() if s in papers)
+    return sorted(drawn, key=lambda item: (item[0] in inside, item[0]))
 
 
 def _xy(point: tuple[float, float]) -> tuple[float, float]:

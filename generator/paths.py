@@ -23,12 +23,27 @@ def paper_page(slug: str) -> str:
     return f"papers/{slug}.md"
 
 
+def paper_slug(page: str) -> str | None:
+    """The slug of a paper page (the reverse of paper_page), or None for any other page."""
+    folder, _, name = page.partition("/")
+    if folder != "papers" or "/" in name or not name.endswith(".md") or page == PAPERS_INDEX:
+        return None
+    return name.removesuffix(".md")
+
+
 def topic_page(slug: str) -> str:
     return f"topics/{slug}.md"
 
 
 def author_page(slug: str) -> str:
     return f"authors/{slug}.md"
+
+
+def listing_page(first: str, number: int) -> str:
+    """Page `number` (from 1) of a listing split into pages: the first page is `first` itself, the
+    next ones go into a folder named after it (topics/x.md -> topics/x/2.md, papers/index.md ->
+    papers/index/2.md). A slug never holds "/", so these never meet a paper, topic or author page."""
+    return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
 
 
 def topic_feed(slug: str) -> str:

@@ -84,7 +84,9 @@ def generate(
 ) -> WriteReport:
     """Render the catalog, bring the generated pages in docs_dir up to date, and keep the topic state."""
     with progress.stage("render"):
-        pages = render_site(catalog, site_name, settings.home_page, directory_urls=directory_urls)
+        pages = render_site(
+            catalog, site_name, settings.home_page, directory_urls=directory_urls, page_size=settings.listing_page_size
+        )
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())

@@ -6,9 +6,11 @@ mkdocs.yml, sets this plugin's options (sources, strict) on the loaded config an
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .identifiers import today
 from .model import Catalog
-from .paths import PAPERS_JSON, SEARCH_INDEX, author_page, built_url, paper_page
+from .paths import PAPERS_JSON, SEARCH_INDEX, author_page, built_url, paper_page, paper_slug, topic_page
 from .watch import SourceWatcher
 from .write import write_file
 
@@ -150,12 +152,17 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return csp.with_hashes(output_content)  # 404.html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        """Tell the theme override (templates/overrides/main.html) which feeds to announce."""
+        """Tell the theme override (templates/overrides/main.html) which feeds to announce, and
+        Material's tag chips of a paper page where its topics' pages are."""
         if config.site_url and self.catalog is not None:
             links = feeds.page_feeds(config.site_name, self.catalog, page.file.src_uri)
             context["papersite_feeds"] = [
                 {"title": link.title, "href": get_relative_url(link.path, page.url or "index.html")} for link in links
             ]
+        if self.catalog is not None and self.files is not None and page.file.src_uri in self.generated_pages:
+            chips = topic_chips(self.catalog, self.files, page.file.src_uri)
+            if chips is not None:
+                context["tags"] = chips
         return context
 
     def write_feeds(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
@@ -225,6 +232,32 @@ def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+@dataclass(frozen=True)
+class TopicChip:
+    """A tag chip as Material's partials/tags.html prints it: name (printed as is: HTML-escaped
+    here) and url (the topic's page, from the site root)."""
+
+    name: str
+    url: str
+    hidden: bool = False
+
+
+def topic_chips(catalog: Catalog, files: Files, page: str) -> list[TopicChip] | None:
+    """The chips of a paper page (its topics, each linking to the topic's page), or None for any
+    other page. Material's tags plugin would link each chip to a listing of every paper under every
+    tag (tags.md), a page that grows with the collection; the topic's own pages are split into
+    pages of a bounded size."""
+    slug = paper_slug(page)
+    if slug is None:
+        return None
+    chips = []
+    for topic_slug in catalog.paper(slug).topics:
+        file = files.get_file_from_path(topic_page(topic_slug))
+        if file is not None:
+            chips.append(TopicChip(html.escape(catalog.topic(topic_slug).label, quote=False), file.url))
+    return chips
 
 
 def paper_url(files: Files, slug: str) -> str:

@@ -23,9 +23,11 @@ from . import identifiers, paths, progress, whats_new
 from .authors import AuthorPage, author_key, author_pages
 from .cite import bibtex_for, code_fence_for
 from .identifiers import date_parts
+from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
 from .map_svg import render_map
-from .model import Catalog, Link, Paper, RenderedPage, Topic
+from .model import Catalog, Link, Paper, RenderedPage
 from .normalise import is_safe_url, split_math
+from .pagination import paginate
 from .paths import relative_link
 from .search_links import find_links
 
@@ -184,6 +186,7 @@ def make_environment() -> jinja2.Environment:
         human_date=human_date,
         code_block=code_block,
         bibtex=bibtex_for,
+        by_year=papers_by_year,
     )
     env.globals.update(
         page_link=page_link,
@@ -206,35 +209,39 @@ def render_site(
     *,
     directory_urls: bool = False,
     today: datetime.date | None = None,
+    page_size: int = 200,  # the default of the option listing_page_size (config.py)
 ) -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page.
     `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
-    (MkDocs does not rewrite raw HTML). `today` is the build day of the New page (default: today)."""
+    (MkDocs does not rewrite raw HTML). `today` is the build day of the New page (default: today).
+    Listings are split into pages of at most page_size entries."""
     env = make_environment()
-    env.globals["topic_map"] = lambda page, highlight=None: Markup(
-        render_map(catalog, page, highlight=highlight, directory_urls=directory_urls)
-    )
+    env.globals["topic_map"] = _map_maker(catalog, directory_urls)
     authors = author_pages(catalog.papers)
+    years = papers_by_year(catalog.papers)
     site = {
         "name": site_name,
         "catalog": catalog,
         "topics": catalog.topics,
-        "years": papers_by_year(catalog.papers),
+        "years": years,
         "has_authors": bool(authors),
         "home_page": home_page,
         "new": whats_new.recently_added(catalog.papers, today or identifiers.today()) if has_new_page(catalog) else None,
     }
+    newest_first = [paper for _, papers in years for paper in papers]
     pages = [
         _page(env, home_page, "home.md.j2", site=site),
         _page(env, paths.TOPICS_INDEX, "topics_index.md.j2", site=site),
-        _page(env, paths.PAPERS_INDEX, "all_papers.md.j2", site=site),
+        *_listing(env, paths.PAPERS_INDEX, "all_papers.md.j2", newest_first, page_size, site=site),
         _page(env, paths.TAGS_PAGE, "tags.md.j2", site=site),
     ]
     pages += _new_page(env, site["new"])
-    pages += [_topic_page(env, catalog, topic) for topic in catalog.topics]
+    for topic in catalog.topics:
+        papers = [catalog.paper(slug) for slug in topic.papers]
+        pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, topic=topic)
     papers = progress.track(catalog.papers, "paper pages", len(catalog.papers))
     pages += [_paper_page(env, catalog, paper, authors) for paper in papers]
-    pages += _author_pages(env, catalog, authors)
+    pages += _author_pages(env, catalog, authors, page_size)
     return pages
 
 
@@ -251,6 +258,20 @@ def _new_page(env: jinja2.Environment, recent: list[Paper] | None) -> list[Rende
     return [_page(env, paths.NEW_PAGE, "new.md.j2", recent=recent, upvoted=upvoted, days=whats_new.NEW_DAYS)]
 
 
+def _map_maker(catalog: Catalog, directory_urls: bool):
+    """The templates' topic_map(page, highlight=None): the map with the points that page draws (map_points)."""
+    everyone: list[str] = []
+
+    def topic_map(page: str, highlight: str | None = None) -> Markup:
+        if highlight is None and not everyone:
+            everyone.extend(central_first(catalog))
+        slugs = catalog.topic(highlight).papers if highlight else everyone
+        drawn = drawn_papers(catalog, slugs, TOPIC_MAX_POINTS if highlight else MAX_POINTS)
+        return Markup(render_map(catalog, page, highlight=highlight, papers=drawn, directory_urls=directory_urls))
+
+    return topic_map
+
+
 def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper, authors: dict[str, AuthorPage]) -> RenderedPage:
     topics = [catalog.topic(slug) for slug in paper.topics]
     related = [(catalog.paper(r.slug), r) for r in paper.related]
@@ -258,16 +279,18 @@ def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper, authors
     return _page(env, paths.paper_page(paper.slug), "paper.md.j2", paper=paper, topics=topics, related=related, authors=bylines)
 
 
-def _author_pages(env: jinja2.Environment, catalog: Catalog, authors: dict[str, AuthorPage]) -> list[RenderedPage]:
+def _author_pages(
+    env: jinja2.Environment, catalog: Catalog, authors: dict[str, AuthorPage], page_size: int
+) -> list[RenderedPage]:
     """authors/<slug>.md for every author of two or more papers, and authors/index.md listing them."""
     if not authors:
         return []
-    pages = [
-        _page(env, paths.author_page(page.slug), "author.md.j2", author=page, papers=[catalog.paper(s) for s in page.papers])
-        for page in authors.values()
-    ]
+    pages = []
+    for page in authors.values():
+        papers = [catalog.paper(s) for s in page.papers]
+        pages += _listing(env, paths.author_page(page.slug), "author.md.j2", papers, page_size, author=page)
     by_count = sorted(authors.values(), key=lambda page: (-len(page.papers), page.name.casefold()))
-    pages.append(_page(env, paths.AUTHORS_INDEX, "authors_index.md.j2", authors=by_count))
+    pages += _listing(env, paths.AUTHORS_INDEX, "authors_index.md.j2", by_count, page_size)
     return pages
 
 
@@ -282,9 +305,15 @@ def papers_by_year(papers: tuple[Paper, ...]) -> list[tuple[str, list[Paper]]]:
     return list(groups.items()) + ([("Undated", undated)] if undated else [])
 
 
-def _topic_page(env: jinja2.Environment, catalog: Catalog, topic: Topic) -> RenderedPage:
-    papers = [catalog.paper(slug) for slug in topic.papers]
-    return _page(env, paths.topic_page(topic.slug), "topic.md.j2", topic=topic, papers=papers)
+def _listing(
+    env: jinja2.Environment, first: str, template: str, items: list[Any], page_size: int, **context: Any
+) -> list[RenderedPage]:
+    """A listing split into pages of at most page_size entries (pagination.py): each page is rendered
+    from template with its `entries` and its `pager`."""
+    return [
+        _page(env, page.path, template, entries=page.entries, pager=page.pager, **context)
+        for page in paginate(first, items, page_size)
+    ]
 
 
 def _page(env: jinja2.Environment, path: str, template: str, **context: Any) -> RenderedPage:

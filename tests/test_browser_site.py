@@ -201,15 +201,33 @@ def test_every_code_block_on_a_paper_page_has_a_working_copy_button(visit, targe
         assert copied.strip() == blocks.first.inner_text().strip()
 
 
-def test_the_tag_index_lists_topics_and_links_to_papers(visit, target):
+def test_the_tag_index_lists_topics_and_a_papers_tags_lead_to_its_topics(visit, target):
     page = visit("tags.html")
-    tags = page.locator("article h2")
+    tags = page.locator("article li a[href^='topics/']")
     assert tags.count() >= 3
-    first_link = page.locator("article h2 + ul a").first
-    title = first_link.inner_text().strip()
-    first_link.click()
-    page.wait_for_url("**/papers/*.html")
-    assert heading(page) == title
+    label = tags.first.inner_text().strip()
+    tags.first.click()
+    page.wait_for_url(re.compile(r".*/topics/[^/]+\.html$"))
+    assert heading(page) == label
+    paper = next(p for p in target.papers if p["topics"])
+    page = visit(paper["url"])
+    chips = page.locator(".md-tags a.md-tag")
+    assert chips.count() == len(paper["topics"])
+    label = chips.first.inner_text().strip()
+    chips.first.click()
+    page.wait_for_url(f"**/topics/{paper['topics'][0]}.html")
+    assert heading(page) == label
+
+
+def test_all_papers_leads_page_by_page_to_every_paper(visit, target):
+    page = visit("papers/index.html")
+    seen = page.locator("article li a[href$='.html']").all_inner_texts()
+    while page.locator("article p a:has-text('Next')").count():
+        page.locator("article p a:has-text('Next')").first.click()
+        page.wait_for_load_state()
+        seen += page.locator("article li a[href$='.html']").all_inner_texts()
+    target.shot(page, "all-papers-last-page")
+    assert sorted(seen) == sorted(p["title"] for p in target.papers)
 
 
 def heading(page) -> str:
