@@ -18,20 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from synthetic import write_listing
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "papers" / "hf-papers-listing.txt"
 
 
 def synthetic_listing(n_papers: int, target: Path) -> Path:
-    """n_papers records made from the example's, each title made unique by a numbered suffix."""
-    lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()][2:]
-    lines[0] = lines[0].removeprefix("Subscribe")
-    records = list(zip(lines[::2], lines[1::2]))
-    with target.open("w", encoding="utf-8") as out:
-        for i in range(n_papers):
-            title, abstract = records[i % len(records)]
-            out.write(f"{title} (variant {i // len(records)})\n{abstract}\n" if i >= len(records) else f"{title}\n{abstract}\n")
-    return target
+    """n_papers realistic synthetic records (bench/synthetic.py: sentences recombined across papers)."""
+    return write_listing(target, n_papers)
 
 
 def project(root: Path) -> Path:

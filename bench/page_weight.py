@@ -4,8 +4,8 @@ the minimal site of the same papers (a bare `mkdocs build` of title + abstract p
     .venv/bin/python bench/page_weight.py                    # the example: 203 papers
     .venv/bin/python bench/page_weight.py --papers 2000 --minimal
 
-One build of a synthetic collection (bench/build.py's: the example's papers repeated with a
-suffix; fine for page sizes, not for topics) in a fresh copy of the project.
+One build of a realistic synthetic collection (bench/synthetic.py) in a fresh copy of the project;
+the minimal site is bench/scale.py's.
 """
 
 from __future__ import annotations
@@ -18,24 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from build import project, synthetic_listing
+from build import EXAMPLE, project, synthetic_listing
+from scale import minimal_project
 
 LIMIT = 500 * 1024
-EXAMPLE_SIZE = 203  # synthetic_listing of this size is the example's papers
-MINIMAL_CONFIG = """site_name: Minimal
-docs_dir: docs
-site_dir: site
-use_directory_urls: false
-nav:
-  - Home: index.md
-not_in_nav: |
-  /papers/*.md
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-"""
+EXAMPLE_SIZE = 203  # papers in the example, built when --papers is not given
 
 
 def folder_size(root: Path) -> int:
@@ -62,13 +49,8 @@ def build_papersite(root: Path, source: Path) -> float:
 
 def build_minimal(root: Path, source: Path) -> Path:
     """A bare mkdocs build (Material, its search) of one title + abstract page per paper."""
-    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
-    docs = root / "docs"
-    (docs / "papers").mkdir(parents=True)
-    (docs / "index.md").write_text("# Minimal\n", encoding="utf-8")
-    for n, (title, abstract) in enumerate(zip(lines[::2], lines[1::2])):
-        (docs / "papers" / f"{n}.md").write_text(f"# {title}\n\n{abstract}\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    root.mkdir(parents=True, exist_ok=True)
+    minimal_project(root, source)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, check=True)
     return root / "site"
@@ -83,7 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "papersite").mkdir()
         root = project(Path(tmp) / "papersite")
-        source = synthetic_listing(options.papers or EXAMPLE_SIZE, Path(tmp) / "list.txt")
+        source = synthetic_listing(options.papers, Path(tmp) / "list.txt") if options.papers else EXAMPLE
         seconds = build_papersite(root, source)
         site_bytes = folder_size(root / "site")
         pages = html_pages(root / "site")
