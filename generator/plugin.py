@@ -117,12 +117,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return markdown
 
     def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
-        def url_of(page: str) -> str:
-            file = files.get_file_from_path(page)
-            return file.url if file else built_url(page, directory_urls=False)
-
         authors = [(a.name, author_page(a.slug), len(a.papers)) for a in author_pages(catalog.papers).values()]
-        docs = search_index.catalog_docs(catalog, url_of, authors)
+        docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors)
         write_file(Path(config.site_dir), SEARCH_INDEX, search_index.index_script(docs))
 
     def write_digest(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
@@ -132,10 +128,10 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             return
         site_url = (config.site_url or "").rstrip("/")
 
-        def page_url(slug: str) -> str:  # absolute when site_url is set, else from site/digest/
+        def digest_link(slug: str) -> str:  # absolute when site_url is set, else from site/digest/
             return f"{site_url}/{paper_url(files, slug)}" if site_url else f"../{paper_url(files, slug)}"
 
-        site = digest.DigestSite(config.site_name, page_url)
+        site = digest.DigestSite(config.site_name, digest_link)
         for path in digest.write_digest(site, catalog, folder, today()):
             log.info("papersite: wrote the digest %s", path)
         digest.publish_digests(folder, Path(config.site_dir))
@@ -260,10 +256,15 @@ def topic_chips(catalog: Catalog, files: Files, page: str) -> list[TopicChip] | 
     return chips
 
 
+def page_url(files: Files, page: str) -> str:
+    """The URL of a docs-folder page from the site root, as MkDocs built it."""
+    file = files.get_file_from_path(page)
+    return file.url if file else built_url(page, directory_urls=False)
+
+
 def paper_url(files: Files, slug: str) -> str:
     """The URL of a paper's page from the site root, as MkDocs built it."""
-    file = files.get_file_from_path(paper_page(slug))
-    return file.url if file else built_url(paper_page(slug), directory_urls=False)
+    return page_url(files, paper_page(slug))
 
 
 def _add_theme_overrides(config: MkDocsConfig) -> None:
