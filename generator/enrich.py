@@ -22,7 +22,13 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
     found = find_topics(papers, settings)  # times its "features" and "topics" stages
     with progress.stage("related"):
         features = related_features(papers)
-        related = related_papers(papers, k=settings.related_count, vectors=semantic_part(found, settings), features=features)
+        related = related_papers(
+            papers,
+            k=settings.related_count,
+            vectors=semantic_part(found, settings),
+            features=features,
+            candidate_vectors=found.vectors,
+        )
     with progress.stage("reasons"):
         related = with_reasons(papers, related, found.assignment.paper_topics, found.topics, features=features)
     enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)

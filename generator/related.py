@@ -1,6 +1,11 @@
 """Related papers: nearest neighbours by cosine similarity of TF-IDF vectors of title + abstract
 (in semantic mode, the mean of that and the cosine of sentence embeddings), each with a short
-reason: the topics the two papers share and the phrases that weigh most in both."""
+reason: the topics the two papers share and the phrases that weigh most in both.
+
+Up to EXACT_LIMIT papers every pair is compared (sparse products, a chunk of rows at a time);
+above it, neighbours.py proposes CANDIDATES per paper (random projection, k-means cells) and only
+those are scored exactly, so the work grows about as n^1.5, not n^2 (recall of the exact lists:
+bench/related_recall.py)."""
 
 from __future__ import annotations
 
@@ -13,22 +18,31 @@ from scipy.sparse import csr_matrix
 
 from .features import WORD, TfidfFeatures, build_tfidf, overlaps, surface_forms, word_count
 from .model import Paper, Related, Topic
+from .neighbours import NONE, candidate_neighbours
 
 SCORE_SCALE = 10_000  # scores are rounded to 4 decimals
 ROWS_PER_CHUNK = 512  # a chunk's dense similarity block is ROWS_PER_CHUNK x n floats
 EXCLUDED = -1
+EXACT_LIMIT = 2_000
+CANDIDATES = 30  # per paper and kind of vector, scored exactly above EXACT_LIMIT papers
 
 
 REASON_PHRASES = 3
 
 
 def related_papers(
-    papers: Sequence[Paper], k: int, vectors: np.ndarray | None = None, features: TfidfFeatures | None = None
+    papers: Sequence[Paper],
+    k: int,
+    vectors: np.ndarray | None = None,
+    features: TfidfFeatures | None = None,
+    candidate_vectors: np.ndarray | None = None,
 ) -> dict[str, tuple[Related, ...]]:
     """For each paper slug, up to k other papers by descending similarity, ties broken by slug.
 
     Never the paper itself, an exact duplicate of it, or (without `vectors`) a paper sharing no
     phrase with it. `vectors` (unit-length rows, e.g. sentence embeddings) are averaged in when given.
+    Above EXACT_LIMIT papers, the neighbours by `candidate_vectors` (unit-length rows, e.g. the
+    topics' LSA vectors) are candidates too.
     """
     if not papers:
         return {}
@@ -38,10 +52,14 @@ def related_papers(
         matrix = _with_vectors(matrix, vectors)
     keys = _ranking_keys(papers)
     duplicates = _duplicate_indices(papers)
-    neighbours: list[list[Related]] = []
-    for start in range(0, len(papers), ROWS_PER_CHUNK):
-        rows = range(start, min(start + ROWS_PER_CHUNK, len(papers)))
-        neighbours.extend(_chunk_neighbours(matrix, rows, keys, duplicates, papers, k))
+    if len(papers) > EXACT_LIMIT:
+        candidates = candidate_neighbours(matrix, CANDIDATES, candidate_vectors)
+        neighbours = _neighbours_of_candidates(matrix, candidates, keys, duplicates, papers, k)
+    else:
+        neighbours = []
+        for start in range(0, len(papers), ROWS_PER_CHUNK):
+            rows = range(start, min(start + ROWS_PER_CHUNK, len(papers)))
+            neighbours.extend(_chunk_neighbours(matrix, rows, keys, duplicates, papers, k))
     return {paper.slug: tuple(found) for paper, found in zip(papers, neighbours)}
 
 
@@ -118,6 +136,46 @@ def _ranking(scores: np.ndarray, rows: range, keys: np.ndarray, duplicates: dict
         ranking[offset, i] = EXCLUDED
         ranking[offset, duplicates.get(i, [])] = EXCLUDED
     return ranking
+
+
+def _neighbours_of_candidates(
+    matrix: csr_matrix,
+    candidates: np.ndarray,
+    keys: np.ndarray,
+    duplicates: dict[int, list[int]],
+    papers: Sequence[Paper],
+    k: int,
+) -> list[list[Related]]:
+    """Like the exact chunks, with each paper compared only to its candidates (rows of indices)."""
+    rows_per_chunk = ROWS_PER_CHUNK
+    neighbours: list[list[Related]] = []
+    for start in range(0, len(papers), rows_per_chunk):
+        rows = range(start, min(start + rows_per_chunk, len(papers)))
+        chosen = candidates[rows.start : rows.stop]
+        scores = _rounded_candidate_scores(matrix, rows, chosen)
+        ranking = scores * len(keys) + keys[chosen]
+        ranking[(scores <= 0) | (chosen == NONE)] = EXCLUDED
+        for offset, i in enumerate(rows):
+            ranking[offset, np.isin(chosen[offset], duplicates.get(i, []))] = EXCLUDED
+        best = np.argsort(-ranking, axis=1, kind="stable")[:, :k]
+        for offset, columns in enumerate(best.tolist()):
+            neighbours.append(
+                [
+                    Related(slug=papers[chosen[offset, c]].slug, score=float(scores[offset, c]) / SCORE_SCALE)
+                    for c in columns
+                    if ranking[offset, c] != EXCLUDED
+                ]
+            )
+    return neighbours
+
+
+def _rounded_candidate_scores(matrix: csr_matrix, rows: range, candidates: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each row to each of its candidates (NONE: 0), in 1/SCORE_SCALE units."""
+    flat = candidates.ravel()
+    repeated = matrix[np.repeat(np.arange(rows.start, rows.stop), candidates.shape[1])]
+    dots = np.asarray(repeated.multiply(matrix[np.where(flat == NONE, 0, flat)]).sum(axis=1)).reshape(candidates.shape)
+    dots[candidates == NONE] = 0
+    return np.rint(dots * SCORE_SCALE).astype(np.int64)
 
 
 def with_reasons(

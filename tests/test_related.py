@@ -175,6 +175,70 @@ def test_any_collection_matches_brute_force(texts: list[list[str]], k: int) -> N
     assert all(slug not in {r.slug for r in rel} for slug, rel in found.items())
 
 
+# --- candidate search (collections above EXACT_LIMIT) ---------------------------------------
+
+
+def test_candidate_search_finds_the_exact_lists(
+    example: list[Paper], example_related: dict[str, tuple[Related, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.config import settings_for
+    from generator.topics import paper_vectors
+    from generator.topics.discover import topic_features
+
+    monkeypatch.setattr(related, "EXACT_LIMIT", 0)
+    lsa = paper_vectors(example, topic_features(example), settings_for())  # what enrich passes
+    found = related_papers(example, k=5, candidate_vectors=lsa)
+    exact = {(slug, r.slug): r.score for slug, rel in example_related.items() for r in rel}
+    pairs = {(slug, r.slug): r.score for slug, rel in found.items() for r in rel}
+    assert len(pairs.keys() & exact.keys()) >= 0.9 * len(exact)  # 30 + 30 candidates of 202 papers
+    assert all(exact[pair] == score for pair, score in pairs.items() if pair in exact)  # scored exactly
+    assert all(len(rel) == 5 and slug not in {r.slug for r in rel} for slug, rel in found.items())
+    assert related_papers(list(example), k=5, candidate_vectors=lsa) == found  # deterministic
+
+
+def test_candidate_search_with_all_candidates_is_exact(
+    example: list[Paper], example_related: dict[str, tuple[Related, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(related, "EXACT_LIMIT", 0)
+    monkeypatch.setattr(related, "CANDIDATES", len(example))
+    monkeypatch.setattr(related, "ROWS_PER_CHUNK", 50)
+    assert related_papers(example, k=5) == example_related
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=8), min_size=1, max_size=12),
+    st.integers(min_value=0, max_value=4),
+)
+def test_candidate_search_of_any_small_collection_is_exact(texts: list[list[str]], k: int) -> None:
+    """With as many candidates as papers, the candidate search must equal brute force (ties by slug,
+    duplicates and papers sharing nothing left out)."""
+    papers = [make_paper(f"p{i:02d}", " ".join(words[:2]), " ".join(words[2:])) for i, words in enumerate(texts)]
+    limit, count = related.EXACT_LIMIT, related.CANDIDATES
+    related.EXACT_LIMIT, related.CANDIDATES = 0, len(papers)
+    try:
+        found = related_papers(papers, k=k)
+    finally:
+        related.EXACT_LIMIT, related.CANDIDATES = limit, count
+    assert as_pairs(found) == brute_force(papers, k=k)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(min_value=-3, max_value=3), min_size=1, max_size=60), min_size=1, max_size=8).filter(
+        lambda rows: len({len(r) for r in rows}) == 1
+    ),
+    st.integers(min_value=1, max_value=60),
+)
+def test_best_columns_are_the_highest_ties_by_column(rows: list[list[int]], take: int) -> None:
+    from generator.neighbours import best_columns
+
+    similarity = np.array(rows, dtype=np.float32)
+    take = min(take, similarity.shape[1])
+    expected = [sorted(range(len(row)), key=lambda j: (-row[j], j))[:take] for row in rows]
+    assert best_columns(similarity, take).tolist() == expected
+
+
 # --- reasons ---------------------------------------------------------------------------------
 
 
