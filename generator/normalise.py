@@ -264,10 +264,37 @@ def _accent_text(accent: str) -> str:
 def latex_to_unicode(text: str, *, shield_braces: bool = True) -> str:
     """Text-mode LaTeX as Unicode, whitespace collapsed; text without LaTeX is only collapsed.
 
-    Falls back to the text as it was when pylatexenc fails or loses a shielded part.
+    pylatexenc reads a text a character at a time (about 20 ms for an abstract), so only the
+    sentences that hold LaTeX go through it. Falls back to a sentence as it was when pylatexenc
+    fails on it or loses a shielded part.
     """
     if not _LATEX_TRIGGER.search(text):
         return collapse_whitespace(text)
+    pieces = _sentences(text)
+    converted = [_sentence_to_unicode(piece, shield_braces) if _LATEX_IN_SENTENCE.search(piece) else piece for piece in pieces]
+    return collapse_whitespace("".join(converted))
+
+
+# Where a text may be cut into sentences that pylatexenc converts alike alone or together: after a
+# full stop (not the accent macro `\.`), before a capital, outside braces.
+_SENTENCE_END_OR_BRACE = re.compile(r"(?<!\\)[.!?](?P<space>\s+)(?=[A-Z])|(?<!\\)(?P<brace>[{}])")
+# what pylatexenc changes in a sentence: macros, quotes (``, '' and `), braces
+_LATEX_IN_SENTENCE = re.compile(r"[\\`{}]|''")
+
+
+def _sentences(text: str) -> list[str]:
+    """The text cut into sentences and the whitespace between them (joined, they are the text)."""
+    pieces, start, depth = [], 0, 0
+    for match in _SENTENCE_END_OR_BRACE.finditer(text):
+        if match["brace"]:
+            depth += 1 if match["brace"] == "{" else -1
+        elif depth == 0:
+            pieces += [text[start : match.start("space")], match["space"]]
+            start = match.end("space")
+    return [*pieces, text[start:]]
+
+
+def _sentence_to_unicode(text: str, shield_braces: bool) -> str:
     text = _URL_MACRO.sub(r"\1", text)
     marker = _free_private_char(text)
     if not marker:

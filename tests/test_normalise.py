@@ -350,3 +350,19 @@ def test_placeholder_abstracts_count_as_missing(placeholder: str) -> None:
 def test_an_abstract_that_mentions_availability_is_kept() -> None:
     text = "No abstract available models are studied here, and we find that they fail."
     assert normalise(Paper(title="A title", abstract=text, source=Source("x.txt", 1))).abstract == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We study G\\\"odel machines. They rewrite themselves. The ``map'' is not the territory.",
+        "Plain first sentence. Then {a group. Spanning} two sentences. And \\emph{emphasis}. End",
+        "A \\model{} that works! Another sentence? `Quoted' text. Costs 5\\% less. Done.",
+        "First. \\. Accent macro before a capital? Stays whole. x",
+    ],
+)
+def test_latex_sentence_by_sentence_equals_whole_text(text: str) -> None:
+    from generator.normalise import _sentence_to_unicode
+
+    assert latex_to_unicode(text) == _sentence_to_unicode(text, shield_braces=True)
+    assert latex_to_unicode(text, shield_braces=False) == _sentence_to_unicode(text, shield_braces=False)
