@@ -21,7 +21,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
     settings = settings or settings_for()
     found = find_topics(papers, settings)  # times its "features" and "topics" stages
     with progress.stage("related"):
-        features = related_features(papers)
+        features = related_features(papers, found.phrase_counts)
         related = related_papers(
             papers,
             k=settings.related_count,

@@ -1,8 +1,10 @@
 """Text features of papers, shared by topics (generator/topics/) and related papers (related.py).
 
 Phrases of one to three words from the title (weighted above the abstract) and the abstract,
-broken at punctuation, numbers and stop words; their TF-IDF; and the small phrase helpers (word
-counts, overlaps, surface forms) that labels and reasons both use.
+broken at punctuation, numbers and stop words, counted once per collection (`count_phrases`);
+the TF-IDF matrices that topics and related papers each take from those counts (`build_tfidf`,
+with their own pruning); and the small phrase helpers (word counts, overlaps, surface forms) that
+labels and reasons both use.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 
 from .model import Paper
 
@@ -45,11 +48,22 @@ _WORD_OR_BREAK = re.compile(rf"({_WORD_PATTERN})|[^\s\w]+|\w+")  # anything not 
 
 
 @dataclass(frozen=True)
-class TfidfFeatures:
-    """One L2-normalised TF-IDF row per paper (input order) and the phrase of each column."""
+class PhraseCounts:
+    """How often each phrase occurs in each paper's `paper_text` (rows in input order), and the
+    phrase of each column (alphabetical): every phrase of the collection, analysed once."""
 
     matrix: csr_matrix
     terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TfidfFeatures:
+    """One L2-normalised TF-IDF row per paper (input order), the phrase of each column, and the
+    counts of those phrases the weights come from."""
+
+    matrix: csr_matrix
+    terms: tuple[str, ...]
+    counts: csr_matrix | None = None
 
 
 def paper_text(paper: Paper) -> str:
@@ -88,14 +102,38 @@ def _word_runs(text: str) -> Iterable[list[str]]:
         yield run
 
 
-def build_tfidf(papers: Sequence[Paper], *, min_df: int = 1, max_df: float = 1.0) -> TfidfFeatures:
-    """TF-IDF of `paper_text`; no columns (rather than an error) when no phrase survives."""
-    vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=min_df, max_df=max_df)
+def count_phrases(papers: Sequence[Paper]) -> PhraseCounts:
+    """The phrases of every paper's `paper_text`, counted (the one pass of `analyze` per collection)."""
+    vectorizer = CountVectorizer(analyzer=analyze)
     try:
         matrix = vectorizer.fit_transform([paper_text(p) for p in papers])
-    except ValueError:  # empty vocabulary: only stop words, or everything pruned
-        return TfidfFeatures(csr_matrix((len(papers), 0)), ())
-    return TfidfFeatures(matrix.tocsr(), tuple(vectorizer.get_feature_names_out()))
+    except ValueError:  # empty vocabulary: only stop words
+        return PhraseCounts(csr_matrix((len(papers), 0), dtype=np.int64), ())
+    return PhraseCounts(matrix.tocsr(), tuple(vectorizer.get_feature_names_out()))
+
+
+def build_tfidf(
+    papers: Sequence[Paper], *, min_df: int = 1, max_df: float = 1.0, counts: PhraseCounts | None = None
+) -> TfidfFeatures:
+    """TF-IDF (sublinear tf, smooth idf) of `paper_text` over the phrases in at least min_df papers
+    and at most max_df (a share) of them, as scikit-learn's TfidfVectorizer computes it (to the
+    last bit or two: rows' sums run in another order); from `counts` when given (the same papers).
+    No columns (rather than an error) when no phrase survives."""
+    counts = counts if counts is not None else count_phrases(papers)
+    kept = _kept_columns(counts.matrix, min_df, max_df)
+    if not len(kept):
+        return TfidfFeatures(csr_matrix((len(papers), 0)), (), csr_matrix((len(papers), 0), dtype=np.int64))
+    occurrences = counts.matrix[:, kept]
+    weights = TfidfTransformer(sublinear_tf=True).fit_transform(occurrences)
+    return TfidfFeatures(csr_matrix(weights), tuple(counts.terms[j] for j in kept.tolist()), occurrences)
+
+
+def _kept_columns(matrix: csr_matrix, min_df: int, max_df: float) -> np.ndarray:
+    """The columns in at least min_df and at most max_df x n rows (CountVectorizer's pruning)."""
+    if min_df > max_df * matrix.shape[0]:
+        return np.zeros(0, dtype=np.int64)
+    in_papers = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    return np.flatnonzero((in_papers >= min_df) & (in_papers <= max_df * matrix.shape[0]))
 
 
 def word_count(phrase: str) -> int:

@@ -15,8 +15,11 @@ Same input, same candidates: the projection is seeded and ties are broken by row
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.sparse import csr_matrix
+from sklearn.exceptions import DataDimensionalityWarning
 from sklearn.preprocessing import normalize
 from sklearn.random_projection import GaussianRandomProjection
 
@@ -60,7 +63,9 @@ def sketches(matrix: csr_matrix) -> np.ndarray:
     if matrix.shape[1] == 0:
         return np.zeros((matrix.shape[0], 1), dtype=np.float32)
     projection = GaussianRandomProjection(n_components=SKETCH_DIMENSIONS, random_state=RANDOM_STATE)
-    return normalize(projection.fit_transform(matrix)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataDimensionalityWarning)  # fewer phrases than dimensions: fine
+        return normalize(projection.fit_transform(matrix)).astype(np.float32)
 
 
 def best_columns(similarity: np.ndarray, take: int) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from .features import WORD, TfidfFeatures, build_tfidf, overlaps, surface_forms, word_count
+from .features import WORD, PhraseCounts, TfidfFeatures, build_tfidf, overlaps, surface_forms, word_count
 from .model import Paper, Related, Topic
 from .neighbours import NONE, candidate_neighbours
 
@@ -63,8 +63,9 @@ def related_papers(
     return {paper.slug: tuple(found) for paper, found in zip(papers, neighbours)}
 
 
-def related_features(papers: Sequence[Paper]) -> TfidfFeatures:
-    return build_tfidf(papers, min_df=min(2, len(papers)))
+def related_features(papers: Sequence[Paper], counts: PhraseCounts | None = None) -> TfidfFeatures:
+    """The TF-IDF of every phrase of two or more papers; from `counts` (of the same papers) when given."""
+    return build_tfidf(papers, min_df=min(2, len(papers)), counts=counts)
 
 
 def _with_vectors(matrix: csr_matrix, vectors: np.ndarray) -> csr_matrix:

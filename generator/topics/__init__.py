@@ -22,6 +22,7 @@ from sklearn.preprocessing import normalize
 
 from .. import progress
 from ..config import Settings
+from ..features import PhraseCounts, count_phrases
 from ..model import Paper, Topic
 from . import clusters, embeddings, state
 from . import file as topics_file
@@ -38,11 +39,13 @@ class FoundTopics:
     """The topics of a collection. `assignment` is the one owner of which topics each paper has
     (strongest first) and which papers each topic has (most central first). `automatic` are the
     automatic topics before the topics file's edits (what the state file keeps); `vectors` are the
-    paper vectors (input order) that the map and, in semantic mode, related papers use."""
+    paper vectors (input order) that the map and related papers use; `phrase_counts` the phrases
+    of every paper, counted once, that related papers take their TF-IDF from too."""
 
     assignment: TopicAssignment
     automatic: tuple[Topic, ...]
     vectors: np.ndarray
+    phrase_counts: PhraseCounts
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -55,13 +58,16 @@ class FoundTopics:
 def find_topics(papers: Sequence[Paper], settings: Settings) -> FoundTopics:
     """Hand-made topics, then automatic topics for the papers they leave, stable slugs, then edits."""
     with progress.stage("features"):
-        features = topic_features(papers)
+        counts = count_phrases(papers)
+        features = topic_features(papers, counts)
         vectors = paper_vectors(papers, features, settings)
     with progress.stage("topics"):
-        return _found_topics(papers, settings, features, vectors)
+        return _found_topics(papers, settings, features, vectors, counts)
 
 
-def _found_topics(papers: Sequence[Paper], settings: Settings, features, vectors: np.ndarray) -> FoundTopics:
+def _found_topics(
+    papers: Sequence[Paper], settings: Settings, features, vectors: np.ndarray, counts: PhraseCounts
+) -> FoundTopics:
     curated = topics_file.load_topics_file(settings.topics_file) if settings.topics_file else topics_file.TopicsFile()
     hand_members = topics_file.hand_made_members(papers, curated)
     hand_made = topics_file.hand_made_topics(curated, hand_members)
@@ -77,7 +83,7 @@ def _found_topics(papers: Sequence[Paper], settings: Settings, features, vectors
     for warning in warnings:
         log.warning("papersite: %s", warning)
     edited = TopicAssignment(_by_size(topics), paper_topics)
-    return FoundTopics(edited, _by_size(automatic.topics), vectors)
+    return FoundTopics(edited, _by_size(automatic.topics), vectors, counts)
 
 
 def paper_vectors(papers: Sequence[Paper], features, settings: Settings) -> np.ndarray:

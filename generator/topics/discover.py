@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import progress
-from ..features import WORD, TfidfFeatures, analyze, build_tfidf, surface_forms
+from ..features import WORD, PhraseCounts, TfidfFeatures, analyze, build_tfidf, surface_forms
 from ..model import Paper, Topic
 from ..slugs import first_free, topic_slug_base
 from . import clusters as topic_clusters
@@ -64,14 +64,14 @@ def topic_count(n_papers: int) -> int:
     return min(n_papers, max(MIN_TOPICS, min(MAX_TOPICS, round(factor * math.sqrt(n_papers)))))
 
 
-def topic_features(papers: Sequence[Paper]) -> TfidfFeatures:
+def topic_features(papers: Sequence[Paper], counts: PhraseCounts | None = None) -> TfidfFeatures:
     """The TF-IDF phrases topics are made of: phrases of a single paper cannot link papers, and
-    near-universal ones cannot separate them."""
+    near-universal ones cannot separate them. From `counts` (of the same papers) when given."""
     if len(papers) >= PRUNE_FROM_PAPERS:
-        pruned = build_tfidf(papers, min_df=2, max_df=0.5)
+        pruned = build_tfidf(papers, min_df=2, max_df=0.5, counts=counts)
         if pruned.terms:
             return pruned
-    return build_tfidf(papers)
+    return build_tfidf(papers, counts=counts)
 
 
 def assign_topics(
@@ -122,7 +122,7 @@ def _labelled(
     weights = weights if keep_small else _without_tiny_topics(weights, len(papers))
     memberships = _memberships(weights, secondary_ratio)
     members = _members_by_topic(memberships)
-    use = topic_labels.phrase_use(papers, features.terms, analyze)
+    use = topic_labels.phrase_use(papers, features.terms, analyze, features.counts)
     forms = surface_forms(papers, WORD)
     users = _PhraseUsers(papers, use)
     topic_of: dict[int, Topic] = {}

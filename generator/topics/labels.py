@@ -108,11 +108,17 @@ class TopicName:
     phrases: tuple[str, ...]  # defining phrases, best first, lower-case
 
 
-def phrase_use(papers: Sequence[Paper], terms: Sequence[str], analyzer: Callable[[str], list[str]]) -> PhraseUse:
-    """Binary paper x phrase matrices over a fixed vocabulary."""
+def phrase_use(
+    papers: Sequence[Paper], terms: Sequence[str], analyzer: Callable[[str], list[str]], counts: csr_matrix | None = None
+) -> PhraseUse:
+    """Binary paper x phrase matrices over a fixed vocabulary; "anywhere" from `counts` (paper x
+    term occurrences in title and abstract, as features.TfidfFeatures holds them) when given."""
     vectorizer = CountVectorizer(analyzer=analyzer, vocabulary=list(terms), binary=True)
     in_title = vectorizer.transform([p.title for p in papers]).tocsr()
-    anywhere = vectorizer.transform([f"{p.title}. {p.abstract}" for p in papers]).tocsr()
+    if counts is None:
+        anywhere = vectorizer.transform([f"{p.title}. {p.abstract}" for p in papers]).tocsr()
+    else:
+        anywhere = csr_matrix((np.ones(counts.nnz, dtype=np.int64), counts.indices, counts.indptr), shape=counts.shape)
     return PhraseUse(tuple(terms), in_title, anywhere)
 
 
