@@ -9,6 +9,7 @@ labels and reasons both use.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -146,6 +147,7 @@ def overlaps(a: str, b: str) -> bool:
     return f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for the same few phrases over and over (labels, reasons)
 def singular(phrase: str) -> str:
     """A crude singular, only to tell "reward model" and "reward models" are the same phrase."""
     return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split(" "))
@@ -159,15 +161,16 @@ def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dic
     first); a word seen only at the start of sentences keeps a casing other than capitalised, a
     word seen only in titles keeps its casing only when fully upper-case.
     """
-    inside: dict[str, Counter[str]] = defaultdict(Counter)
-    opening: dict[str, Counter[str]] = defaultdict(Counter)
+    opening_words: list[str] = []
+    inside_words: list[str] = []
     for paper in papers:
         for sentence in _SENTENCE_BREAK.split(paper.abstract):
             found = word_pattern.findall(sentence)
             if found:
-                opening[found[0].casefold()][found[0]] += 1
-            for word in found[1:]:
-                inside[word.casefold()][word] += 1
+                opening_words.append(found[0])
+                inside_words.extend(found[1:])
+    opening = _by_lower_case(Counter(opening_words))
+    inside = _by_lower_case(Counter(inside_words))
     forms: dict[str, str] = {}
     for word, counts in opening.items():
         form = max(counts, key=lambda f: (counts[f], f))
@@ -179,6 +182,14 @@ def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dic
             if word.casefold() not in forms and word.isupper():
                 forms[word.casefold()] = word
     return forms
+
+
+def _by_lower_case(counts: Counter[str]) -> dict[str, Counter[str]]:
+    """Word counts grouped by the lower-case word: "llm" -> {"LLM": 5, "LLMs": ...}."""
+    grouped: dict[str, Counter[str]] = defaultdict(Counter)
+    for word, count in counts.items():
+        grouped[word.casefold()][word] += count
+    return grouped
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+")

@@ -112,3 +112,8 @@ def test_labels_prefer_title_phrases_that_enough_members_share() -> None:
     assert name.description == "Rare phrase, Self-play"  # in rank order; "games" repeats the label
     taken = name_topic(ranked, {"zero-sum games", "self-play"}, {label_key("zero-sum games")}, str.capitalize)
     assert taken.label == "Self-play"
+
+
+def test_completed_never_adds_a_verb_every_abstract_uses() -> None:
+    texts = ["Joint-Embedding Predictive Architecture improves planning."] * 3 + ["joint-embedding predictive architecture"]
+    assert completed("joint-embedding predictive architecture", texts) == "joint-embedding predictive architecture"

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from ..features import MAX_PHRASE_WORDS, overlaps, singular, word_count
+from ..features import MAX_PHRASE_WORDS, STOP_WORDS, overlaps, singular, word_count
 from ..model import Paper
 
 # Words too broad to name a topic on their own: a label made only of these is skipped.
@@ -306,7 +306,7 @@ def completed(phrase: str, texts: Sequence[str]) -> str:
     for match in pattern.finditer("\n".join(texts)):
         uses += 1
         follower = (match[1] or "").casefold()
-        if follower and follower not in ENGLISH_STOP_WORDS:
+        if follower and follower not in STOP_WORDS:  # not "... architecture improves"
             followers[singular(follower)][follower] += 1
     if not followers:
         return phrase
