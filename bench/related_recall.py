@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.synthetic import write_listing  # noqa: E402
+from bench.synthetic import write_records  # noqa: E402
 from generator import related  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec, settings_for  # noqa: E402
@@ -56,7 +56,7 @@ def main() -> None:
     print(f"| papers | exact s | candidates s | recall@{options.k} | identical lists |")
     print("| ---: | ---: | ---: | ---: | ---: |")
     for size in [int(n) for n in options.papers.split(",")]:
-        listing = write_listing(options.scratch / "collections" / f"papers-{size}.txt", size)
+        listing = write_records(options.scratch / "collections" / f"papers-{size}.json", size)
         papers = assign_slugs(read_all([SourceSpec(listing)])[0])
         features = related.related_features(papers)
         vectors = paper_vectors(papers, topic_features(papers), settings_for())  # what enrich passes

@@ -2,10 +2,11 @@
 (in semantic mode, the mean of that and the cosine of sentence embeddings), each with a short
 reason: the topics the two papers share and the phrases that weigh most in both.
 
-Up to EXACT_LIMIT papers every pair is compared (sparse products, a chunk of rows at a time);
-above it, neighbours.py proposes CANDIDATES per paper (random projection, k-means cells) and only
-those are scored exactly, so the work grows about as n^1.5, not n^2 (recall of the exact lists:
-bench/related_recall.py)."""
+Up to EXACT_LIMIT papers every pair is compared exactly (sparse products, a chunk of rows at a
+time). Above it, neighbours.py proposes 2 x CANDIDATES per paper from dense vectors (random
+projections of the TF-IDF rows and the topics' LSA vectors: fixed-size products that BLAS runs
+fast, where a sparse product costs as much as the phrases two papers share) and only those are
+scored exactly (recall of the exact lists: bench/related_recall.py)."""
 
 from __future__ import annotations
 
