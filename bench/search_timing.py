@@ -1,24 +1,48 @@
 """Search as a person meets it, timed in headless Chromium with every outside request blocked.
 
     .venv/bin/python bench/search_timing.py SITE_DIR [QUERY ...]
+    .venv/bin/python bench/search_timing.py SITE_DIR --papers 10000,50000 [QUERY ...]
 
 For each query and each way of opening the site (file:// and http on 127.0.0.1): the seconds from
 opening the home page to the first result (the query typed as soon as the box takes input), the
 seconds from each later keystroke to the updated results, and the memory of the browser's renderer
 processes (the page and its search worker) at the end. bench/scale.py calls `measure` for its table.
+
+--papers times search at sizes no whole build has to reach: for each size, a copy of SITE (any
+built papersite site, e.g. the example's) gets the search index of that many synthetic papers
+(bench/synthetic.py, read and normalised as a build reads them, author pages as a build makes
+them) in place of its own, written by generator/search_index.py as the build writes it. Enrich is
+skipped, so each paper gets one or two of the example's hand-labelled topics
+(tests/data/gold-topics.tsv) instead of discovered ones; paper pages are not written, so results
+link nowhere. Without a query, the longest word of the middle paper's title is searched.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
+import re
+import shutil
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
 from browser import browser, offline_page, serve_folder  # noqa: E402
+
+from bench.synthetic import GOLD, write_records  # noqa: E402
+from generator import search_index  # noqa: E402
+from generator.authors import author_pages  # noqa: E402
+from generator.catalog import assign_slugs  # noqa: E402
+from generator.config import SourceSpec  # noqa: E402
+from generator.model import Catalog, Topic  # noqa: E402
+from generator.paths import SEARCH_INDEX, author_page, built_url  # noqa: E402
+from generator.pipeline import read_all  # noqa: E402
+from generator.slugs import slug_base  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -89,17 +113,72 @@ def renderer_memory_mb(chromium) -> float:
     return total / 1024
 
 
+def synthetic_catalog(collection: Path) -> Catalog:
+    """The papers of a records file as a build reads them, with hand-labelled topics instead of enrich's."""
+    papers, problems = read_all([SourceSpec(collection)])
+    if any(p.fatal for p in problems):
+        raise SystemExit(f"{collection}: {problems[0]}")
+    labels = sorted({line.split("\t")[0] for line in GOLD.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"})
+    papers = assign_slugs(papers)
+    members: dict[str, list[str]] = {label: [] for label in labels}
+    topical = []
+    for paper in papers:
+        rng = random.Random(paper.slug)
+        chosen = rng.sample(labels, 1 + (rng.random() < 0.3))
+        for label in chosen:
+            members[label].append(paper.slug)
+        topical.append(replace(paper, topics=tuple(slug_base(label) for label in chosen)))
+    topics = tuple(Topic(slug_base(label), label, f"Papers on {label.lower()}.", tuple(members[label])) for label in labels)
+    return Catalog(papers=tuple(topical), topics=topics)
+
+
+def synthetic_index_site(site: Path, n: int, scratch: Path) -> tuple[Path, int, str]:
+    """A copy of site searching n synthetic papers; its folder, the index's bytes and a title word."""
+    collection = write_records(scratch / "collections" / f"papers-{n}.json", n)
+    catalog = synthetic_catalog(collection)
+    copy = scratch / "search-sites" / str(n)
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy)
+    authors = [(a.name, author_page(a.slug), len(a.papers)) for a in author_pages(catalog.papers).values()]
+    docs = search_index.catalog_docs(catalog, lambda page: built_url(page, directory_urls=False), authors)
+    index = copy / SEARCH_INDEX
+    index.write_text(search_index.index_script(docs), encoding="utf-8")
+    middle = catalog.papers[len(catalog.papers) // 2].title
+    words = re.findall(r"[^\W\d_]{3,}", middle)
+    return copy, index.stat().st_size, max(words, key=len).lower() if words else "learning"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
-    parser.add_argument("queries", nargs="*", default=["learning"])
+    parser.add_argument("queries", nargs="*")
+    parser.add_argument(
+        "--papers", default="", help="comma-separated sizes: time a copy of SITE searching that many synthetic papers"
+    )
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        default=REPO / ".bench-scale",
+        help="where --papers keeps collections (shared with scale.py) and sites",
+    )
     options = parser.parse_args()
-    print("| mode | query | page opened -> first result, s | keystroke -> results, s | renderer memory, MB |")
-    print("| --- | --- | ---: | ---: | ---: |")
-    for query in options.queries:
-        for mode in ("file", "http"):
-            t = measure(options.site.resolve(), query, mode)
-            print(f"| {t.mode} | {t.query} | {t.first_result_s:.2f} | {t.keystroke_s:.2f} | {t.renderer_mb:.0f} |")
+    sites = [(options.site.resolve(), "", options.queries or ["learning"])]
+    if options.papers:
+        sites = []
+        for n in (int(size) for size in options.papers.split(",") if size):
+            print(f"[{n}] writing the search index of {n:,} synthetic papers ...", file=sys.stderr, flush=True)
+            copy, size, word = synthetic_index_site(options.site.resolve(), n, options.scratch.resolve())
+            sites.append((copy, f"{n:,} papers, index {size / 1e6:.1f} MB", options.queries or [word]))
+    print("| site | mode | query | page opened -> first result, s | keystroke -> results, s | renderer memory, MB |")
+    print("| --- | --- | --- | ---: | ---: | ---: |")
+    for site, name, queries in sites:
+        for query in queries:
+            for mode in ("file", "http"):
+                t = measure(site, query, mode)
+                print(
+                    f"| {name or site} | {t.mode} | {t.query} | {t.first_result_s:.2f} | {t.keystroke_s:.2f} | {t.renderer_mb:.0f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
