@@ -54,15 +54,16 @@ class SearchTiming:
     renderer_mb: float
 
 
-def measure(site: Path, query: str, mode: str) -> SearchTiming:
+def measure(site: Path, query: str, mode: str, shot: Path | None = None) -> SearchTiming:
+    """shot: where to save a screenshot of the first results (PNG), if anywhere."""
     with browser() as chromium:
         if mode == "file":
-            return _measure(chromium, (site / "index.html").as_uri(), query, mode)
+            return _measure(chromium, (site / "index.html").as_uri(), query, mode, shot)
         with serve_folder(site) as base:
-            return _measure(chromium, f"{base}/index.html", query, mode)
+            return _measure(chromium, f"{base}/index.html", query, mode, shot)
 
 
-def _measure(chromium, url: str, query: str, mode: str) -> SearchTiming:
+def _measure(chromium, url: str, query: str, mode: str, shot: Path | None) -> SearchTiming:
     blocked: list[str] = []
     page = offline_page(chromium, blocked)
     started = time.perf_counter()
@@ -74,6 +75,8 @@ def _measure(chromium, url: str, query: str, mode: str) -> SearchTiming:
     # a function, not an expression: playwright re-evaluates an expression with eval, which the site's CSP refuses
     page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=120_000)
     first = time.perf_counter() - started
+    if shot:
+        page.screenshot(path=str(shot))
     keystrokes = [_keystroke(page, box, query[: len(query) - cut]) for cut in (1, 2, 3) if len(query) - cut >= 3]
     memory = renderer_memory_mb(chromium)
     page.context.close()
@@ -152,6 +155,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("queries", nargs="*")
+    parser.add_argument("--screenshots", type=Path, help="save a screenshot of each first result in this folder")
     parser.add_argument(
         "--papers", default="", help="comma-separated sizes: time a copy of SITE searching that many synthetic papers"
     )
@@ -174,7 +178,12 @@ def main() -> None:
     for site, name, queries in sites:
         for query in queries:
             for mode in ("file", "http"):
-                t = measure(site, query, mode)
+                shot = None
+                if options.screenshots:
+                    options.screenshots.mkdir(parents=True, exist_ok=True)
+                    words = "-".join(re.findall(r"\w+", query))
+                    shot = options.screenshots / f"search-{site.name}-{mode}-{words}.png"
+                t = measure(site, query, mode, shot)
                 print(
                     f"| {name or site} | {t.mode} | {t.query} | {t.first_result_s:.2f} | {t.keystroke_s:.2f} | {t.renderer_mb:.0f} |",
                     flush=True,
