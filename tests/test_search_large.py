@@ -194,3 +194,8 @@ def test_the_papers_are_indexed_once(site):
     locations = {doc["location"].split("#")[0] for doc in material["docs"]}
     assert not {loc for loc in locations if loc.startswith(("papers/", "topics/", "authors/"))}, locations
     assert "about.html" in locations
+
+
+def test_a_hand_written_page_stays_searchable_among_2000_papers(chromium, home):
+    titles = results(chromium, home[0], "About this site")
+    assert "About this site" in titles[:3], titles[:FIRST]
