@@ -15,6 +15,9 @@ them) in place of its own, written by generator/search_index.py as the build wri
 skipped, so each paper gets one or two of the example's hand-labelled topics
 (tests/data/gold-topics.tsv) instead of discovered ones; paper pages are not written, so results
 link nowhere. Without a query, the longest word of the middle paper's title is searched.
+
+--profile adds where the index's time goes, in a bare page from file:// without Material: loading
+and running search/papers.js, preparing it, and one query, each timed inside the page.
 """
 
 from __future__ import annotations
@@ -103,6 +106,46 @@ def _keystroke(page, box, text: str) -> float:
     return time.perf_counter() - started
 
 
+PROFILE_PAGE = """<!doctype html><script src="search/papersite-profile-worker.js"></script>
+<script>
+var marks = {start: performance.now()}, original = papersiteSearch;
+papersiteSearch = function (data) { marks.parsed = performance.now(); original(data); marks.prepared = performance.now(); };
+var script = document.createElement("script");
+script.src = "search/papers.js";
+script.onload = function () {
+  var query = decodeURIComponent(location.hash.slice(1)), started = performance.now();
+  search(query);
+  marks.query = performance.now() - started;
+  window.profiled = marks;
+};
+document.head.appendChild(script);
+</script>
+"""
+
+
+def profile_index(site: Path, query: str) -> dict[str, float]:
+    """Where loading the index goes, in milliseconds, in a bare page from file:// (no Material):
+    loading and running search/papers.js, preparing it, and one query (the worker's own code)."""
+    worker = REPO / "generator" / "assets" / "search-worker.js"
+    shutil.copy(worker, site / "search" / "papersite-profile-worker.js")
+    page_path = site / "papersite-profile.html"
+    page_path.write_text(PROFILE_PAGE, encoding="utf-8")
+    try:
+        with browser() as chromium:
+            page = offline_page(chromium, [])
+            page.goto(f"{page_path.as_uri()}#{query}")
+            page.wait_for_function("() => window.profiled", timeout=120_000)
+            marks = page.evaluate("() => window.profiled")
+    finally:
+        page_path.unlink()
+        (site / "search" / "papersite-profile-worker.js").unlink()
+    return {
+        "load_ms": marks["parsed"] - marks["start"],
+        "prepare_ms": marks["prepared"] - marks["parsed"],
+        "query_ms": marks["query"],
+    }
+
+
 def renderer_memory_mb(chromium) -> float:
     """Resident memory of this browser's renderer processes (the tab and its worker), in MB."""
     session = chromium.new_browser_cdp_session()
@@ -155,6 +198,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("queries", nargs="*")
+    parser.add_argument("--profile", action="store_true", help="also time the index alone in a bare page")
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of each first result in this folder")
     parser.add_argument(
         "--papers", default="", help="comma-separated sizes: time a copy of SITE searching that many synthetic papers"
@@ -188,6 +232,12 @@ def main() -> None:
                     f"| {name or site} | {t.mode} | {t.query} | {t.first_result_s:.2f} | {t.keystroke_s:.2f} | {t.renderer_mb:.0f} |",
                     flush=True,
                 )
+    if options.profile:
+        print("\n| site | query | load and run papers.js, ms | prepare, ms | one query, ms |\n| --- | --- | ---: | ---: | ---: |")
+        for site, name, queries in sites:
+            for query in queries:
+                ms = profile_index(site, query)
+                print(f"| {name or site} | {query} | {ms['load_ms']:.0f} | {ms['prepare_ms']:.0f} | {ms['query_ms']:.0f} |")
 
 
 if __name__ == "__main__":
