@@ -3,6 +3,7 @@
     make bench-scale                                   # 2,000 and 10,000 papers
     .venv/bin/python bench/scale.py --large            # 2,000, 10,000 and 50,000
     .venv/bin/python bench/scale.py --papers 500,2000  # any sizes
+    .venv/bin/python bench/scale.py --large --search-only  # search alone, in minutes
 
 For each size, in fresh project folders under --scratch (collections are generated once and kept
 there, see bench/synthetic.py):
@@ -16,6 +17,10 @@ there, see bench/synthetic.py):
   blocked), from file:// and over http: page opened to first result for a title word, keystroke to
   results, renderer memory (--no-search leaves it out);
 - the ratios the targets of issue 9 name.
+
+--search-only skips the builds: it builds one small site and, for each size, times search on a
+copy of it holding the search index of that many synthetic papers (bench/search_timing.py
+--papers), so the search rows at 50,000 papers take minutes instead of a 50,000-paper build.
 """
 
 from __future__ import annotations
@@ -191,6 +196,27 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
     return result
 
 
+def measure_search_only(n: int, scratch: Path, base: Path) -> dict[str, object]:
+    """Search timings on a copy of the built site base holding the search index of n synthetic papers."""
+    from bench.search_timing import synthetic_index_site
+
+    print(f"[{n}] search index of {n:,} synthetic papers in a copy of a small site ...", file=sys.stderr, flush=True)
+    copy, size, query = synthetic_index_site(base, n, scratch)
+    print(f"[{n}] search timings for {query!r} ...", file=sys.stderr, flush=True)
+    result = {"papers": n, "site": {"search": size}, "query": query, "search": search_timings(copy, query)}
+    (scratch / f"result-search-{n}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return result
+
+
+def small_site(scratch: Path, n: int = 300) -> Path:
+    """A real papersite build of n synthetic papers: the site --search-only copies."""
+    collection = write_records(scratch / "collections" / f"papers-{n}.json", n)
+    build = papersite_project(fresh(scratch / "runs" / "search-base"))
+    print(f"building a site of {n} papers for --search-only ...", file=sys.stderr, flush=True)
+    run_measured([sys.executable, __file__, "--child", str(build), str(collection)], build)
+    return build / "site"
+
+
 def mb(n: float) -> str:
     return f"{n / 1e6:,.0f} MB" if n >= 1e7 else f"{n / 1e6:,.1f} MB"
 
@@ -248,14 +274,25 @@ def table(results: list[dict]) -> str:
     add("**site / minimal site** (target <= 1.4)", lambda r: f"{r['site']['bytes'] / r['minimal_site']['bytes']:.2f}x")
     add("largest HTML page (target < 500 KB)", lambda r: f"{r['site']['largest'] / 1024:,.0f} KB {r['site']['largest_page']}")
     add("HTML pages over 500 KB", lambda r: str(r["site"]["over_limit"]))
-    add(f"search index ({SEARCH_INDEX})", lambda r: mb(r["site"]["search"]))
     add("Material's search index (search_index.*, hand-written pages)", lambda r: mb(r["site"]["material_search"]))
+    return markdown_table(results, rows + search_rows(results))
+
+
+def search_rows(results: list[dict]) -> list[tuple[str, list[str]]]:
+    rows = [(f"search index ({SEARCH_INDEX})", [mb(r["site"]["search"]) for r in results])]
     if any("search" in r for r in results):
-        add("search query (a title word)", lambda r: f"'{r['query']}'" if "query" in r else "-")
+        rows.append(("search query (a title word)", [f"'{r['query']}'" if "query" in r else "-" for r in results]))
         for mode, name in (("file", "file://"), ("http", "http")):
-            add(f"search, {name}: page opened -> first result", searched(mode, "first_result_s", "{:.2f} s"))
-            add(f"search, {name}: keystroke -> results (median)", searched(mode, "keystroke_s", "{:.2f} s"))
-            add(f"search, {name}: renderer memory", searched(mode, "renderer_mb", "{:.0f} MB"))
+            for label, key, form in (
+                ("page opened -> first result", "first_result_s", "{:.2f} s"),
+                ("keystroke -> results (median)", "keystroke_s", "{:.2f} s"),
+                ("renderer memory", "renderer_mb", "{:.0f} MB"),
+            ):
+                rows.append((f"search, {name}: {label}", [searched(mode, key, form)(r) for r in results]))
+    return rows
+
+
+def markdown_table(results: list[dict], rows: list[tuple[str, list[str]]]) -> str:
     header = ["", *(f"{r['papers']:,} papers" for r in results)]
     lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * len(results)]
     lines += ["| " + " | ".join([name, *cells]) + " |" for name, cells in rows]
@@ -270,13 +307,22 @@ def main() -> None:
     parser.add_argument("--artefacts", action="store_true", help="add PDF-extraction artefacts and placeholder abstracts")
     parser.add_argument("--labels", action="store_true", help="also print each size's topic labels")
     parser.add_argument("--no-search", action="store_true", help="leave out the search timings in Chromium")
+    parser.add_argument(
+        "--search-only", action="store_true", help="no builds: search timed on a small site given each size's index"
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         child_build(*options.child)
         return
     sizes = [int(s) for s in options.papers.split(",") if s] + ([50_000] if options.large else [])
-    results = [measure(n, options.scratch.resolve(), options.artefacts, not options.no_search) for n in sizes]
+    scratch = options.scratch.resolve()
+    if options.search_only:
+        base = small_site(scratch)
+        results = [measure_search_only(n, scratch, base) for n in sizes]
+        print(markdown_table(results, search_rows(results)))
+        return
+    results = [measure(n, scratch, options.artefacts, not options.no_search) for n in sizes]
     print(table(results))
     if options.labels:
         for r in results:

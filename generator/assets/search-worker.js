@@ -132,15 +132,17 @@ function searchPapers(words, openEnded) {
     for (doc = 0; doc < n; doc++) if (hits[doc] > 0) found.push(doc);
     found.forEach(function (doc) { total[doc] += 1e4 * hits[doc]; });
   }
-  var query = words.join(" ");
   found.forEach(function (doc) {
-    if (inTitle[doc] !== wanted) return;
-    var title = tokens(loaded.docs[doc][1]).join(" ");
-    if (title === query) total[doc] += EXACT_TITLE;
-    else if (title.startsWith(query)) total[doc] += TITLE_START;
+    if (inTitle[doc] === wanted) total[doc] += titleBonus(tokens(loaded.docs[doc][1]), words);
   });
   found.sort(function (a, b) { return total[b] - total[a] || a - b; });
   return { docs: found.slice(0, MAX_RESULTS), scores: total, count: found.length, matched: matched };
+}
+
+// A title that is the query, or starts with it, comes first: papers and hand-written pages alike.
+function titleBonus(titleWords, words) {
+  var title = titleWords.join(" "), query = words.join(" ");
+  return title === query ? EXACT_TITLE : title.startsWith(query) ? TITLE_START : 0;
 }
 
 function escapeHtml(text) {
@@ -214,6 +216,7 @@ function pageItems(words, openEnded) {
       return inTitle.length || inText.length;
     });
     if (!all) return;
+    score += titleBonus(page.titleWords, words);
     var key = page.location.split("#")[0], doc = {
       location: page.location, title: highlight(page.title, matched), text: highlight(page.text.slice(0, 300), matched),
       score: score, terms: termsState(words, matched)
