@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import csp, digest, feeds, pipeline, search_index
+from . import csp, digest, feeds, pipeline, prerender, search_index
 from .authors import author_pages
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
@@ -53,6 +53,11 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.generated_pages: set[str] = set()
         self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
+        self.serving = False
+        self.prerenderer: prerender.Prerenderer | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -99,7 +104,34 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.files = files
         return files
 
+    @event_priority(-100)  # after other plugins' nav: the pages are what MkDocs will convert
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Start converting the generated pages outside the nav in worker processes (prerender.py)."""
+        workers = 1 if self.serving else prerender.workers_wanted(self.settings(config).build_workers)
+        if workers > 1:
+            self.prerenderer = prerender.Prerenderer(workers)
+            self.prerenderer.start(self.prerendered_pages(nav, files, config), config, files)
+        return nav
+
+    def prerendered_pages(self, nav: Any, files: Files, config: MkDocsConfig) -> list[prerender.PrerenderedPage]:
+        """The generated pages outside the nav, as PrerenderedPages, in the order MkDocs converts them."""
+        in_nav = {id(page) for page in nav.pages}
+        pages = []
+        for file in files.documentation_pages():
+            if file.src_uri in self.generated_pages and id(file.page) not in in_nav:
+                pages.append(prerender.PrerenderedPage(None, file, config))  # becomes file.page
+        return pages
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.close_prerenderer()
+
+    def close_prerenderer(self) -> None:
+        if self.prerenderer is not None:
+            self.prerenderer.close()
+            self.prerenderer = None
+
     def on_post_build(self, config: MkDocsConfig) -> None:
+        self.close_prerenderer()
         if self.catalog is None or self.files is None:
             return
         if self.config.papers_json:

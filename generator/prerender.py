@@ -1,0 +1,200 @@
+"""Generated pages' Markdown converted to HTML ahead of MkDocs, in forked worker processes.
+
+MkDocs converts every page's Markdown in one sequential loop (`_populate_page`), about half of a
+build's time at scale. Before that loop (the plugin's `on_nav`) the generated pages that are not
+in the nav become `PrerenderedPage`s and their conversion starts in worker processes forked from
+the build (they inherit the loaded config and the files, nothing is pickled but page paths and
+results). When MkDocs' loop reaches such a page, `render` takes the worker's `Conversion` if it was
+made from the same Markdown text (after every plugin's `on_page_markdown`, compared by hash), and
+converts the page itself otherwise. A conversion is a pure function of the Markdown, the page's
+path, the site's files and the config, so the site is byte for byte the same either way
+(tests/test_prerender.py builds both and compares).
+
+A `Conversion` is keyed by the hash of its Markdown: a cache of conversions between builds
+(incremental builds) can store and look them up by that key, with the files and config.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+PAGES_PER_TASK = 50  # pages one worker converts per task: enough to make a task's overhead small
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """A message a conversion logged (a broken link, say), replayed in the build's process."""
+
+    logger: str
+    level: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What MkDocs' `Page.render` leaves on a page, for the Markdown whose hash is `markdown_hash`."""
+
+    markdown_hash: str
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchor_ids: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None  # target page path -> {anchor: link as written}
+    log: tuple[LogLine, ...] = field(default=())
+
+
+def markdown_hash(markdown: str) -> str:
+    return hashlib.blake2b(markdown.encode("utf-8"), digest_size=20).hexdigest()
+
+
+class PrerenderedPage(Page):
+    """A generated page whose conversion may have been made ahead (`Prerenderer`)."""
+
+    prerenderer: Prerenderer | None = None
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        ready = self.prerenderer.take(self.file.src_uri) if self.prerenderer else None
+        if ready is None or self.markdown is None or ready.markdown_hash != markdown_hash(self.markdown):
+            super().render(config, files)
+            return
+        apply_conversion(self, ready, files)
+
+
+def apply_conversion(page: Page, done: Conversion, files: Files) -> None:
+    """Set on page what `Page.render` would have set, and log what the conversion logged."""
+    for line in done.log:
+        logging.getLogger(line.logger).log(line.level, line.message)
+    page.content = done.content
+    page.toc = done.toc
+    page._title_from_render = done.title
+    page.present_anchor_ids = set(done.anchor_ids)
+    if done.links_to_anchors is not None:
+        page.links_to_anchors = {
+            target: links
+            for path, links in done.links_to_anchors.items()
+            if (target := files.get_file_from_path(path)) is not None
+        }
+
+
+def convert(page: Page, config: MkDocsConfig, files: Files) -> Conversion:
+    """MkDocs' own conversion of one page (read, every plugin's on_page_markdown, render), captured."""
+    with CapturedLog():  # the build's process runs the plugins' events again and logs what they log
+        page.read_source(config)
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    with CapturedLog() as captured:
+        Page.render(page, config, files)
+    links = page.links_to_anchors
+    return Conversion(
+        markdown_hash=markdown_hash(page.markdown or ""),
+        content=page.content or "",
+        toc=page.toc,
+        title=page._title_from_render,
+        anchor_ids=frozenset(page.present_anchor_ids or ()),
+        links_to_anchors=None if links is None else {target.src_uri: dict(by) for target, by in links.items()},
+        log=tuple(captured.lines),
+    )
+
+
+class CapturedLog(logging.Handler):
+    """Every record logged while active, kept instead of printed (in a worker process)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[LogLine] = []
+        self._seen: set[int] = set()
+        self._loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+        self._saved: list[tuple[list[logging.Handler], bool]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if id(record) not in self._seen:  # a record propagating from "mkdocs" to the root comes twice
+            self._seen.add(id(record))
+            self.lines.append(LogLine(record.name, record.levelno, record.getMessage()))
+
+    def __enter__(self) -> CapturedLog:
+        for logger in self._loggers:
+            self._saved.append((logger.handlers[:], logger.propagate))
+            logger.handlers = [self]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for logger, (handlers, propagate) in zip(self._loggers, self._saved):
+            logger.handlers = handlers
+            logger.propagate = propagate
+
+
+class Prerenderer:
+    """Conversions of pages running in forked worker processes; `take` waits for one page's."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._tasks: dict[str, Future[dict[str, Conversion]]] = {}
+
+    def start(self, pages: list[PrerenderedPage], config: MkDocsConfig, files: Files) -> None:
+        """Start converting pages, in the order given (MkDocs' order), PAGES_PER_TASK to a task."""
+        if self.workers < 2 or len(pages) < 2 * PAGES_PER_TASK:
+            return
+        fork = multiprocessing.get_context("fork")  # the workers inherit config and files as they are
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=fork, initializer=_start_worker, initargs=(config, files))
+        paths = [page.file.src_uri for page in pages]
+        for first in range(0, len(paths), PAGES_PER_TASK):
+            batch = paths[first : first + PAGES_PER_TASK]
+            task = self._pool.submit(_convert_in_worker, batch)
+            self._tasks.update(dict.fromkeys(batch, task))
+        for page in pages:
+            page.prerenderer = self
+
+    def take(self, path: str) -> Conversion | None:
+        """The conversion of the page at path (waiting for it), or None: not started, or it failed."""
+        task = self._tasks.pop(path, None)
+        if task is None:
+            return None
+        try:
+            return task.result().get(path)
+        except Exception:  # a worker that died: MkDocs converts the page itself, with its own errors
+            return None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        self._tasks.clear()
+
+
+def workers_wanted(option: int) -> int:
+    """The option build_workers: 0 means one per core this process may use."""
+    return option if option > 0 else len(os.sched_getaffinity(0))
+
+
+_worker_site: tuple[MkDocsConfig, Files] | None = None  # in a worker process only: what it was forked with
+
+
+def _start_worker(config: MkDocsConfig, files: Files) -> None:
+    global _worker_site
+    _worker_site = (config, files)
+
+
+def _convert_in_worker(paths: list[str]) -> dict[str, Conversion]:
+    """The conversions of the pages at paths; a page that fails is left out (MkDocs converts it again and reports)."""
+    assert _worker_site is not None
+    config, files = _worker_site
+    done = {}
+    for path in paths:
+        file: File | None = files.get_file_from_path(path)
+        if file is None or file.page is None:
+            continue
+        try:
+            done[path] = convert(file.page, config, files)
+        except Exception:
+            continue
+    return done
