@@ -55,6 +55,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
         self.serving = False
         self.prerenderer: prerender.Prerenderer | None = None
+        self.prerendered: list[prerender.PrerenderedPage] = []
+        self.nav: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -108,9 +110,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         """Start converting the generated pages outside the nav in worker processes (prerender.py)."""
         workers = 1 if self.serving else prerender.workers_wanted(self.settings(config).build_workers)
+        self.prerendered = []
+        self.nav = nav
         if workers > 1:
+            self.prerendered = self.prerendered_pages(nav, files, config)
             self.prerenderer = prerender.Prerenderer(workers)
-            self.prerenderer.start(self.prerendered_pages(nav, files, config), config, files)
+            self.prerenderer.start_conversions(self.prerendered, config, files)
         return nav
 
     def prerendered_pages(self, nav: Any, files: Files, config: MkDocsConfig) -> list[prerender.PrerenderedPage]:
@@ -128,7 +133,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def close_prerenderer(self) -> None:
         if self.prerenderer is not None:
             self.prerenderer.close()
-            self.prerenderer = None
+        self.prerenderer = None
+        self.prerendered = []
+        self.nav = None
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.close_prerenderer()
@@ -168,9 +175,14 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             log.info("papersite: wrote the digest %s", path)
         digest.publish_digests(folder, Path(config.site_dir))
 
+    @event_priority(-100)  # after other plugins' env: the workers build pages with the theme as it is then
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """The Content-Security-Policy for the theme override's meta tag (generator/csp.py)."""
+        """The Content-Security-Policy for the theme override's meta tag (generator/csp.py); then
+        the generated pages outside the nav are built in worker processes (prerender.py)."""
         env.globals["papersite_csp"] = csp.policy()
+        if self.prerenderer is not None and self.nav is not None:
+            site = prerender.WorkerSite(config, files, self.nav, env)
+            self.prerenderer.start_builds(self.prerendered, site)
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

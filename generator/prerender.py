@@ -20,14 +20,20 @@ import hashlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
+import jinja2
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+PREBUILT_TEMPLATE = "papersite-prebuilt.html"  # templates/overrides: prints PrerenderedPage.prebuilt_html
 PAGES_PER_TASK = 50  # pages one worker converts per task: enough to make a task's overhead small
 
 
@@ -58,9 +64,14 @@ def markdown_hash(markdown: str) -> str:
 
 
 class PrerenderedPage(Page):
-    """A generated page whose conversion may have been made ahead (`Prerenderer`)."""
+    """A generated page whose conversion and HTML may have been made ahead (`Prerenderer`)."""
 
     prerenderer: Prerenderer | None = None
+    template_name = "main.html"  # the page's theme template (PREBUILT_TEMPLATE prints what it rendered)
+
+    def prebuilt_html(self) -> str | None:
+        """The theme's HTML of this page made by a worker, or None (PREBUILT_TEMPLATE then renders it)."""
+        return self.prerenderer.take_html(self.file.src_uri) if self.prerenderer else None
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         ready = self.prerenderer.take(self.file.src_uri) if self.prerenderer else None
@@ -132,43 +143,86 @@ class CapturedLog(logging.Handler):
             logger.propagate = propagate
 
 
+@dataclass
+class WorkerSite:
+    """What a worker process was forked with: the build's loaded config, files, and (for builds) nav and theme."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation | None = None
+    env: jinja2.Environment | None = None
+
+
 class Prerenderer:
-    """Conversions of pages running in forked worker processes; `take` waits for one page's."""
+    """Pages converted, then built, in forked worker processes; `take` and `take_html` wait for one page's."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
-        self._tasks: dict[str, Future[dict[str, Conversion]]] = {}
+        self._conversions: dict[str, Future[dict[str, Conversion]]] = {}
+        self._builds: dict[str, Future[dict[str, str]]] = {}
 
-    def start(self, pages: list[PrerenderedPage], config: MkDocsConfig, files: Files) -> None:
-        """Start converting pages, in the order given (MkDocs' order), PAGES_PER_TASK to a task."""
-        if self.workers < 2 or len(pages) < 2 * PAGES_PER_TASK:
+    def start_conversions(self, pages: list[PrerenderedPage], config: MkDocsConfig, files: Files) -> None:
+        """Start converting pages (before MkDocs reads them), in the order given: MkDocs' order."""
+        if not self._fork(pages, WorkerSite(config, files)):
             return
-        fork = multiprocessing.get_context("fork")  # the workers inherit config and files as they are
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=fork, initializer=_start_worker, initargs=(config, files))
-        paths = [page.file.src_uri for page in pages]
-        for first in range(0, len(paths), PAGES_PER_TASK):
-            batch = paths[first : first + PAGES_PER_TASK]
-            task = self._pool.submit(_convert_in_worker, batch)
-            self._tasks.update(dict.fromkeys(batch, task))
+        self._conversions = self._submit(_convert_in_worker, pages)
         for page in pages:
             page.prerenderer = self
 
+    def start_builds(self, pages: list[PrerenderedPage], site: WorkerSite) -> None:
+        """Start building pages' HTML (after MkDocs read every page); MkDocs then renders the
+        page with PREBUILT_TEMPLATE, which prints the worker's HTML."""
+        self.close()
+        if not self._fork(pages, site):
+            return
+        for page in pages:
+            page.template_name = page.meta.get("template", "main.html")
+        self._builds = self._submit(_build_in_worker, pages)
+        for page in pages:
+            page.prerenderer = self
+            page.meta["template"] = PREBUILT_TEMPLATE
+
     def take(self, path: str) -> Conversion | None:
         """The conversion of the page at path (waiting for it), or None: not started, or it failed."""
-        task = self._tasks.pop(path, None)
-        if task is None:
-            return None
-        try:
-            return task.result().get(path)
-        except Exception:  # a worker that died: MkDocs converts the page itself, with its own errors
-            return None
+        return _result(self._conversions.pop(path, None), path)
+
+    def take_html(self, path: str) -> str | None:
+        """The theme's HTML of the page at path (waiting for it), or None: not started, or it failed."""
+        return _result(self._builds.pop(path, None), path)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
-        self._tasks.clear()
+        self._conversions = {}
+        self._builds = {}
+
+    def _fork(self, pages: list[PrerenderedPage], site: WorkerSite) -> bool:
+        if self.workers < 2 or len(pages) < 2 * PAGES_PER_TASK:
+            return False
+        fork = multiprocessing.get_context("fork")  # the workers inherit the build's objects as they are
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=fork, initializer=_start_worker, initargs=(site,))
+        return True
+
+    def _submit(self, work: Callable[[list[str]], dict[str, Any]], pages: list[PrerenderedPage]) -> dict[str, Future]:
+        """work(paths) for the pages' paths, PAGES_PER_TASK to a task: each path -> its task."""
+        assert self._pool is not None
+        paths = [page.file.src_uri for page in pages]
+        tasks = {}
+        for first in range(0, len(paths), PAGES_PER_TASK):
+            batch = paths[first : first + PAGES_PER_TASK]
+            tasks.update(dict.fromkeys(batch, self._pool.submit(work, batch)))
+        return tasks
+
+
+def _result(task: Future | None, path: str) -> Any:
+    if task is None:
+        return None
+    try:
+        return task.result().get(path)
+    except Exception:  # a worker that died: MkDocs does the page itself, with its own errors
+        return None
 
 
 def workers_wanted(option: int) -> int:
@@ -176,25 +230,54 @@ def workers_wanted(option: int) -> int:
     return option if option > 0 else len(os.sched_getaffinity(0))
 
 
-_worker_site: tuple[MkDocsConfig, Files] | None = None  # in a worker process only: what it was forked with
+_worker_site: WorkerSite | None = None  # in a worker process only: what it was forked with
 
 
-def _start_worker(config: MkDocsConfig, files: Files) -> None:
+def _start_worker(site: WorkerSite) -> None:
     global _worker_site
-    _worker_site = (config, files)
+    _worker_site = site
 
 
 def _convert_in_worker(paths: list[str]) -> dict[str, Conversion]:
     """The conversions of the pages at paths; a page that fails is left out (MkDocs converts it again and reports)."""
     assert _worker_site is not None
-    config, files = _worker_site
+    return _each_page(paths, lambda page: convert(page, _worker_site.config, _worker_site.files))
+
+
+def _build_in_worker(paths: list[str]) -> dict[str, str]:
+    """The theme's HTML of the pages at paths; a page that fails is left out (MkDocs builds it again and reports)."""
+    assert _worker_site is not None
+    return _each_page(paths, lambda page: build_html(page, _worker_site))
+
+
+def _each_page(paths: list[str], work: Callable[[Page], Any]) -> dict[str, Any]:
+    assert _worker_site is not None
     done = {}
     for path in paths:
-        file: File | None = files.get_file_from_path(path)
+        file: File | None = _worker_site.files.get_file_from_path(path)
         if file is None or file.page is None:
             continue
         try:
-            done[path] = convert(file.page, config, files)
+            done[path] = work(file.page)
         except Exception:
             continue
     return done
+
+
+def build_html(page: PrerenderedPage, site: WorkerSite) -> str:
+    """What MkDocs' `_build_page` renders for page before the post_page events: its theme template
+    with the page's context, after every plugin's page_context event (their messages are dropped:
+    the build's process runs the events again)."""
+    assert site.nav is not None and site.env is not None
+    config = site.config
+    config._current_page = page
+    page.active = True
+    try:
+        with CapturedLog():
+            context = get_context(site.nav, site.files.documentation_pages(), config, page)
+            template = site.env.get_template(page.template_name)
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=site.nav)
+            return template.render(context)
+    finally:
+        page.active = False
+        config._current_page = None
