@@ -24,6 +24,7 @@ from mkdocs.utils import get_relative_url
 
 from . import csp, digest, feeds, pipeline, prerender, search_index
 from .authors import author_pages
+from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .identifiers import today
@@ -186,10 +187,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return csp.with_hashes(output)
+        return csp.with_hashes(compact_html(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
-        return csp.with_hashes(output_content)  # 404.html
+        if not template_name.endswith(".html"):  # sitemap.xml
+            return output_content
+        return csp.with_hashes(compact_html(output_content))  # 404.html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce, and

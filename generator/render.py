@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import identifiers, paths, progress, whats_new
 from .authors import AuthorPage, author_key, author_pages
-from .cite import bibtex_for, code_fence_for
+from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
 from .map_svg import render_map
@@ -33,6 +33,7 @@ from .search_links import find_links
 
 # Characters that Python-Markdown, its common extensions or HTML could read as syntax.
 _SPECIAL = frozenset('\\`*_{}[]()#+!|<>&"~=^$:@')
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LEADING_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 _SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bvs\.)(?<!\bcf\.)(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 
@@ -79,6 +80,25 @@ def with_math(text: str) -> Markup:
         else:
             parts.append(inert(value))
     return Markup("".join(parts))
+
+
+def html_paragraphs(text: str) -> Markup:
+    """Text as HTML paragraphs (a blank line parts them), escaped, its `$...$` math as arithmatex markup.
+    Markdown passes an HTML block through as it is: a long abstract costs none of its inline
+    patterns (one per character reference that `inert` would write)."""
+    paragraphs = [part.strip() for part in _BLANK_LINE.split(text) if part.strip()]
+    return Markup("\n\n".join(f"<p>{_html_with_math(part)}</p>" for part in paragraphs))
+
+
+def _html_with_math(text: str) -> str:
+    parts = []
+    for kind, value in split_math(text):
+        if kind == "math":
+            latex = html.escape("\\(" + value + "\\)", quote=False)
+            parts.append(f'<span class="arithmatex">{latex}</span>')
+        else:
+            parts.append(html.escape(value, quote=False))
+    return "".join(parts)
 
 
 def first_sentence(text: str) -> str:
@@ -137,9 +157,10 @@ def human_date(date: str) -> str:
 
 
 def code_block(text: str, language: str) -> Markup:
-    """A fenced code block holding text literally: its fence is longer than any backtick run inside."""
-    fence = code_fence_for(text)
-    return Markup(f"{fence} {language}\n{text.rstrip()}\n{fence}")
+    """A code block holding text literally, as HTML (escaped): Markdown passes it through, with no
+    highlighting to pay for on every page; Material gives it a copy button like any `pre > code`."""
+    code = html.escape(text.rstrip(), quote=False)
+    return Markup(f'<div class="highlight"><pre><code class="language-{language}">{code}</code></pre></div>')
 
 
 def front_matter(meta: dict[str, Any]) -> Markup:
@@ -175,6 +196,7 @@ def make_environment() -> jinja2.Environment:
     )
     env.filters.update(
         with_math=with_math,
+        html_paragraphs=html_paragraphs,
         first_sentence=first_sentence,
         link_button=link_button,
         search_button=search_button,
