@@ -18,15 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from synthetic import write_listing
+from synthetic import write_records
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "papers" / "hf-papers-listing.txt"
 
 
-def synthetic_listing(n_papers: int, target: Path) -> Path:
+def synthetic_collection(n_papers: int, target: Path) -> Path:
     """n_papers realistic synthetic records (bench/synthetic.py: sentences recombined across papers)."""
-    return write_listing(target, n_papers)
+    return write_records(target, n_papers)
 
 
 def project(root: Path) -> Path:
@@ -62,7 +62,7 @@ def main() -> None:
     for _ in range(options.runs):
         with tempfile.TemporaryDirectory() as tmp:
             root = project(Path(tmp))
-            source = synthetic_listing(options.papers, root / "list.txt") if options.papers else EXAMPLE
+            source = synthetic_collection(options.papers, root / "papers.json") if options.papers else EXAMPLE
             rows["generate (fresh docs folder)"].append(timed(["generate", str(source)], root))
             rows["generate (rerun, nothing changed)"].append(timed(["generate", str(source)], root))
             rows["build (generate + MkDocs)"].append(timed(["build", str(source)], root))

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from build import EXAMPLE, project, synthetic_listing
+from build import EXAMPLE, project, synthetic_collection
 from scale import minimal_project
 
 LIMIT = 500 * 1024
@@ -65,7 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "papersite").mkdir()
         root = project(Path(tmp) / "papersite")
-        source = synthetic_listing(options.papers, Path(tmp) / "list.txt") if options.papers else EXAMPLE
+        source = synthetic_collection(options.papers, Path(tmp) / "papers.json") if options.papers else EXAMPLE
         seconds = build_papersite(root, source)
         site_bytes = folder_size(root / "site")
         pages = html_pages(root / "site")

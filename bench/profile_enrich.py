@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.synthetic import write_listing  # noqa: E402
+from bench.synthetic import write_records  # noqa: E402
 from generator import progress  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec  # noqa: E402
@@ -33,9 +33,9 @@ def main() -> None:
     parser.add_argument("--artefacts", action="store_true")
     parser.add_argument("--no-profile", action="store_true", help="only the stage times (cProfile slows Python code)")
     options = parser.parse_args()
-    name = f"papers-{options.papers}{'-artefacts' if options.artefacts else ''}.txt"
-    listing = write_listing(options.scratch / "collections" / name, options.papers, artefacts=options.artefacts)
-    papers = assign_slugs(read_all([SourceSpec(listing)])[0])
+    name = f"papers-{options.papers}{'-artefacts' if options.artefacts else ''}.json"
+    collection = write_records(options.scratch / "collections" / name, options.papers, artefacts=options.artefacts)
+    papers = assign_slugs(read_all([SourceSpec(collection)])[0])
     with tempfile.TemporaryDirectory():
         profile = cProfile.Profile()
         if not options.no_profile:

@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.synthetic import write_listing  # noqa: E402
+from bench.synthetic import write_records  # noqa: E402
 from generator.paths import SEARCH_INDEX  # noqa: E402
 
 PAGE_LIMIT = 500 * 1024
@@ -87,15 +87,14 @@ def papersite_project(root: Path) -> Path:
     return root
 
 
-def minimal_project(root: Path, listing: Path) -> Path:
-    """Title + abstract pages of the listing's papers, and an index, for a bare mkdocs build."""
+def minimal_project(root: Path, collection: Path) -> Path:
+    """Title + abstract pages of the collection's papers, and an index, for a bare mkdocs build."""
     (root / "mkdocs.yml").write_text(MINIMAL_MKDOCS, encoding="utf-8")
     papers = root / "docs" / "papers"
     papers.mkdir(parents=True)
     (root / "docs" / "index.md").write_text("# Minimal\n", encoding="utf-8")
-    blocks = [b.split("\n", 1) for b in listing.read_text(encoding="utf-8").split("\n\n") if b.strip()]
-    for i, (title, abstract) in enumerate(blocks):
-        (papers / f"{i}.md").write_text(f"# {title}\n\n{abstract.strip()}\n", encoding="utf-8")
+    for i, record in enumerate(json.loads(collection.read_text(encoding="utf-8"))):
+        (papers / f"{i}.md").write_text(f"# {record['title']}\n\n{record['abstract']}\n", encoding="utf-8")
     return root
 
 
@@ -126,12 +125,12 @@ def site_sizes(site: Path) -> dict[str, object]:
     }
 
 
-def child_build(root: Path, listing: Path) -> None:
-    """In the child: `papersite build LISTING -q` in root, then the stage timings as timings.json."""
+def child_build(root: Path, collection: Path) -> None:
+    """In the child: `papersite build COLLECTION -q` in root, then the stage timings as timings.json."""
     from generator import cli, progress
 
     os.chdir(root)
-    sys.argv = ["papersite", "build", str(listing), "-q"]
+    sys.argv = ["papersite", "build", str(collection), "-q"]
     started = time.perf_counter()
     cli.main()
     stages = [{"name": s.name, "seconds": s.seconds, "peak": s.peak_bytes} for s in progress.timings()]
@@ -139,9 +138,9 @@ def child_build(root: Path, listing: Path) -> None:
     (root / "timings.json").write_text(json.dumps(stages, indent=1), encoding="utf-8")
 
 
-def title_word(listing: Path) -> str:
+def title_word(collection: Path) -> str:
     """The longest word of the middle paper's title: what a person looking for that paper might type."""
-    titles = [block.split("\n", 1)[0] for block in listing.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+    titles = [record["title"] for record in json.loads(collection.read_text(encoding="utf-8"))]
     words = re.findall(r"[^\W\d_]{3,}", titles[len(titles) // 2])
     return max(words, key=len).lower() if words else "learning"
 
@@ -163,17 +162,17 @@ def search_timings(site: Path, query: str) -> dict[str, dict[str, float] | str]:
 
 
 def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, object]:
-    listing = write_listing(
-        scratch / "collections" / f"papers-{n}{'-artefacts' if artefacts else ''}.txt", n, artefacts=artefacts
+    collection = write_records(
+        scratch / "collections" / f"papers-{n}{'-artefacts' if artefacts else ''}.json", n, artefacts=artefacts
     )
     build = papersite_project(fresh(scratch / "runs" / str(n) / "papersite"))
     print(f"[{n}] papersite build ...", file=sys.stderr, flush=True)
-    wall, peak = run_measured([sys.executable, __file__, "--child", str(build), str(listing)], build)
+    wall, peak = run_measured([sys.executable, __file__, "--child", str(build), str(collection)], build)
     stages = {s["name"]: s for s in json.loads((build / "timings.json").read_text())}
     state = build / ".papersite" / "topics.json"
     topics = {t["label"]: len(t["papers"]) for t in json.loads(state.read_text())["topics"]} if state.exists() else {}
     print(f"[{n}] bare mkdocs build of minimal pages ...", file=sys.stderr, flush=True)
-    minimal = minimal_project(fresh(scratch / "runs" / str(n) / "minimal"), listing)
+    minimal = minimal_project(fresh(scratch / "runs" / str(n) / "minimal"), collection)
     ref_wall, ref_peak = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], minimal)
     result = {
         "papers": n,
@@ -185,7 +184,7 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
         "topics": topics,
     }
     if search:
-        result["query"] = query = title_word(listing)
+        result["query"] = query = title_word(collection)
         print(f"[{n}] search timings for {query!r} ...", file=sys.stderr, flush=True)
         result["search"] = search_timings(build / "site", query)
     (scratch / f"result-{n}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")

@@ -6,8 +6,14 @@ title joins pieces of their titles ("Self-Rewarding Language Models" + "via" + "
 Search"), its abstract recombines their sentences. So topics are real, phrases recur across many
 different papers, and no paper is another with a suffix. The same size and seed give the same file.
 
-    from bench.synthetic import write_listing
-    write_listing(Path("papers-10000.txt"), 10_000)
+Real collections also carry authors, dates and venues, which add author pages and search fields, so
+`write_records` writes a JSON file of papersite records (generator/readers/records.py) with them:
+authors are drawn from name pools per field with a few prolific ones (so authors recur and
+co-write within a field, as in a lab), dates from 2018 to 2025, venues from arXiv and a few
+conferences, arXiv ids for most papers.
+
+    from bench.synthetic import write_records
+    write_records(Path("papers-10000.json"), 10_000)
 
 `artefacts` adds, to a small share of the papers, what real collections carry: PDF glyph codes
 ("(cid:173)"), words hyphenated across lines ("informa- tion") and placeholder abstracts
@@ -16,6 +22,7 @@ different papers, and no paper is another with a suffix. The same size and seed 
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections import defaultdict
@@ -31,6 +38,21 @@ CONNECTORS = (": ", " via ", " for ", " with ", " in ", " through ")
 _TITLE_SPLIT = re.compile(r":\s+|\s+(?:via|for|with|through|using|from|in)\s+", re.IGNORECASE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 PLACEHOLDERS = ("Abstract unavailable", "No abstract available.", "Abstract not available")
+GIVEN = (
+    "Alice Amir Ana Andrei Anna Arjun Ben Carlos Chen Chloe Daniel David Elena Emma Fatima Felix Hana "
+    "Hao Hugo Ines Ivan James Jia Jin Jonas Julia Kai Karim Kenji Laura Lea Lei Lucas Maria Marco "
+    "Maya Mei Min Mohammed Nadia Noah Nora Olga Omar Pablo Paul Priya Qing Rahul Rui Sara Sofia "
+    "Sven Tariq Tomas Wei Xin Yan Yuki Yusuf Zara Zhen"
+).split()
+FAMILY = (
+    "Abe Adams Ahmed Alvarez Andersen Bauer Becker Bianchi Brown Chen Cheng Choi Costa Cruz Sousa "
+    "Dubois Duong Eriksson Fischer Garcia Gomez Gupta Hansen Hoffmann Huang Ibrahim Ito Jain Jensen Kato "
+    "Khan Kim Kowalski Kumar Lambert Larsen Laurent Le Lee Li Lin Liu Lopez Ma Martin Meyer Moreau "
+    "Muller Murphy Nakamura Nguyen Novak Okafor Olsen Park Patel Peng Petrov Pham Rossi Sato Schmidt "
+    "Schneider Shah Silva Singh Smith Sun Suzuki Tanaka Tran Wagner Walker Wang Weber Wong Wu Xu Yamamoto "
+    "Yang Yilmaz Zhang Zhao Zhou Zhu"
+).split()
+VENUES = ("NeurIPS", "ICML", "ICLR", "ACL", "EMNLP", "CVPR", "AAAI")
 
 
 @dataclass(frozen=True)
@@ -121,12 +143,65 @@ def _with_artefacts(rng: random.Random, abstract: str) -> str:
     return abstract
 
 
-def write_listing(path: Path, n: int, *, seed: int = 0, artefacts: bool = False) -> Path:
-    """A listing file (title line, abstract line) of n synthetic papers; kept if it already exists."""
+def records(n: int, *, seed: int = 0, artefacts: bool = False) -> list[dict[str, object]]:
+    """n papersite records: papers() with authors, a date, a venue and (mostly) an arXiv id."""
+    fields = sorted({source.field for source in sources()})
+    result = []
+    for i, (title, abstract) in enumerate(papers(n, seed=seed, artefacts=artefacts)):
+        rng = random.Random(f"{seed}-meta-{i}")
+        field = fields[i % len(fields)] if rng.random() < 0.1 else _field_of(title, abstract, fields)
+        year = rng.choice((2018, 2019, 2020, 2021, 2022, 2023, 2023, 2024, 2024, 2024, 2025, 2025))
+        record: dict[str, object] = {
+            "title": title,
+            "authors": _authors(rng, fields.index(field), len(fields), n),
+            "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "venue": "arXiv" if rng.random() < 0.6 else rng.choice(VENUES),
+            "abstract": abstract,
+        }
+        if rng.random() < 0.7:
+            record["arxiv_id"] = f"{year % 100:02d}{rng.randint(1, 12):02d}.{10000 + i:05d}"
+        result.append(record)
+    return result
+
+
+def _field_of(title: str, abstract: str, fields: list[str]) -> str:
+    """A stable field for a paper's authors: co-authors of one paper come from one field's pool."""
+    return fields[sum(map(ord, title)) % len(fields)]
+
+
+def _authors(rng: random.Random, field: int, fields: int, n: int) -> list[str]:
+    """2-7 names: most write one paper of the collection, the rest come from the field's regulars,
+    a few of them prolific (low ranks are drawn most often)."""
+    regulars = max(20, n // (3 * fields))
+    chosen: list[str] = []
+    for _ in range(rng.randint(2, 7)):
+        if rng.random() < 0.6:
+            name = _name(f"once-{rng.random()}")
+        else:
+            pool = field if rng.random() < 0.9 else rng.randrange(fields)
+            name = _name(f"{pool}-{int(regulars * rng.random() ** 2)}")
+        if name not in chosen:
+            chosen.append(name)
+    return chosen
+
+
+def _name(person: str) -> str:
+    """The same name for the same person; most names carry middle initials, as in real lists."""
+    rng = random.Random(f"name-{person}")
+    initials = rng.choices((0, 1, 2), weights=(3, 5, 2))[0]
+    middle = "".join(f" {rng.choice('ABCDEFGHJKLMNPRSTVW')}." for _ in range(initials))
+    return f"{rng.choice(GIVEN)}{middle} {rng.choice(FAMILY)}"
+
+
+def write_records(path: Path, n: int, *, seed: int = 0, artefacts: bool = False) -> Path:
+    """A JSON file of n synthetic papersite records; kept if it already exists."""
+    return _write_once(path, json.dumps(records(n, seed=seed, artefacts=artefacts), ensure_ascii=False, indent=1))
+
+
+def _write_once(path: Path, text: str) -> Path:
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"{title}\n{abstract}\n\n" for title, abstract in papers(n, seed=seed, artefacts=artefacts))
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
