@@ -182,7 +182,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         the generated pages outside the nav are built in worker processes (prerender.py)."""
         env.globals["papersite_csp"] = csp.policy()
         if self.prerenderer is not None and self.nav is not None:
-            site = prerender.WorkerSite(config, files, self.nav, env)
+            site = prerender.WorkerSite(config, files, self.nav, env, files.documentation_pages())
             self.prerenderer.start_builds(self.prerendered, site)
         return env
 

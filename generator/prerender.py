@@ -151,6 +151,7 @@ class WorkerSite:
     files: Files
     nav: Navigation | None = None
     env: jinja2.Environment | None = None
+    doc_files: list[File] = field(default_factory=list)  # the pages MkDocs builds: every page's context holds them
 
 
 class Prerenderer:
@@ -274,7 +275,7 @@ def build_html(page: PrerenderedPage, site: WorkerSite) -> str:
     page.active = True
     try:
         with CapturedLog():
-            context = get_context(site.nav, site.files.documentation_pages(), config, page)
+            context = get_context(site.nav, site.doc_files, config, page)
             template = site.env.get_template(page.template_name)
             context = config.plugins.on_page_context(context, page=page, config=config, nav=site.nav)
             return template.render(context)
