@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 from markupsafe import Markup
+from mkdocs.utils import get_relative_url
 
 from . import identifiers, paths, progress, whats_new
 from .authors import AuthorPage, author_key, author_pages
@@ -101,6 +102,11 @@ def _html_with_math(text: str) -> str:
     return "".join(parts)
 
 
+def html_text(text: object) -> Markup:
+    """Plain text inside an HTML block of a page (Markdown leaves those as they are): escaped."""
+    return Markup(html.escape(str(text), quote=True))
+
+
 def first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
 
@@ -179,6 +185,15 @@ def page_link(context: jinja2.runtime.Context, target: str) -> Markup:
     return Markup(inert_path(relative_link(target, context["page_path"])))
 
 
+@jinja2.pass_context
+def page_href(context: jinja2.runtime.Context, target: str) -> Markup:
+    """The URL of target (a paths.py page) as built, relative to the page being rendered: for links
+    in HTML blocks, which MkDocs does not rewrite (`directory_urls` is MkDocs' use_directory_urls)."""
+    here = paths.page_url(context["page_path"], context["directory_urls"])
+    there = paths.page_url(target, context["directory_urls"])
+    return Markup(html.escape(get_relative_url(there, here), quote=True))
+
+
 def inert_path(path: str) -> str:
     """A link target with Markdown's special characters as references (a slug never has any)."""
     return "".join(_ref(ch) if ch in _SPECIAL else ch for ch in path)
@@ -197,6 +212,7 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(
         with_math=with_math,
         html_paragraphs=html_paragraphs,
+        html_text=html_text,
         first_sentence=first_sentence,
         link_button=link_button,
         search_button=search_button,
@@ -212,6 +228,7 @@ def make_environment() -> jinja2.Environment:
     )
     env.globals.update(
         page_link=page_link,
+        page_href=page_href,
         paper_page=paths.paper_page,
         topic_page=paths.topic_page,
         author_page=paths.author_page,
@@ -239,6 +256,7 @@ def render_site(
     Listings are split into pages of at most page_size entries."""
     env = make_environment()
     env.globals["topic_map"] = _map_maker(catalog, directory_urls)
+    env.globals["directory_urls"] = directory_urls
     authors = author_pages(catalog.papers)
     years = papers_by_year(catalog.papers)
     site = {
