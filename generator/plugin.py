@@ -187,7 +187,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return csp.with_hashes(compact_html(output))
+        compacted = isinstance(page, prerender.PrerenderedPage) and page.compacted  # by a worker
+        return csp.with_hashes(output if compacted else compact_html(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if not template_name.endswith(".html"):  # sitemap.xml

@@ -16,6 +16,7 @@ A `Conversion` is keyed by the hash of its Markdown: a cache of conversions betw
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import multiprocessing
@@ -33,6 +34,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from .compact import compact_html
+
 PREBUILT_TEMPLATE = "papersite-prebuilt.html"  # templates/overrides: prints PrerenderedPage.prebuilt_html
 PAGES_PER_TASK = 50  # pages one worker converts per task: enough to make a task's overhead small
 
@@ -48,8 +51,11 @@ class LogLine:
 
 @dataclass(frozen=True)
 class Conversion:
-    """What MkDocs' `Page.render` leaves on a page, for the Markdown whose hash is `markdown_hash`."""
+    """What MkDocs' `Page.read_source` and `Page.render` leave on a page: the source (Markdown and
+    front matter as read), and what the Markdown after every on_page_markdown (`markdown_hash`) became."""
 
+    source: str
+    meta: dict[str, Any]
     markdown_hash: str
     content: str
     toc: TableOfContents
@@ -69,16 +75,30 @@ class PrerenderedPage(Page):
     prerenderer: Prerenderer | None = None
     template_name = "main.html"  # the page's theme template (PREBUILT_TEMPLATE prints what it rendered)
 
-    def prebuilt_html(self) -> str | None:
-        """The theme's HTML of this page made by a worker, or None (PREBUILT_TEMPLATE then renders it)."""
-        return self.prerenderer.take_html(self.file.src_uri) if self.prerenderer else None
+    ahead: Conversion | None = None  # the worker's conversion, from read_source to render
+    compacted = False  # its HTML came from a worker, already compacted (compact.py)
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        """The Markdown and front matter as the worker read them (the same file; no YAML parsed again
+        here), unless a plugin gives pages their source (page_read_source): then as MkDocs reads them."""
+        self.ahead = self.prerenderer.take(self.file.src_uri) if self.prerenderer else None
+        if self.ahead is None or config.plugins.events["page_read_source"]:
+            super().read_source(config)
+            return
+        self.markdown, self.meta = self.ahead.source, copy.deepcopy(self.ahead.meta)  # events change meta
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        ready = self.prerenderer.take(self.file.src_uri) if self.prerenderer else None
+        ready, self.ahead = self.ahead, None
         if ready is None or self.markdown is None or ready.markdown_hash != markdown_hash(self.markdown):
             super().render(config, files)
             return
         apply_conversion(self, ready, files)
+
+    def prebuilt_html(self) -> str | None:
+        """The theme's HTML of this page made by a worker, or None (PREBUILT_TEMPLATE then renders it)."""
+        html = self.prerenderer.take_html(self.file.src_uri) if self.prerenderer else None
+        self.compacted = html is not None
+        return html
 
 
 def apply_conversion(page: Page, done: Conversion, files: Files) -> None:
@@ -100,12 +120,15 @@ def apply_conversion(page: Page, done: Conversion, files: Files) -> None:
 def convert(page: Page, config: MkDocsConfig, files: Files) -> Conversion:
     """MkDocs' own conversion of one page (read, every plugin's on_page_markdown, render), captured."""
     with CapturedLog():  # the build's process runs the plugins' events again and logs what they log
-        page.read_source(config)
+        Page.read_source(page, config)
+        source, meta = page.markdown or "", copy.deepcopy(page.meta)
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
     with CapturedLog() as captured:
         Page.render(page, config, files)
     links = page.links_to_anchors
     return Conversion(
+        source=source,
+        meta=meta,
         markdown_hash=markdown_hash(page.markdown or ""),
         content=page.content or "",
         toc=page.toc,
@@ -268,7 +291,8 @@ def _each_page(paths: list[str], work: Callable[[Page], Any]) -> dict[str, Any]:
 def build_html(page: PrerenderedPage, site: WorkerSite) -> str:
     """What MkDocs' `_build_page` renders for page before the post_page events: its theme template
     with the page's context, after every plugin's page_context event (their messages are dropped:
-    the build's process runs the events again)."""
+    the build's process runs the events again), compacted here (the plugin's post_page compacts
+    only pages that did not come from a worker: compacting twice changes nothing)."""
     assert site.nav is not None and site.env is not None
     config = site.config
     config._current_page = page
@@ -278,7 +302,7 @@ def build_html(page: PrerenderedPage, site: WorkerSite) -> str:
             context = get_context(site.nav, site.doc_files, config, page)
             template = site.env.get_template(page.template_name)
             context = config.plugins.on_page_context(context, page=page, config=config, nav=site.nav)
-            return template.render(context)
+            return compact_html(template.render(context))
     finally:
         page.active = False
         config._current_page = None
