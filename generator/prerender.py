@@ -17,6 +17,7 @@ A `Conversion` is keyed by the hash of its Markdown: a cache of conversions betw
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -260,6 +261,7 @@ _worker_site: WorkerSite | None = None  # in a worker process only: what it was 
 def _start_worker(site: WorkerSite) -> None:
     global _worker_site
     _worker_site = site
+    gc.freeze()  # the collector leaves the objects inherited from the build alone: no copying them on write
 
 
 def _convert_in_worker(paths: list[str]) -> dict[str, Conversion]:
