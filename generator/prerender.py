@@ -1,17 +1,21 @@
-"""Generated pages' Markdown converted to HTML ahead of MkDocs, in forked worker processes.
+"""Generated pages converted and built ahead of MkDocs' own loops, in forked worker processes.
 
-MkDocs converts every page's Markdown in one sequential loop (`_populate_page`), about half of a
-build's time at scale. Before that loop (the plugin's `on_nav`) the generated pages that are not
-in the nav become `PrerenderedPage`s and their conversion starts in worker processes forked from
-the build (they inherit the loaded config and the files, nothing is pickled but page paths and
-results). When MkDocs' loop reaches such a page, `render` takes the worker's `Conversion` if it was
-made from the same Markdown text (after every plugin's `on_page_markdown`, compared by hash), and
-converts the page itself otherwise. A conversion is a pure function of the Markdown, the page's
-path, the site's files and the config, so the site is byte for byte the same either way
-(tests/test_prerender.py builds both and compares).
+MkDocs reads and converts every page in one sequential loop (`_populate_page`), then renders each
+page's theme template in another (`_build_page`): most of a build's time at scale. The plugin
+makes the generated pages outside the nav `PrerenderedPage`s and starts, in worker processes forked
+from the build (inheriting its loaded config, files, nav and theme; nothing is pickled but page
+paths and results):
 
-A `Conversion` is keyed by the hash of its Markdown: a cache of conversions between builds
-(incremental builds) can store and look them up by that key, with the files and config.
+1. at `on_nav`, their conversion (`convert`): MkDocs' loop then takes the worker's source and
+   `Conversion` when the Markdown after every plugin's `on_page_markdown` has the same hash, and
+   converts the page itself otherwise;
+2. at `on_env`, their theme HTML (`build_html`), which MkDocs' loop prints through
+   PREBUILT_TEMPLATE.
+
+Both are pure functions of the page's text, the site's files, nav and config, so the site is the
+same byte for byte (tests/test_prerender.py builds it both ways). A `Conversion` is keyed by the
+hash of its Markdown: a cache between builds (incremental builds) can keep it by that key, with
+the files and config. docs/architecture.md tells the whole story.
 """
 
 from __future__ import annotations
