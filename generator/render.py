@@ -38,6 +38,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LEADING_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 _SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bvs\.)(?<!\bcf\.)(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 
+# libyaml's safe dumper when PyYAML has it (five times faster than the pure-Python one, the same text).
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 LINK_LABELS = {
     "landing": "Paper",
     "pdf": "PDF",
@@ -171,7 +174,7 @@ def code_block(text: str, language: str) -> Markup:
 
 def front_matter(meta: dict[str, Any]) -> Markup:
     """YAML front matter. Titles and tags are HTML-escaped: themes print them without escaping."""
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    dumped = yaml.dump(meta, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
     return Markup(f"---\n{dumped}---\n")
 
 
