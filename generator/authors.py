@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Author, Paper
 from .normalise import title_key
@@ -21,6 +22,7 @@ class AuthorPage:
     papers: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every author of every paper several times a build
 def author_key(author: Author) -> str:
     """Equal for names that differ only in case, spacing or punctuation ("J. Smith" is not "John Smith")."""
     return title_key(author.name)

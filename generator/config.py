@@ -103,6 +103,10 @@ class PapersiteConfig(base.Config):
     """How many entries one page of a listing holds (a topic's papers, All papers, an author's
     papers, the authors); a longer listing is split into pages linked to each other."""
 
+    build_workers = c.Type(int, default=0)
+    """How many processes convert the generated pages' Markdown during a build (generator/prerender.py):
+    0 is one per core; 1 converts them in MkDocs' own loop. The site is the same either way."""
+
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
         if isinstance(self.get("related_count"), int) and not 0 <= self["related_count"] <= 50:
@@ -113,6 +117,8 @@ class PapersiteConfig(base.Config):
             failed.append(("topic_count", base.ValidationError("must be between 0 (automatic) and 200")))
         if isinstance(self.get("listing_page_size"), int) and not 10 <= self["listing_page_size"] <= 10_000:
             failed.append(("listing_page_size", base.ValidationError("must be between 10 and 10000")))
+        if isinstance(self.get("build_workers"), int) and not 0 <= self["build_workers"] <= 64:
+            failed.append(("build_workers", base.ValidationError("must be between 0 (one per core) and 64")))
         return failed, warnings
 
 
@@ -155,6 +161,7 @@ class Settings:
     topic_map: bool
     digest_folder: Path | None
     listing_page_size: int
+    build_workers: int
 
 
 def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
@@ -175,6 +182,7 @@ def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
         topic_map=config.topic_map,
         digest_folder=base_dir / config.digest_folder if config.digest_folder else None,
         listing_page_size=config.listing_page_size,
+        build_workers=config.build_workers,
     )
 
 

@@ -60,6 +60,17 @@ def relative_link(target: str, from_page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 
+def page_url(page: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives a page (File.url): papers/x.html and topics/index.html, or with
+    use_directory_urls papers/x/ and topics/."""
+    stem = page.removesuffix(".md")
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index") or "./"
+    return f"{stem}/"
+
+
 def built_url(page: str, directory_urls: bool) -> str:
     """The URL of a page in the built site, from the site root: papers/x/ or papers/x.html."""
     stem = page.removesuffix(".md")

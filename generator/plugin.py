@@ -22,8 +22,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import csp, digest, feeds, pipeline, search_index
+from . import csp, digest, feeds, pipeline, prerender, search_index
 from .authors import author_pages
+from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .identifiers import today
@@ -53,6 +54,13 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.generated_pages: set[str] = set()
         self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
+        self.serving = False
+        self.prerenderer: prerender.Prerenderer | None = None
+        self.prerendered: list[prerender.PrerenderedPage] = []
+        self.nav: Any = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -99,7 +107,39 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.files = files
         return files
 
+    @event_priority(-100)  # after other plugins' nav: the pages are what MkDocs will convert
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Start converting the generated pages outside the nav in worker processes (prerender.py)."""
+        workers = 1 if self.serving else prerender.workers_wanted(self.settings(config).build_workers)
+        self.prerendered = []
+        self.nav = nav
+        if workers > 1:
+            self.prerendered = self.prerendered_pages(nav, files, config)
+            self.prerenderer = prerender.Prerenderer(workers)
+            self.prerenderer.start_conversions(self.prerendered, config, files)
+        return nav
+
+    def prerendered_pages(self, nav: Any, files: Files, config: MkDocsConfig) -> list[prerender.PrerenderedPage]:
+        """The generated pages outside the nav, as PrerenderedPages, in the order MkDocs converts them."""
+        in_nav = {id(page) for page in nav.pages}
+        pages = []
+        for file in files.documentation_pages():
+            if file.src_uri in self.generated_pages and id(file.page) not in in_nav:
+                pages.append(prerender.PrerenderedPage(None, file, config))  # becomes file.page
+        return pages
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.close_prerenderer()
+
+    def close_prerenderer(self) -> None:
+        if self.prerenderer is not None:
+            self.prerenderer.close()
+        self.prerenderer = None
+        self.prerendered = []
+        self.nav = None
+
     def on_post_build(self, config: MkDocsConfig) -> None:
+        self.close_prerenderer()
         if self.catalog is None or self.files is None:
             return
         if self.config.papers_json:
@@ -136,16 +176,24 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             log.info("papersite: wrote the digest %s", path)
         digest.publish_digests(folder, Path(config.site_dir))
 
+    @event_priority(-100)  # after other plugins' env: the workers build pages with the theme as it is then
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """The Content-Security-Policy for the theme override's meta tag (generator/csp.py)."""
+        """The Content-Security-Policy for the theme override's meta tag (generator/csp.py); then
+        the generated pages outside the nav are built in worker processes (prerender.py)."""
         env.globals["papersite_csp"] = csp.policy()
+        if self.prerenderer is not None and self.nav is not None:
+            site = prerender.WorkerSite(config, files, self.nav, env, files.documentation_pages())
+            self.prerenderer.start_builds(self.prerendered, site)
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return csp.with_hashes(output)
+        compacted = isinstance(page, prerender.PrerenderedPage) and page.compacted  # by a worker
+        return csp.with_hashes(output if compacted else compact_html(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
-        return csp.with_hashes(output_content)  # 404.html
+        if not template_name.endswith(".html"):  # sitemap.xml
+            return output_content
+        return csp.with_hashes(compact_html(output_content))  # 404.html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Tell the theme override (templates/overrides/main.html) which feeds to announce, and

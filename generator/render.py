@@ -18,10 +18,11 @@ from typing import Any
 import jinja2
 import yaml
 from markupsafe import Markup
+from mkdocs.utils import get_relative_url
 
 from . import identifiers, paths, progress, whats_new
 from .authors import AuthorPage, author_key, author_pages
-from .cite import bibtex_for, code_fence_for
+from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
 from .map_svg import render_map
@@ -33,8 +34,12 @@ from .search_links import find_links
 
 # Characters that Python-Markdown, its common extensions or HTML could read as syntax.
 _SPECIAL = frozenset('\\`*_{}[]()#+!|<>&"~=^$:@')
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LEADING_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 _SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bvs\.)(?<!\bcf\.)(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+
+# libyaml's safe dumper when PyYAML has it (five times faster than the pure-Python one, the same text).
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 LINK_LABELS = {
     "landing": "Paper",
@@ -79,6 +84,30 @@ def with_math(text: str) -> Markup:
         else:
             parts.append(inert(value))
     return Markup("".join(parts))
+
+
+def html_paragraphs(text: str) -> Markup:
+    """Text as HTML paragraphs (a blank line parts them), escaped, its `$...$` math as arithmatex markup.
+    Markdown passes an HTML block through as it is: a long abstract costs none of its inline
+    patterns (one per character reference that `inert` would write)."""
+    paragraphs = [part.strip() for part in _BLANK_LINE.split(text) if part.strip()]
+    return Markup("\n\n".join(f"<p>{_html_with_math(part)}</p>" for part in paragraphs))
+
+
+def _html_with_math(text: str) -> str:
+    parts = []
+    for kind, value in split_math(text):
+        if kind == "math":
+            latex = html.escape("\\(" + value + "\\)", quote=False)
+            parts.append(f'<span class="arithmatex">{latex}</span>')
+        else:
+            parts.append(html.escape(value, quote=False))
+    return "".join(parts)
+
+
+def html_text(text: object) -> Markup:
+    """Plain text inside an HTML block of a page (Markdown leaves those as they are): escaped."""
+    return Markup(html.escape(str(text), quote=True))
 
 
 def first_sentence(text: str) -> str:
@@ -137,14 +166,15 @@ def human_date(date: str) -> str:
 
 
 def code_block(text: str, language: str) -> Markup:
-    """A fenced code block holding text literally: its fence is longer than any backtick run inside."""
-    fence = code_fence_for(text)
-    return Markup(f"{fence} {language}\n{text.rstrip()}\n{fence}")
+    """A code block holding text literally, as HTML (escaped): Markdown passes it through, with no
+    highlighting to pay for on every page; Material gives it a copy button like any `pre > code`."""
+    code = html.escape(text.rstrip(), quote=False)
+    return Markup(f'<div class="highlight"><pre><code class="language-{language}">{code}</code></pre></div>')
 
 
 def front_matter(meta: dict[str, Any]) -> Markup:
     """YAML front matter. Titles and tags are HTML-escaped: themes print them without escaping."""
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    dumped = yaml.dump(meta, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
     return Markup(f"---\n{dumped}---\n")
 
 
@@ -156,6 +186,15 @@ def escape_meta(text: str) -> str:
 def page_link(context: jinja2.runtime.Context, target: str) -> Markup:
     """The relative Markdown link from the page being rendered (`page_path`) to target (a paths.py page)."""
     return Markup(inert_path(relative_link(target, context["page_path"])))
+
+
+@jinja2.pass_context
+def page_href(context: jinja2.runtime.Context, target: str) -> Markup:
+    """The URL of target (a paths.py page) as built, relative to the page being rendered: for links
+    in HTML blocks, which MkDocs does not rewrite (`directory_urls` is MkDocs' use_directory_urls)."""
+    here = paths.page_url(context["page_path"], context["directory_urls"])
+    there = paths.page_url(target, context["directory_urls"])
+    return Markup(html.escape(get_relative_url(there, here), quote=True))
 
 
 def inert_path(path: str) -> str:
@@ -175,6 +214,8 @@ def make_environment() -> jinja2.Environment:
     )
     env.filters.update(
         with_math=with_math,
+        html_paragraphs=html_paragraphs,
+        html_text=html_text,
         first_sentence=first_sentence,
         link_button=link_button,
         search_button=search_button,
@@ -190,6 +231,7 @@ def make_environment() -> jinja2.Environment:
     )
     env.globals.update(
         page_link=page_link,
+        page_href=page_href,
         paper_page=paths.paper_page,
         topic_page=paths.topic_page,
         author_page=paths.author_page,
@@ -217,6 +259,7 @@ def render_site(
     Listings are split into pages of at most page_size entries."""
     env = make_environment()
     env.globals["topic_map"] = _map_maker(catalog, directory_urls)
+    env.globals["directory_urls"] = directory_urls
     authors = author_pages(catalog.papers)
     years = papers_by_year(catalog.papers)
     site = {

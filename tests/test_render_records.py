@@ -10,6 +10,8 @@ import bibtexparser
 import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 from test_render import Elements
 
 from generator.authors import author_pages
@@ -120,7 +122,7 @@ def test_author_links_appear_only_for_authors_with_pages():
     ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
     catalog = catalog_of(paper("One", authors=(ada, bob)), paper("Two", authors=(ada,)))
     pages = {p.path: p.text for p in render_site(catalog, "Site")}
-    assert "[Ada Lovelace](../authors/ada-lovelace.md)" in pages["papers/one.md"]
+    assert '<a href="../authors/ada-lovelace.html">Ada Lovelace</a>' in pages["papers/one.md"]
     assert "Charles Babbage" in pages["papers/one.md"] and "authors/charles-babbage" not in pages["papers/one.md"]
     assert set(p for p in pages if p.startswith("authors/")) == {"authors/ada-lovelace.md", "authors/index.md"}
 
@@ -146,3 +148,13 @@ def test_all_papers_page_keeps_the_list_order_when_nothing_is_dated():
 
 def test_human_dates():
     assert [human_date(d) for d in ("2024", "2024-05", "2024-05-03")] == ["2024", "May 2024", "3 May 2024"]
+
+
+def test_links_in_a_paper_pages_html_blocks_are_the_urls_mkdocs_builds():
+    """MkDocs does not rewrite links in HTML blocks: page_href writes File.url relative to the page."""
+    ada = Author("Lovelace", "Ada")
+    catalog = catalog_of(paper("One", authors=(ada,)), paper("Two", authors=(ada,)))
+    for directory_urls in (False, True):
+        pages = {p.path: p.text for p in render_site(catalog, "Site", directory_urls=directory_urls)}
+        here, there = (File(page, "docs", "site", directory_urls) for page in ("papers/one.md", "authors/ada-lovelace.md"))
+        assert f'<a href="{get_relative_url(there.url, here.url)}">Ada Lovelace</a>' in pages["papers/one.md"]

@@ -50,7 +50,7 @@ def test_a_hostile_title_travels_only_percent_encoded_and_decodes_back():
 
 def test_the_page_marks_them_as_searches_and_keeps_the_title_inert():
     text = page_of(paper(HOSTILE))
-    assert "**Find this paper** (no link in the paper list; these are searches by title):" in text
+    assert "<p><strong>Find this paper</strong> (no link in the paper list; these are searches by title):</p>" in text
     buttons = [line for line in text.splitlines() if "papersite-search" in line]
     assert len(buttons) == 1 and buttons[0].count('class="md-button papersite-search"') == 3
     assert "<script>" not in buttons[0] and "javascript:" not in buttons[0].replace("javascript%3A", "")
@@ -65,7 +65,7 @@ def test_a_linked_paper_page_has_no_find_section():
 def test_a_hugging_face_record_page_shows_upvotes_and_its_links():
     papers, _ = read_sources([(DATA / "hf/daily_papers.json", None)])
     text = page_of(normalise(papers[0]))
-    assert "**Upvotes:** 154 on Hugging Face Papers" in text
+    assert "<p><strong>Upvotes:</strong> 154 on Hugging Face Papers</p>" in text
     hrefs = [part.split('"')[0] for part in text.split('href="')[1:]]
     assert hrefs[:3] == [
         "https://arxiv.org/abs/2401.10020",
