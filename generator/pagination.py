@@ -35,8 +35,8 @@ class Pager:
 
     @property
     def span(self) -> str:
-        """The entries on this page: "201–400", or "401" alone."""
-        return f"{self.first}–{self.last}" if self.last > self.first else str(self.first)
+        """The entries on this page: "201–400", "9,801–10,000", or "401" alone."""
+        return f"{self.first:,}–{self.last:,}" if self.last > self.first else f"{self.first:,}"
 
     @property
     def previous(self) -> str | None:

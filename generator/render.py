@@ -228,6 +228,7 @@ def make_environment() -> jinja2.Environment:
         code_block=code_block,
         bibtex=bibtex_for,
         by_year=papers_by_year,
+        count="{:,}".format,  # 10,000 papers, not 10000
     )
     env.globals.update(
         page_link=page_link,

@@ -26,6 +26,14 @@ def test_a_listing_is_split_into_pages_of_at_most_size_entries():
     assert pages[2].pager.previous == "topics/x/2.md" and pages[2].pager.next is None
 
 
+def test_large_counts_are_written_with_thousands_separators():
+    pages = paginate("papers/index.md", list(range(10_000)), 200)
+    assert pages[-1].pager.span == "9,801–10,000"
+    text = {p.path: p.text for p in render_site(collection(1_200), "Site", page_size=1_000)}
+    assert "**1,200 papers**" in text["index.md"]
+    assert "1,200 papers, newest first" in text["papers/index.md"] and "this page: 1–1,000" in text["papers/index.md"]
+
+
 def test_an_empty_or_short_listing_is_one_page():
     for items in ([], [1, 2, 3]):
         (page,) = paginate("papers/index.md", items, 10)
