@@ -95,6 +95,21 @@ def search(page, query: str) -> tuple[list[str], float]:
     return [t.strip() for t in titles if t.strip()], elapsed
 
 
+def search_offline(chromium, url: str, query: str, shot: str = "") -> list[str]:
+    """Open url in a fresh page with every outside request blocked, search, and return the result
+    titles; fails if the page asked for anything outside the site. `shot` names a screenshot."""
+    blocked: list[str] = []
+    page = offline_page(chromium, blocked)
+    page.goto(url)
+    titles, elapsed = search(page, query)
+    print(f"search {query!r} at {url}: {elapsed:.2f}s")
+    if shot:
+        screenshot(page, shot)
+    page.context.close()
+    assert blocked == []
+    return titles
+
+
 def record_requests(page) -> list[str]:
     """Every URL the page asks for from now on, allowed or not."""
     seen: list[str] = []

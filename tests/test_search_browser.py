@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import browser, chromium_path, offline_page, screenshot, search, serve_folder
+from browser import browser, chromium_path, offline_page, search, search_offline, serve_folder
 from sitebuild import make_project, papersite
 
 from generator.search_index import terms
@@ -47,19 +47,6 @@ def home(request, site):
             yield f"{base}/index.html", request.param
 
 
-def results(chromium, url: str, query: str, shot: str = "") -> list[str]:
-    blocked: list[str] = []
-    page = offline_page(chromium, blocked)
-    page.goto(url)
-    titles, elapsed = search(page, query)
-    print(f"search {query!r}: {elapsed:.2f}s")
-    if shot:
-        screenshot(page, shot)
-    page.context.close()
-    assert blocked == []
-    return titles
-
-
 @pytest.mark.parametrize(
     "query, first",
     [
@@ -72,12 +59,12 @@ def results(chromium, url: str, query: str, shot: str = "") -> list[str]:
 )
 def test_the_expected_paper_comes_first(chromium, home, query, first):
     url, mode = home
-    titles = results(chromium, url, query, shot=f"search-ranking-{mode}-{query.split()[0]}")
+    titles = search_offline(chromium, url, query, shot=f"search-ranking-{mode}-{query.split()[0]}")
     assert titles[0] == first, titles[:5]
 
 
 def test_an_abstract_mention_still_finds_the_paper_after_the_author(chromium, home):
-    titles = results(chromium, home[0], "hinton")
+    titles = search_offline(chromium, home[0], "hinton")
     assert titles.index("Distilling the Knowledge in a Neural Network") < titles.index("Capsule Networks Revisited")
 
 
@@ -86,7 +73,7 @@ def test_a_topic_name_finds_the_topic_and_its_papers(chromium, home, site):
     paper = next(p for p in papers if p["topics"])
     topic_page = (site / "topics" / f"{paper['topics'][0]}.html").read_text()
     label = re.search(r"<h1[^>]*>(.*?)<", topic_page).group(1).strip()
-    titles = results(chromium, home[0], label)
+    titles = search_offline(chromium, home[0], label)
     assert titles[0] == label  # the topic page itself
     members = {p["title"] for p in papers if paper["topics"][0] in p["topics"]}
     assert members & set(titles[1:6]), titles[:6]
@@ -116,7 +103,7 @@ def test_hostile_titles_are_shown_as_text(chromium, site):
 
 
 def test_hand_written_pages_stay_searchable(chromium, home):
-    titles = results(chromium, home[0], "About this site")
+    titles = search_offline(chromium, home[0], "About this site")
     assert "About this site" in titles[:3], titles[:5]
 
 

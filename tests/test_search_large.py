@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from browser import browser, chromium_path, offline_page, screenshot, search, serve_folder
+from browser import browser, chromium_path, offline_page, screenshot, search, search_offline, serve_folder
 from sitebuild import REPO, make_project, papersite
 
 from generator.search_index import terms
@@ -83,19 +83,6 @@ def home(request, site):
             yield f"{base}/index.html", request.param
 
 
-def results(chromium, url: str, query: str, shot: str = "") -> list[str]:
-    blocked: list[str] = []
-    page = offline_page(chromium, blocked)
-    page.goto(url)
-    titles, elapsed = search(page, query)
-    print(f"search {query!r} on {PAPERS} papers: {elapsed:.2f}s")
-    if shot:
-        screenshot(page, shot)
-    page.context.close()
-    assert blocked == []
-    return titles
-
-
 def title_counts(papers: list[dict]) -> Counter[str]:
     """How many titles hold each word (words of letters only: a number tells no paper apart)."""
     return Counter(word for p in papers for word in set(terms(p["title"])) if word.isalpha())
@@ -114,7 +101,7 @@ def test_a_title_word_finds_its_papers_first(chromium, home, papers):
     word = rarest_title_word(papers, 5)
     expected = holding(papers, word)
     assert 1 <= len(expected) <= 3, (word, expected)  # rare enough to tell the papers apart
-    titles = results(chromium, home[0], word, shot=f"search-2000-{home[1]}-title-word")
+    titles = search_offline(chromium, home[0], word, shot=f"search-2000-{home[1]}-title-word")
     assert set(titles[: len(expected)]) == expected, (word, titles[:FIRST])
 
 
@@ -132,7 +119,7 @@ def test_a_one_letter_typo_still_finds_the_paper(chromium, home, papers, vocabul
     word = rarest_title_word(papers, 8)
     expected = holding(papers, word)
     typo = one_letter_typo(word, vocabulary)
-    titles = results(chromium, home[0], typo, shot=f"search-2000-{home[1]}-typo")
+    titles = search_offline(chromium, home[0], typo, shot=f"search-2000-{home[1]}-typo")
     assert expected & set(titles[:FIRST]), (word, typo, expected, titles[:FIRST])
 
 
@@ -140,7 +127,7 @@ def test_a_rare_family_name_finds_every_paper_of_that_author(chromium, home, pap
     family = RARE_AUTHOR.split()[-1]
     expected = {p["title"] for p in papers if any(a["family"] == family for a in p["authors"])}
     assert len(expected) == len(RARE_AUTHOR_PAPERS)
-    titles = results(chromium, home[0], family.lower())
+    titles = search_offline(chromium, home[0], family.lower())
     assert RARE_AUTHOR in titles[:FIRST]  # the author's page
     assert expected <= set(titles[: len(expected) + 1]), titles[:FIRST]
 
@@ -153,7 +140,7 @@ def test_a_common_family_name_shows_that_family_first(chromium, home, project, p
     family, count = families.most_common()[len(families) // 2]  # a middling name, in no title or abstract
     assert count >= 20
     by_family = {p["title"] for p in papers if any(a["family"] == family for a in p["authors"])}
-    titles = results(chromium, home[0], family)
+    titles = search_offline(chromium, home[0], family)
     assert len(titles) >= FIRST
     assert all(t in by_family or t.endswith(f" {family}") for t in titles), (family, titles)
 
@@ -164,7 +151,7 @@ def test_a_topic_name_finds_the_topic_and_its_papers(chromium, home, project, pa
     page = (project / "site" / "topics" / f"{topic['slug']}.html").read_text(encoding="utf-8")
     label = re.search(r"<h1[^>]*>(.*?)<", page).group(1).strip()
     members = {p["title"] for p in papers if topic["slug"] in p["topics"]}
-    titles = results(chromium, home[0], label, shot=f"search-2000-{home[1]}-topic")
+    titles = search_offline(chromium, home[0], label, shot=f"search-2000-{home[1]}-topic")
     assert titles[0] == label, titles[:FIRST]  # the topic's page
     assert members & set(titles[1 : FIRST + 1]), (label, titles[: FIRST + 1])
 
@@ -199,5 +186,5 @@ def test_the_papers_are_indexed_once(site):
 
 
 def test_a_hand_written_page_stays_searchable_among_2000_papers(chromium, home):
-    titles = results(chromium, home[0], "About this site")
+    titles = search_offline(chromium, home[0], "About this site")
     assert "About this site" in titles[:3], titles[:FIRST]
