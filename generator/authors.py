@@ -113,3 +113,11 @@ def letters(pages: Sequence[ListingPage[DirectoryPart]]) -> list[tuple[str, str,
         for part in page.entries:
             first.setdefault(part.entry.letter, (part.entry.letter, page.path, part.entry.anchor))
     return list(first.values())
+
+
+def directory_places(papers: Sequence[Paper], page_size: int) -> list[tuple[str, str, str, int]]:
+    """(name, directory page, anchor, paper count) of every author in the directory: the search
+    index's author results."""
+    entries = author_entries(papers)
+    pages = entry_pages(directory_pages(entries, page_size))
+    return [(entry.name, pages[key], entry.anchor, len(entry.papers)) for key, entry in entries.items()]

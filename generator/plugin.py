@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import csp, digest, feeds, pipeline, prerender, search_index
-from .authors import author_entries, directory_pages, entry_pages
+from .authors import directory_places
 from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
@@ -157,7 +157,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return markdown
 
     def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
-        authors = directory_places(catalog, self.settings(config).listing_page_size)
+        authors = directory_places(catalog.papers, self.settings(config).listing_page_size)
         docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors)
         write_file(Path(config.site_dir), SEARCH_INDEX, search_index.index_script(docs))
 
@@ -308,13 +308,6 @@ def page_url(files: Files, page: str) -> str:
     """The URL of a docs-folder page from the site root, as MkDocs built it."""
     file = files.get_file_from_path(page)
     return file.url if file else built_url(page, directory_urls=False)
-
-
-def directory_places(catalog: Catalog, page_size: int) -> list[tuple[str, str, str, int]]:
-    """(name, directory page, anchor, paper count) of every author in the authors directory."""
-    entries = author_entries(catalog.papers)
-    pages = entry_pages(directory_pages(entries, page_size))
-    return [(e.name, pages[key], e.anchor, len(e.papers)) for key, e in entries.items()]
 
 
 def paper_url(files: Files, slug: str) -> str:

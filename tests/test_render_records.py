@@ -163,7 +163,9 @@ def test_author_links_lead_to_their_entries_in_the_directory():
     assert '<a href="../authors/index.html#ada-lovelace">Ada Lovelace</a>' in pages["papers/one.md"]
     assert "Charles Babbage" in pages["papers/one.md"] and "charles-babbage" not in pages["papers/one.md"]
     assert set(p for p in pages if p.startswith("authors/")) == {"authors/index.md"}
-    assert '<p class="papersite-author" id="ada-lovelace"><strong>Lovelace, Ada</strong> · 2 papers</p>' in pages["authors/index.md"]
+    assert (
+        '<p class="papersite-author" id="ada-lovelace"><strong>Lovelace, Ada</strong> · 2 papers</p>' in pages["authors/index.md"]
+    )
 
 
 def test_author_names_in_the_directory_are_escaped():
