@@ -10,8 +10,8 @@ processes (the page and its search worker) at the end. bench/scale.py calls `mea
 
 --papers times search at sizes no whole build has to reach: for each size, a copy of SITE (any
 built papersite site, e.g. the example's) gets the search index of that many synthetic papers
-(bench/synthetic.py, read and normalised as a build reads them, author pages as a build makes
-them) in place of its own, written by generator/search_index.py as the build writes it. Enrich is
+(bench/synthetic.py, read and normalised as a build reads them, the authors directory's entries as a build
+makes them) in place of its own, written by generator/search_index.py as the build writes it. Enrich is
 skipped, so each paper gets one or two of the example's hand-labelled topics
 (tests/data/gold-topics.tsv) instead of discovered ones; paper pages are not written, so results
 link nowhere. Without a query, the longest word of the middle paper's title is searched.
@@ -39,13 +39,15 @@ from browser import browser, offline_page, serve_folder  # noqa: E402
 
 from bench.synthetic import GOLD, write_records  # noqa: E402
 from generator import search_index  # noqa: E402
-from generator.authors import author_pages  # noqa: E402
+from generator.authors import directory_places  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec  # noqa: E402
 from generator.model import Catalog, Topic  # noqa: E402
-from generator.paths import SEARCH_INDEX, author_page, built_url  # noqa: E402
+from generator.paths import SEARCH_INDEX, built_url  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
 from generator.slugs import slug_base  # noqa: E402
+
+LISTING_PAGE_SIZE = 200  # the default of the option listing_page_size: where author entries fall
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ def synthetic_index_site(site: Path, n: int, scratch: Path) -> tuple[Path, int, 
     copy = scratch / "search-sites" / str(n)
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy)
-    authors = [(a.name, author_page(a.slug), len(a.papers)) for a in author_pages(catalog.papers).values()]
+    authors = directory_places(catalog.papers, LISTING_PAGE_SIZE)
     docs = search_index.catalog_docs(catalog, lambda page: built_url(page, directory_urls=False), authors)
     index = copy / SEARCH_INDEX
     index.write_text(search_index.index_script(docs), encoding="utf-8")

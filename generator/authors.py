@@ -1,4 +1,10 @@
-"""Authors of the collection: who gets a page (two or more papers), under which slug, with which papers."""
+"""Authors of the collection and the authors directory: the authors of two or more papers, A to Z by
+family name, each an entry (a stable anchor, the name, their papers newest first) on paginated pages.
+
+A directory page holds at most `page_size` paper links (the option listing_page_size), so a page
+stays small however prolific its authors are: an author with more papers than that is split into
+parts, the first holding the anchor, each later one starting a page as "(continued)".
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,53 @@ from functools import lru_cache
 
 from .model import Author, Paper
 from .normalise import title_key
-from .slugs import first_free, slug_base
+from .pagination import ListingPage, paginate_by_weight
+from .paths import AUTHORS_INDEX
+from .slugs import first_free, slug_base, sort_key
 
-MIN_PAPERS_FOR_A_PAGE = 2
+MIN_PAPERS_FOR_AN_ENTRY = 2
+OTHER_LETTER = "#"  # names that do not start with a letter A to Z (after transliteration)
 
 
 @dataclass(frozen=True)
-class AuthorPage:
-    """An author with a page: the name as first written, the page's slug and the paper slugs, newest first."""
+class AuthorEntry:
+    """An author in the directory: as first written, the entry's anchor (a slug unique among the
+    authors) and the paper slugs, newest first."""
 
-    name: str
-    slug: str
+    key: str
+    author: Author
+    anchor: str
     papers: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.author.name
+
+    @property
+    def directory_name(self) -> str:
+        """ "Lovelace, Ada"; an organisation (a family name alone) as it is."""
+        return f"{self.author.family}, {self.author.given}" if self.author.given else self.author.family
+
+    @property
+    def order(self) -> tuple[str, str, str]:
+        """A to Z by family name, then given name (accents and case aside)."""
+        return sort_key(self.author.family), sort_key(self.author.given), self.name.casefold()
+
+    @property
+    def letter(self) -> str:
+        first = self.order[0][:1]
+        return first.upper() if "a" <= first <= "z" else OTHER_LETTER
+
+
+@dataclass(frozen=True)
+class DirectoryPart:
+    """An author's entry on one directory page: all their papers, or one part of a long list.
+    `continued`: a part after the first (it holds no anchor); `more`: the next page continues it."""
+
+    entry: AuthorEntry
+    papers: tuple[str, ...]
+    continued: bool = False
+    more: bool = False
 
 
 @lru_cache(maxsize=1 << 16)  # asked for every author of every paper several times a build
@@ -28,20 +69,55 @@ def author_key(author: Author) -> str:
     return title_key(author.name)
 
 
-def author_pages(papers: Sequence[Paper]) -> dict[str, AuthorPage]:
-    """The author pages by author_key, in order of first appearance; only authors of two or more papers."""
-    names: dict[str, str] = {}
+def author_entries(papers: Sequence[Paper]) -> dict[str, AuthorEntry]:
+    """The directory's authors by author_key, in order of first appearance; only authors of two or more papers."""
+    written_as: dict[str, Author] = {}
     papers_by_key: dict[str, list[Paper]] = {}
     for paper in papers:
         for key in dict.fromkeys(author_key(a) for a in paper.authors if author_key(a)):
-            names.setdefault(key, next(a.name for a in paper.authors if author_key(a) == key))
+            written_as.setdefault(key, next(a for a in paper.authors if author_key(a) == key))
             papers_by_key.setdefault(key, []).append(paper)
-    pages: dict[str, AuthorPage] = {}
+    entries: dict[str, AuthorEntry] = {}
     taken: set[str] = set()
     for key, written in papers_by_key.items():
-        if len(written) >= MIN_PAPERS_FOR_A_PAGE:
-            slug = first_free(slug_base(names[key]), taken)
-            taken.add(slug)
+        if len(written) >= MIN_PAPERS_FOR_AN_ENTRY:
+            anchor = first_free(slug_base(written_as[key].name), taken)
+            taken.add(anchor)
             newest_first = sorted(written, key=lambda p: p.date, reverse=True)
-            pages[key] = AuthorPage(names[key], slug, tuple(p.slug for p in newest_first))
-    return pages
+            entries[key] = AuthorEntry(key, written_as[key], anchor, tuple(p.slug for p in newest_first))
+    return entries
+
+
+def directory_pages(entries: dict[str, AuthorEntry], page_size: int) -> list[ListingPage[DirectoryPart]]:
+    """The directory's pages, A to Z, each with at most page_size paper links (one empty page when
+    there is no author)."""
+    parts = [part for entry in sorted(entries.values(), key=lambda e: e.order) for part in _parts(entry, page_size)]
+    return paginate_by_weight(AUTHORS_INDEX, parts, page_size, lambda part: len(part.papers))
+
+
+def _parts(entry: AuthorEntry, page_size: int) -> list[DirectoryPart]:
+    """An entry whole, or split into parts of page_size papers when it has more."""
+    chunks = [entry.papers[i : i + page_size] for i in range(0, len(entry.papers), page_size)]
+    return [DirectoryPart(entry, chunk, continued=i > 0, more=i < len(chunks) - 1) for i, chunk in enumerate(chunks)]
+
+
+def entry_pages(pages: Sequence[ListingPage[DirectoryPart]]) -> dict[str, str]:
+    """The directory page holding each author's entry (its anchor), by author_key."""
+    return {part.entry.key: page.path for page in pages for part in page.entries if not part.continued}
+
+
+def letters(pages: Sequence[ListingPage[DirectoryPart]]) -> list[tuple[str, str, str]]:
+    """(letter, page, anchor) of the first author under each letter: the directory's A to Z links."""
+    first: dict[str, tuple[str, str, str]] = {}
+    for page in pages:
+        for part in page.entries:
+            first.setdefault(part.entry.letter, (part.entry.letter, page.path, part.entry.anchor))
+    return list(first.values())
+
+
+def directory_places(papers: Sequence[Paper], page_size: int) -> list[tuple[str, str, str, int]]:
+    """(name, directory page, anchor, paper count) of every author in the directory: the search
+    index's author results."""
+    entries = author_entries(papers)
+    pages = entry_pages(directory_pages(entries, page_size))
+    return [(entry.name, pages[key], entry.anchor, len(entry.papers)) for key, entry in entries.items()]

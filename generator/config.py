@@ -100,8 +100,8 @@ class PapersiteConfig(base.Config):
     (last-build.json); each build copies the digests into site/digest/ (see generator/digest.py)."""
 
     listing_page_size = c.Type(int, default=200)
-    """How many entries one page of a listing holds (a topic's papers, All papers, an author's
-    papers, the authors); a longer listing is split into pages linked to each other."""
+    """How many entries one page of a listing holds (a topic's papers, All papers; in the authors
+    directory, paper links); a longer listing is split into pages linked to each other."""
 
     build_workers = c.Type(int, default=0)
     """How many processes convert the generated pages' Markdown during a build (generator/prerender.py):

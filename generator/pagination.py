@@ -1,14 +1,15 @@
 """Long listings split into pages of a bounded size, with links between them.
 
-A listing (a topic's papers, All papers, an author's papers, the authors) of any length becomes
-pages of at most `size` entries: the first at the listing's own path, the next ones at
+A listing (a topic's papers, All papers) of any length becomes pages of at most `size` entries
+(paginate), or of entries weighing at most a budget together (paginate_by_weight: the authors
+directory, an entry weighing its paper links): the first at the listing's own path, the next ones at
 paths.listing_page(first, n). Every page links to the previous and the next one, the first and
 the last, and its near neighbours, so each entry is a few clicks from the first page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -83,3 +84,24 @@ def paginate(first: str, items: Sequence[T], size: int) -> list[ListingPage[T]]:
         )
         for n in range(count)
     ]
+
+
+def paginate_by_weight(first: str, items: Sequence[T], budget: int, weight: Callable[[T], int]) -> list[ListingPage[T]]:
+    """items in order on pages whose entries weigh at most budget together (an entry heavier than
+    budget alone on its page); one empty page when there are none."""
+    if budget < 1:
+        raise ValueError(f"a page holds at least one entry, not {budget}")
+    groups: list[list[T]] = [[]]
+    load = 0
+    for item in items:
+        if groups[-1] and load + weight(item) > budget:
+            groups.append([])
+            load = 0
+        groups[-1].append(item)
+        load += weight(item)
+    paths = tuple(listing_page(first, n) for n in range(1, len(groups) + 1))
+    pages, before = [], 0
+    for n, group in enumerate(groups):
+        pages.append(ListingPage(paths[n], group, Pager(n + 1, paths, before + 1, before + len(group), len(items))))
+        before += len(group)
+    return pages

@@ -12,7 +12,7 @@ import posixpath
 TAGS_PAGE = "tags.md"
 TOPICS_INDEX = "topics/index.md"
 PAPERS_INDEX = "papers/index.md"
-AUTHORS_INDEX = "authors/index.md"
+AUTHORS_INDEX = "authors/index.md"  # the authors directory's first page (authors.py)
 NEW_PAGE = "new.md"  # the papers added in the last days (whats_new.py)
 PAPERS_JSON = "papers.json"  # in the built site
 SEARCH_INDEX = "search/papers.js"  # in the built site: papersite's search index (search_index.py)
@@ -35,14 +35,10 @@ def topic_page(slug: str) -> str:
     return f"topics/{slug}.md"
 
 
-def author_page(slug: str) -> str:
-    return f"authors/{slug}.md"
-
-
 def listing_page(first: str, number: int) -> str:
     """Page `number` (from 1) of a listing split into pages: the first page is `first` itself, the
     next ones go into a folder named after it (topics/x.md -> topics/x/2.md, papers/index.md ->
-    papers/index/2.md). A slug never holds "/", so these never meet a paper, topic or author page."""
+    papers/index/2.md). A slug never holds "/", so these never meet a paper or topic page."""
     return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
 
 
@@ -53,6 +49,11 @@ def topic_feed(slug: str) -> str:
 def digest_file(day: str, suffix: str) -> str:
     """A digest of new papers in the built site: digest/2024-01-19.html (and .md; digest.py)."""
     return f"digest/{day}{suffix}"
+
+
+def with_anchor(url: str, anchor: str) -> str:
+    """The URL of an element of a page by its id (an author's entry in the directory: a slug)."""
+    return f"{url}#{anchor}"
 
 
 def relative_link(target: str, from_page: str) -> str:

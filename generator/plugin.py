@@ -23,13 +23,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import csp, digest, feeds, pipeline, prerender, search_index
-from .authors import author_pages
+from .authors import directory_places
 from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .identifiers import today
 from .model import Catalog
-from .paths import PAPERS_JSON, SEARCH_INDEX, author_page, built_url, paper_page, paper_slug, topic_page
+from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import SourceWatcher
 from .write import write_file
 
@@ -157,7 +157,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return markdown
 
     def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
-        authors = [(a.name, author_page(a.slug), len(a.papers)) for a in author_pages(catalog.papers).values()]
+        authors = directory_places(catalog.papers, self.settings(config).listing_page_size)
         docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors)
         write_file(Path(config.site_dir), SEARCH_INDEX, search_index.index_script(docs))
 

@@ -21,14 +21,14 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import identifiers, paths, progress, whats_new
-from .authors import AuthorPage, author_key, author_pages
+from .authors import AuthorEntry, DirectoryPart, author_entries, author_key, directory_pages, entry_pages, letters
 from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
 from .map_svg import render_map
 from .model import Catalog, Link, Paper, RenderedPage
 from .normalise import is_safe_url, split_math
-from .pagination import paginate
+from .pagination import ListingPage, paginate
 from .paths import relative_link
 from .search_links import find_links
 
@@ -192,9 +192,19 @@ def page_link(context: jinja2.runtime.Context, target: str) -> Markup:
 def page_href(context: jinja2.runtime.Context, target: str) -> Markup:
     """The URL of target (a paths.py page) as built, relative to the page being rendered: for links
     in HTML blocks, which MkDocs does not rewrite (`directory_urls` is MkDocs' use_directory_urls)."""
+    return Markup(html.escape(_built_url_from_here(context, target), quote=True))
+
+
+@jinja2.pass_context
+def anchor_href(context: jinja2.runtime.Context, target: str, anchor: str) -> Markup:
+    """page_href of target with #anchor: an element of that page (an author's entry)."""
+    return Markup(html.escape(paths.with_anchor(_built_url_from_here(context, target), anchor), quote=True))
+
+
+def _built_url_from_here(context: jinja2.runtime.Context, target: str) -> str:
     here = paths.page_url(context["page_path"], context["directory_urls"])
     there = paths.page_url(target, context["directory_urls"])
-    return Markup(html.escape(get_relative_url(there, here), quote=True))
+    return get_relative_url(there, here)
 
 
 def inert_path(path: str) -> str:
@@ -235,7 +245,7 @@ def make_environment() -> jinja2.Environment:
         page_href=page_href,
         paper_page=paths.paper_page,
         topic_page=paths.topic_page,
-        author_page=paths.author_page,
+        anchor_href=anchor_href,
         TOPICS_INDEX=paths.TOPICS_INDEX,
         PAPERS_INDEX=paths.PAPERS_INDEX,
         AUTHORS_INDEX=paths.AUTHORS_INDEX,
@@ -261,7 +271,7 @@ def render_site(
     env = make_environment()
     env.globals["topic_map"] = _map_maker(catalog, directory_urls)
     env.globals["directory_urls"] = directory_urls
-    authors = author_pages(catalog.papers)
+    authors = author_entries(catalog.papers)
     years = papers_by_year(catalog.papers)
     site = {
         "name": site_name,
@@ -284,8 +294,10 @@ def render_site(
         papers = [catalog.paper(slug) for slug in topic.papers]
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, topic=topic)
     papers = progress.track(catalog.papers, "paper pages", len(catalog.papers))
-    pages += [_paper_page(env, catalog, paper, authors) for paper in papers]
-    pages += _author_pages(env, catalog, authors, page_size)
+    directory = directory_pages(authors, page_size)
+    places = entry_pages(directory)
+    pages += [_paper_page(env, catalog, paper, authors, places) for paper in papers]
+    pages += _authors_directory(env, catalog, directory, len(authors)) if authors else []
     return pages
 
 
@@ -316,26 +328,39 @@ def _map_maker(catalog: Catalog, directory_urls: bool):
     return topic_map
 
 
-def _paper_page(env: jinja2.Environment, catalog: Catalog, paper: Paper, authors: dict[str, AuthorPage]) -> RenderedPage:
+def _paper_page(
+    env: jinja2.Environment, catalog: Catalog, paper: Paper, authors: dict[str, AuthorEntry], places: dict[str, str]
+) -> RenderedPage:
+    """A paper's page; its authors in the directory link to their entries (page, anchor)."""
     topics = [catalog.topic(slug) for slug in paper.topics]
     related = [(catalog.paper(r.slug), r) for r in paper.related]
-    bylines = [(author, authors[author_key(author)].slug if author_key(author) in authors else "") for author in paper.authors]
+    bylines = [(author, _entry_place(author_key(author), authors, places)) for author in paper.authors]
     return _page(env, paths.paper_page(paper.slug), "paper.md.j2", paper=paper, topics=topics, related=related, authors=bylines)
 
 
-def _author_pages(
-    env: jinja2.Environment, catalog: Catalog, authors: dict[str, AuthorPage], page_size: int
+def _entry_place(key: str, authors: dict[str, AuthorEntry], places: dict[str, str]) -> tuple[str, str] | None:
+    """(directory page, anchor) of an author's entry, or None for an author of one paper."""
+    return (places[key], authors[key].anchor) if key in authors else None
+
+
+def _authors_directory(
+    env: jinja2.Environment, catalog: Catalog, directory: list[ListingPage[DirectoryPart]], count: int
 ) -> list[RenderedPage]:
-    """authors/<slug>.md for every author of two or more papers, and authors/index.md listing them."""
-    if not authors:
-        return []
-    pages = []
-    for page in authors.values():
-        papers = [catalog.paper(s) for s in page.papers]
-        pages += _listing(env, paths.author_page(page.slug), "author.md.j2", papers, page_size, author=page)
-    by_count = sorted(authors.values(), key=lambda page: (-len(page.papers), page.name.casefold()))
-    pages += _listing(env, paths.AUTHORS_INDEX, "authors_index.md.j2", by_count, page_size)
-    return pages
+    """The authors directory's pages (authors.py), A to Z, with the A to Z links on every page."""
+    a_to_z = letters(directory)
+    return [
+        _page(
+            env,
+            page.path,
+            "authors_index.md.j2",
+            entries=page.entries,
+            pager=page.pager,
+            count=count,
+            letters=a_to_z,
+            catalog=catalog,
+        )
+        for page in directory
+    ]
 
 
 def papers_by_year(papers: tuple[Paper, ...]) -> list[tuple[str, list[Paper]]]:

@@ -10,7 +10,7 @@ Material's own index keeps the hand-written pages; generated pages are left out 
 Format (a call `papersiteSearch({...})`, JSON inside):
   fields    the field names; a posting's mask has bit i set when the term is in field i
   weights   the weight of each field in a match
-  docs      [location, title, byline, [tag indices]] per document: topics, author pages, papers
+  docs      [location, title, byline, [tag indices]] per document: topics, authors (their directory entries), papers
   tags      the topic labels the docs refer to
   terms     every term, sorted, joined by newlines
   postings  per term, joined by commas: for each document holding it, the gap from the previous
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Catalog, Paper
-from .paths import paper_page, topic_page
+from .paths import paper_page, topic_page, with_anchor
 
 FIELDS = ("title", "authors", "topics", "venue", "year", "abstract")
 WEIGHTS = (10, 8, 6, 4, 4, 1)
@@ -58,8 +58,9 @@ def terms(text: str) -> list[str]:
     return [word for word in _WORD.findall(plain) if len(word) > 1 and word not in STOP_WORDS]
 
 
-def catalog_docs(catalog: Catalog, url_of: Callable[[str], str], author_pages: Iterable[tuple[str, str, int]]) -> list[SearchDoc]:
-    """Topics first, then author pages (name, page path, paper count), then papers.
+def catalog_docs(catalog: Catalog, url_of: Callable[[str], str], authors: Iterable[tuple[str, str, str, int]]) -> list[SearchDoc]:
+    """Topics first, then the authors' entries in the directory (name, page path, anchor, paper
+    count), then papers.
     url_of maps a page path of the docs folder ("papers/x.md") to its site URL."""
     docs = [
         SearchDoc(
@@ -72,7 +73,8 @@ def catalog_docs(catalog: Catalog, url_of: Callable[[str], str], author_pages: I
         for t in catalog.topics
     ]
     docs += [
-        SearchDoc(url_of(path), name, f"Author · {_papers(count)}", (), {"title": name}) for name, path, count in author_pages
+        SearchDoc(with_anchor(url_of(page), anchor), name, f"Author · {_papers(count)}", (), {"title": name})
+        for name, page, anchor, count in authors
     ]
     docs += [paper_doc(catalog, paper, url_of(paper_page(paper.slug))) for paper in catalog.papers]
     return docs

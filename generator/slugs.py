@@ -43,3 +43,8 @@ def first_free(slug: str, taken: Container[str], max_length: int | None = None) 
     while f"{stem}-{n}" in taken:
         n += 1
     return f"{stem}-{n}"
+
+
+def sort_key(name: str) -> str:
+    """A name for sorting A to Z as a reader expects: transliterated, lowercase, accents and punctuation aside."""
+    return slugify(name, separator=" ")

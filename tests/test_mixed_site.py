@@ -81,16 +81,18 @@ def test_papers_from_other_formats_get_a_generated_entry(project, papers):
     assert entry.fields_dict["author"].value == "Wu, Tianhao and Yuan, Weizhe and Weston, Jason"
 
 
-def test_authors_with_two_papers_get_a_page_and_a_link(project, papers):
-    authors = sorted(p.name for p in (project / "site" / "authors").glob("*.html"))
-    assert authors == ["index.html", "jason-weston.html", "jurgen-schmidhuber.html", "weizhe-yuan.html"]
-    weston = Page(project / "site" / "authors" / "jason-weston.html")
-    assert "Self-Rewarding Language Models" in weston.text and "Meta-Rewarding Language Models" in weston.text
+def test_authors_with_two_papers_get_an_entry_in_the_directory_and_a_link(project, papers):
+    assert sorted(p.name for p in (project / "site" / "authors").glob("*.html")) == ["index.html"]
+    directory = Page(project / "site" / "authors" / "index.html")
+    ids = [a.get("id") for a in directory.attrs("p") if a.get("class") == "papersite-author"]
+    assert ids == ["jurgen-schmidhuber", "jason-weston", "weizhe-yuan"]  # A to Z by family name
+    weston = directory.text[directory.text.index("Weston, Jason") : directory.text.index("Yuan, Weizhe")]
+    assert "Self-Rewarding Language Models" in weston and "Meta-Rewarding Language Models" in weston
     meta = Page(
         project / "site" / papers["Meta-Rewarding Language Models: Self-Improving Alignment with LLM-as-a-Meta-Judge"]["url"]
     )
     hrefs = [a.get("href") for a in meta.attrs("a")]
-    assert "../authors/jason-weston.html" in hrefs and "../authors/tianhao-wu.html" not in hrefs
+    assert "../authors/index.html#jason-weston" in hrefs and not any("tianhao-wu" in (h or "") for h in hrefs)
 
 
 def test_all_papers_are_grouped_by_year_newest_first(project):

@@ -11,7 +11,7 @@ import pytest
 
 from generator.map_points import central_first, drawn_papers
 from generator.model import Author, Catalog, Paper, Source, Topic
-from generator.pagination import paginate
+from generator.pagination import paginate, paginate_by_weight
 from generator.paths import listing_page, paper_slug
 from generator.render import render_site
 
@@ -61,10 +61,10 @@ def test_the_pager_links_the_ends_and_the_neighbours(number, shown):
     assert all(link is None or link[1] == listing_page("papers/index.md", link[0]) for link in links)
 
 
-def test_listing_pages_never_meet_paper_topic_or_author_pages():
+def test_listing_pages_never_meet_paper_or_topic_pages():
     assert listing_page("papers/index.md", 2) == "papers/index/2.md"
     assert listing_page("topics/robots.md", 3) == "topics/robots/3.md"
-    assert listing_page("authors/ada-lovelace.md", 2) == "authors/ada-lovelace/2.md"
+    assert listing_page("authors/index.md", 2) == "authors/index/2.md"
     assert paper_slug("papers/robots.md") == "robots"
     assert paper_slug("papers/index/2.md") is None and paper_slug("papers/index.md") is None
     assert paper_slug("topics/robots.md") is None
@@ -147,3 +147,15 @@ def test_the_most_central_papers_of_each_topic_come_first():
     order = central_first(catalog)
     firsts = {catalog.topic(t).papers[0] for t in ("even", "odd")}
     assert set(order[:2]) == firsts
+
+
+def test_pages_by_weight_hold_at_most_the_budget_and_a_heavier_entry_alone():
+    pages = paginate_by_weight("authors/index.md", [3, 4, 12, 2, 5, 1], 8, lambda w: w)
+    assert [list(page.entries) for page in pages] == [[3, 4], [12], [2, 5, 1]]
+    assert [page.path for page in pages] == ["authors/index.md", "authors/index/2.md", "authors/index/3.md"]
+    assert [(page.pager.first, page.pager.last, page.pager.total) for page in pages] == [(1, 2, 6), (3, 3, 6), (4, 6, 6)]
+
+
+def test_pages_by_weight_of_nothing_are_one_empty_page():
+    (page,) = paginate_by_weight("authors/index.md", [], 8, lambda w: w)
+    assert list(page.entries) == [] and page.pager.count == 1

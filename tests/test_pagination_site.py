@@ -1,7 +1,7 @@
 """A real site large enough to paginate: 330 papers by 14 authors over seven years, listings of at
-most 10 entries. From the first page of every listing (All papers, each topic, each author, the
-authors), following only the links between that listing's pages, every paper the listing should
-hold is reached, once, and no page holds more than 10 entries. What a listing should hold comes
+most 10 entries. From the first page of every listing (All papers, each topic, the authors
+directory), following only the links between that listing's pages, every paper the listing should
+hold is reached, once, and no page holds more than 10 entries (paper links, in the directory). What a listing should hold comes
 from site/papers.json (written from the catalog, not from the pages)."""
 
 from __future__ import annotations
@@ -137,31 +137,115 @@ def test_every_topic_reaches_each_of_its_papers_through_its_pages(site, catalog)
     assert paginated >= 1
 
 
-def test_every_author_reaches_each_of_their_papers_and_the_authors_reach_every_author(site, catalog):
-    written = Counter(f"{a['given']} {a['family']}" for p in catalog for a in p["authors"])
-    with_pages = {name for name, count in written.items() if count >= 2}
-    assert len(with_pages) > PAGE_SIZE and max(written.values()) > 5 * PAGE_SIZE
-    authors, _ = walk_authors(site)
-    assert set(authors) == with_pages
-    for name, page in authors.items():
-        papers, _ = walk(site, page)
-        expected = [p["url"] for p in catalog if name in {f"{a['given']} {a['family']}" for a in p["authors"]}]
-        assert papers == Counter(dict.fromkeys(expected, 1)), name
+class DirectoryPage(HTMLParser):
+    """A page of the authors directory: each entry's name (its <strong>), its id (None on a part
+    continued from the page before), and the pages its paper links lead to; the page's ids."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(convert_charrefs=True)
+        self.entries: list[tuple[str, str | None, list[str]]] = []
+        self.ids: list[str] = []
+        self._entry: str | None = None  # the id of the entry being read ("" when continued)
+        self._in_strong = self._in_li = False
+        self._name = ""
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        if tag == "p" and attrs.get("class") == "papersite-author":
+            self._entry = attrs.get("id") or ""
+        elif tag == "strong" and self._entry is not None:
+            self._in_strong, self._name = True, ""
+        elif tag == "li":
+            self._in_li = True
+        elif tag == "a" and self._in_li and self.entries:
+            self.entries[-1][2].append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "strong" and self._in_strong:
+            self._in_strong = False
+            self.entries.append((self._name, self._entry or None, []))
+            self._entry = None
+        elif tag == "li":
+            self._in_li = False
+
+    def handle_data(self, data):
+        if self._in_strong:
+            self._name += data
 
 
-def walk_authors(site: Path) -> tuple[dict[str, str], list[str]]:
-    """Author name -> the first page of their listing, from every page of the authors' listing."""
-    folder = "authors/index/"
-    seen, queue, authors = ["authors/index.html"], ["authors/index.html"], {}
-    while queue:
-        page = queue.pop(0)
-        for href in ArticleLinks(site / page).links:
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
-            if target.startswith(folder) or target == "authors/index.html":
-                if target not in seen:
-                    seen.append(target)
-                    queue.append(target)
-            elif re.fullmatch(r"authors/[^/]+\.html", target):
-                authors[ArticleLinks(site / target).heading.removesuffix("¶").strip()] = target
-    assert len(seen) > 1
-    return authors, seen
+def test_the_authors_directory_reaches_every_author_with_all_their_papers(site, catalog):
+    written = Counter(f"{a['family']}, {a['given']}" for p in catalog for a in p["authors"])
+    with_entries = {name for name, count in written.items() if count >= 2}
+    assert len(with_entries) > PAGE_SIZE and max(written.values()) > 5 * PAGE_SIZE
+    _, pages = walk(site, "authors/index.html")
+    assert len(pages) > 2 * NEIGHBOURS + 3
+    pages.sort(key=lambda page: int(re.sub(r"\D", "", page) or 1))  # in page order: authors/index/2.html...
+    papers: dict[str, Counter[str]] = {}
+    anchors: dict[str, str] = {}
+    order: list[str] = []
+    for page in pages:
+        parsed = DirectoryPage(site / page)
+        assert len(parsed.ids) == len(set(parsed.ids)), page
+        for name, anchor, links in parsed.entries:
+            if anchor is None:  # a part continued from the page before
+                assert order[-1] == name, page
+            else:
+                assert name not in anchors, name
+                anchors[name] = f"{page}#{anchor}"
+                order.append(name)
+            for href in links:
+                papers.setdefault(name, Counter())[posixpath.normpath(posixpath.join(posixpath.dirname(page), href))] += 1
+    assert set(anchors) == with_entries
+    assert [name.casefold() for name in order] == sorted(name.casefold() for name in order)  # A to Z by family name
+    for name in with_entries:
+        expected = [p["url"] for p in catalog if name in {f"{a['family']}, {a['given']}" for a in p["authors"]}]
+        assert papers[name] == Counter(dict.fromkeys(expected, 1)), name
+
+
+def test_every_author_link_on_a_paper_page_lands_on_that_authors_entry(site, catalog):
+    entries: dict[str, str] = {}
+    ids: dict[str, set[str]] = {}
+    for page in sorted(site.glob("authors/**/*.html")):
+        relative = page.relative_to(site).as_posix()
+        parsed = DirectoryPage(page)
+        ids[relative] = set(parsed.ids)
+        entries.update({anchor: name for name, anchor, _ in parsed.entries if anchor})
+    checked = 0
+    for paper in catalog:
+        page = paper["url"]
+        for name, href in AuthorLinks(site / page).links:
+            target, _, anchor = href.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
+            assert anchor in ids[target], (page, href)
+            given, _, family = name.partition(" ")
+            assert entries[anchor] == f"{family}, {given}", (page, href)
+            checked += 1
+    assert checked > PAPERS
+
+
+class AuthorLinks(HTMLParser):
+    """The author links of a paper page (its "Authors:" paragraph): (name, href)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._text = ""
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and "authors/" in href:
+            self._href, self._text = href, ""
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href:
+            self.links.append((self._text, self._href))
+            self._href = None
+
+    def handle_data(self, data):
+        if self._href:
+            self._text += data

@@ -1,4 +1,4 @@
-"""Rendering the richer record: Cite block, generated BibTeX, author pages, All papers by year."""
+"""Rendering the richer record: Cite block, generated BibTeX, the authors directory, All papers by year."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from test_render import Elements
 
-from generator.authors import author_pages
+from generator.authors import author_entries, directory_pages, entry_pages
 from generator.catalog import assign_slugs
 from generator.cite import citation_key, code_fence_for, generated_entry
 from generator.model import Author, Catalog, Paper, Source
@@ -102,7 +102,7 @@ def test_citation_key_falls_back_when_fields_are_missing():
     assert citation_key(paper("!!!")) == "paper"
 
 
-def test_authors_get_a_page_only_with_two_or_more_papers():
+def test_authors_get_an_entry_only_with_two_or_more_papers():
     ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
     papers = assign_slugs(
         [
@@ -111,20 +111,69 @@ def test_authors_get_a_page_only_with_two_or_more_papers():
             paper("Three", authors=(bob, bob)),
         ]
     )
-    pages = author_pages(papers)
-    assert [(p.name, p.slug, p.papers) for p in pages.values()] == [
+    entries = author_entries(papers)
+    assert [(e.name, e.anchor, e.papers) for e in entries.values()] == [
         ("Ada Lovelace", "ada-lovelace", ("two", "one")),  # newest first; names equal but for case are one author
         ("Charles Babbage", "charles-babbage", ("one", "three")),
     ]
 
 
-def test_author_links_appear_only_for_authors_with_pages():
+def test_the_directory_is_a_to_z_by_family_name_accents_aside():
+    names = [
+        Author("Zhang", "Wei"),
+        Author("Étienne", "Zoé"),
+        Author("Babbage", "Charles"),
+        Author("ACME Labs"),
+        Author("Eck", "Al"),
+    ]
+    papers = assign_slugs([paper(f"P{i}", authors=tuple(names)) for i in range(2)])
+    (page,) = directory_pages(author_entries(papers), 10)
+    assert [part.entry.directory_name for part in page.entries] == [
+        "ACME Labs",
+        "Babbage, Charles",
+        "Eck, Al",
+        "Étienne, Zoé",
+        "Zhang, Wei",
+    ]
+    assert [part.entry.letter for part in page.entries] == ["A", "B", "E", "E", "Z"]
+
+
+def test_directory_pages_hold_at_most_page_size_papers_and_split_a_prolific_author():
+    ada, bob, cy = Author("Ada", "A"), Author("Bob", "B"), Author("Cy", "C")
+    papers = assign_slugs(
+        [paper(f"Ada {i}", authors=(ada,)) for i in range(25)] + [paper(f"Two {i}", authors=(bob, cy)) for i in range(3)]
+    )
+    pages = directory_pages(author_entries(papers), 10)
+    parts = [(part.entry.name, len(part.papers), part.continued, part.more) for page in pages for part in page.entries]
+    assert parts == [
+        ("A Ada", 10, False, True),
+        ("A Ada", 10, True, True),
+        ("A Ada", 5, True, False),
+        ("B Bob", 3, False, False),
+        ("C Cy", 3, False, False),
+    ]
+    assert [sum(len(part.papers) for part in page.entries) for page in pages] == [10, 10, 8, 3]
+    assert entry_pages(pages) == {"aada": "authors/index.md", "bbob": "authors/index/3.md", "ccy": "authors/index/4.md"}
+
+
+def test_author_links_lead_to_their_entries_in_the_directory():
     ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
     catalog = catalog_of(paper("One", authors=(ada, bob)), paper("Two", authors=(ada,)))
     pages = {p.path: p.text for p in render_site(catalog, "Site")}
-    assert '<a href="../authors/ada-lovelace.html">Ada Lovelace</a>' in pages["papers/one.md"]
-    assert "Charles Babbage" in pages["papers/one.md"] and "authors/charles-babbage" not in pages["papers/one.md"]
-    assert set(p for p in pages if p.startswith("authors/")) == {"authors/ada-lovelace.md", "authors/index.md"}
+    assert '<a href="../authors/index.html#ada-lovelace">Ada Lovelace</a>' in pages["papers/one.md"]
+    assert "Charles Babbage" in pages["papers/one.md"] and "charles-babbage" not in pages["papers/one.md"]
+    assert set(p for p in pages if p.startswith("authors/")) == {"authors/index.md"}
+    assert (
+        '<p class="papersite-author" id="ada-lovelace"><strong>Lovelace, Ada</strong> · 2 papers</p>' in pages["authors/index.md"]
+    )
+
+
+def test_author_names_in_the_directory_are_escaped():
+    evil = Author("<script>alert(1)</script>", "<b>x")
+    catalog = catalog_of(paper("One", authors=(evil,)), paper("Two", authors=(evil,)))
+    text = next(p.text for p in render_site(catalog, "Site") if p.path == "authors/index.md")
+    assert "<script>" not in text and "<b>" not in text and "&lt;script&gt;" in text
+    assert 'id="b-x-script-alert-1-script"' in text
 
 
 def test_all_papers_by_year_newest_first_undated_last_in_input_order():
@@ -156,5 +205,5 @@ def test_links_in_a_paper_pages_html_blocks_are_the_urls_mkdocs_builds():
     catalog = catalog_of(paper("One", authors=(ada,)), paper("Two", authors=(ada,)))
     for directory_urls in (False, True):
         pages = {p.path: p.text for p in render_site(catalog, "Site", directory_urls=directory_urls)}
-        here, there = (File(page, "docs", "site", directory_urls) for page in ("papers/one.md", "authors/ada-lovelace.md"))
-        assert f'<a href="{get_relative_url(there.url, here.url)}">Ada Lovelace</a>' in pages["papers/one.md"]
+        here, there = (File(page, "docs", "site", directory_urls) for page in ("papers/one.md", "authors/index.md"))
+        assert f'<a href="{get_relative_url(there.url, here.url)}#ada-lovelace">Ada Lovelace</a>' in pages["papers/one.md"]

@@ -80,8 +80,9 @@ def catalog() -> Catalog:
 
 
 def test_catalog_documents_are_topics_then_authors_then_papers():
-    docs = catalog_docs(catalog(), lambda path: path.replace(".md", ".html"), [("Jürgen Schmidhuber", "authors/js.md", 2)])
-    assert [d.location for d in docs] == ["topics/self.html", "authors/js.html", "papers/godel.html"]
+    authors = [("Jürgen Schmidhuber", "authors/index/2.md", "jurgen-schmidhuber", 2)]
+    docs = catalog_docs(catalog(), lambda path: path.replace(".md", ".html"), authors)
+    assert [d.location for d in docs] == ["topics/self.html", "authors/index/2.html#jurgen-schmidhuber", "papers/godel.html"]
     paper = docs[-1]
     assert paper.title == "Gödel <b>machines</b>"  # plain text: the worker escapes it
     assert paper.byline == "Jürgen Schmidhuber, Bas Steunebrink, Louis Kirsch et al. · 2007 · AGI"

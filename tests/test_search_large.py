@@ -128,12 +128,29 @@ def test_a_rare_family_name_finds_every_paper_of_that_author(chromium, home, pap
     expected = {p["title"] for p in papers if any(a["family"] == family for a in p["authors"])}
     assert len(expected) == len(RARE_AUTHOR_PAPERS)
     titles = search_offline(chromium, home[0], family.lower())
-    assert RARE_AUTHOR in titles[:FIRST]  # the author's page
+    assert RARE_AUTHOR in titles[:FIRST]  # the author's entry in the directory
     assert expected <= set(titles[: len(expected) + 1]), titles[:FIRST]
 
 
+def test_an_author_result_lands_on_their_entry_in_the_authors_directory(chromium, home):
+    """The author's result opens the directory page holding their entry, scrolled to it."""
+    blocked: list[str] = []
+    page = offline_page(chromium, blocked)
+    page.goto(home[0])
+    search(page, RARE_AUTHOR.split()[-1].lower())
+    page.locator(".md-search-result__link", has_text=RARE_AUTHOR).first.click()
+    page.wait_for_url(re.compile(r"/authors/index.*#"))
+    anchor = page.url.split("#", 1)[1]
+    entry = page.locator(f"[id='{anchor}']")
+    assert entry.locator("strong").inner_text() == "Thistlewood, Ada"
+    assert entry.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    screenshot(page, f"search-2000-{home[1]}-author-entry")
+    page.context.close()
+    assert blocked == []
+
+
 def test_a_common_family_name_shows_that_family_first(chromium, home, project, papers):
-    """Every result shown is a paper by someone of that name or the page of such an author."""
+    """Every result shown is a paper by someone of that name or such an author's entry."""
     source = json.loads((project / "papers" / "synthetic.json").read_text(encoding="utf-8"))
     words = {word for r in source for word in terms(f"{r['title']} {r['abstract']}")}
     families = Counter(a["family"] for p in papers for a in p["authors"] if a["family"].lower() not in words)
