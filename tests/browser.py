@@ -134,3 +134,13 @@ def serve_folder(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@contextmanager
+def site_base(site: Path, mode: str) -> Iterator[str]:
+    """The base URL (ending in /) of a built site, opened from its folder ("file") or served ("http")."""
+    if mode == "file":
+        yield site.as_uri() + "/"
+    else:
+        with serve_folder(site) as base:
+            yield base

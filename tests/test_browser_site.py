@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser import browser, chromium_path, offline_page, record_requests, screenshot, search, serve_folder
+from browser import browser, chromium_path, offline_page, record_requests, screenshot, search, serve_folder, site_base
 from sitebuild import make_project, papersite
 
 pytestmark = pytest.mark.slow
@@ -62,11 +62,8 @@ def target(request, tmp_path_factory):
     home = "index.html" if name == "example" else "overview.html"
     site = moved_copy(project / "site", tmp_path_factory.mktemp(f"{name}-{mode}"))
     papers = json.loads((site / "papers.json").read_text())
-    if mode == "file":
-        yield Target(name, mode, site.as_uri() + "/", home, papers)
-    else:
-        with serve_folder(site) as base:
-            yield Target(name, mode, base, home, papers)
+    with site_base(site, mode) as base:
+        yield Target(name, mode, base, home, papers)
 
 
 @pytest.fixture
@@ -122,11 +119,8 @@ def test_a_new_sites_own_welcome_page_leads_to_the_overview(chromium, new_site, 
     site = moved_copy(new_site / "site", tmp_path)
     blocked: list[str] = []
     page = offline_page(chromium, blocked)
-    if mode == "file":
-        follow_welcome_to_overview(page, site.as_uri() + "/")
-    else:
-        with serve_folder(site) as base:
-            follow_welcome_to_overview(page, base)
+    with site_base(site, mode) as base:
+        follow_welcome_to_overview(page, base)
     page.context.close()
     assert blocked == []
 

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import browser, chromium_path, offline_page, serve_folder
+from browser import browser, chromium_path, offline_page, site_base
 
 from generator import csp
 
@@ -65,11 +65,8 @@ def test_the_browser_refuses_injected_script_but_runs_the_site(chromium, example
     blocked: list[str] = []
     page = offline_page(chromium, blocked)
     try:
-        if mode == "file":
-            check_page(page, site.as_uri() + "/", blocked)
-        else:
-            with serve_folder(site) as base:
-                check_page(page, base, blocked)
+        with site_base(site, mode) as base:
+            check_page(page, base, blocked)
     finally:
         page.context.close()
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import browser, chromium_path, offline_page, search, search_offline, serve_folder
+from browser import browser, chromium_path, offline_page, search, search_offline, site_base
 from sitebuild import make_project, papersite
 
 from generator.search_index import terms
@@ -40,11 +40,8 @@ def chromium():
 
 @pytest.fixture(params=["file", "http"])
 def home(request, site):
-    if request.param == "file":
-        yield (site / "index.html").as_uri(), request.param
-    else:
-        with serve_folder(site) as base:
-            yield f"{base}/index.html", request.param
+    with site_base(site, request.param) as base:
+        yield base + "index.html", request.param
 
 
 @pytest.mark.parametrize(
