@@ -143,20 +143,21 @@ def test_an_http_error_answer_is_one_line(tmp_path, endpoint):
     assert "2030-01-01" in result.stderr and not (tmp_path / "papers/hf.json").exists()
 
 
-def test_a_list_that_is_not_keyed_by_arxiv_id_is_refused_untouched(tmp_path, endpoint):
-    listed = tmp_path / "mine.json"
-    listed.write_text('[{"title": "A record list"}]\n')
-    result = fetch(tmp_path, endpoint, "hf", "--date", "2024-01-18", "-o", "mine.json")
-    assert result.returncode == 1 and "mine.json:1: fetch adds to a JSON object keyed by arXiv id" in result.stderr
-    assert listed.read_text() == '[{"title": "A record list"}]\n'
-
-
-def test_a_broken_list_names_its_line_and_stays(tmp_path, endpoint):
-    listed = tmp_path / "papers.json"
-    listed.write_text('{\n  "2401.10020": {"title": "x",}\n}\n')
-    result = fetch(tmp_path, endpoint, "hf", "--date", "2024-01-18", "-o", "papers.json")
-    assert result.returncode == 1 and "papers.json:2: not valid JSON" in result.stderr
-    assert listed.read_text() == '{\n  "2401.10020": {"title": "x",}\n}\n'
+@pytest.mark.parametrize(
+    "name, text, error",
+    [
+        # a list that is not keyed by arXiv id
+        ("mine.json", '[{"title": "A record list"}]\n', "mine.json:1: fetch adds to a JSON object keyed by arXiv id"),
+        # a broken list names its line
+        ("papers.json", '{\n  "2401.10020": {"title": "x",}\n}\n', "papers.json:2: not valid JSON"),
+    ],
+)
+def test_a_list_fetch_cannot_add_to_is_refused_untouched(tmp_path, endpoint, name, text, error):
+    listed = tmp_path / name
+    listed.write_text(text)
+    result = fetch(tmp_path, endpoint, "hf", "--date", "2024-01-18", "-o", name)
+    assert result.returncode == 1 and error in result.stderr
+    assert listed.read_text() == text
 
 
 def test_fetch_arxiv_query_twice(tmp_path, endpoint):
