@@ -150,19 +150,17 @@ class CapturedLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.lines: list[LogLine] = []
-        self._seen: set[int] = set()
         self._loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
         self._saved: list[tuple[list[logging.Handler], bool]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if id(record) not in self._seen:  # a record propagating from "mkdocs" to the root comes twice
-            self._seen.add(id(record))
-            self.lines.append(LogLine(record.name, record.levelno, record.getMessage()))
+        self.lines.append(LogLine(record.name, record.levelno, record.getMessage()))
 
     def __enter__(self) -> CapturedLog:
         for logger in self._loggers:
             self._saved.append((logger.handlers[:], logger.propagate))
             logger.handlers = [self]
+        self._loggers[1].propagate = False  # else a record of "mkdocs" reaches this handler again at the root
         return self
 
     def __exit__(self, *exc: object) -> None:
