@@ -143,8 +143,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         if self.catalog is None or self.files is None:
             return
         if self.config.papers_json:
-            data = papers_json(self.catalog, self.files)
-            write_file(Path(config.site_dir), PAPERS_JSON, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            write_file(Path(config.site_dir), PAPERS_JSON, papers_json_text(papers_json(self.catalog, self.files)))
         self.write_feeds(config, self.catalog, self.files)
         self.write_digest(config, self.catalog, self.files)
         if self.search_worker:
@@ -276,6 +275,13 @@ def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def papers_json_text(papers: list[dict[str, Any]]) -> str:
+    """papers.json as text: a JSON list, one paper to a line with no spaces in it (indented, it was
+    about a third larger: 58 MB at 50,000 papers), still read line by line by a person or by grep."""
+    lines = (json.dumps(paper, ensure_ascii=False, separators=(",", ":")) for paper in papers)
+    return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ def test_new_site_builds_and_keeps_the_hand_written_home(new_site):
     assert (new_site / "site_src" / "index.md").read_text().startswith("# Welcome")
     assert len(list((site / "papers").glob("*.html"))) == 27  # 26 papers + All papers
     assert list((site / "topics").glob("*.html"))
+    assert not (site / "tags.json").exists()  # the tags plugin's export, which nothing reads, is off
 
 
 def test_home_page_must_be_a_top_level_markdown_page(tmp_path):
@@ -105,3 +106,5 @@ def test_scaffold_config_keeps_up_with_the_example_config():
     assert scaffold["markdown_extensions"] == example["markdown_extensions"]
     assert plugin_names(scaffold) == plugin_names(example)
     assert scaffold["not_in_nav"] == example["not_in_nav"]
+    tags = [p["tags"] for p in scaffold["plugins"] + example["plugins"] if isinstance(p, dict) and "tags" in p]
+    assert tags == [{"export": False}] * 2

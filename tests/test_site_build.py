@@ -47,6 +47,17 @@ def test_search_index_holds_every_title(example):
     assert (example / "site" / "search" / "search_index.js").exists()  # Material's offline copy, as small
 
 
+def test_papers_json_holds_one_paper_a_line(example):
+    """papers.json is compact (no indentation), one paper to a line between the brackets."""
+    lines = (example / "site" / "papers.json").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    papers = [json.loads(line.removesuffix(",")) for line in lines[1:-1]]
+    assert len(papers) == 203 and all(set(p) >= {"slug", "title", "url"} for p in papers)
+    assert all(line.endswith(",") for line in lines[1:-2]) and not lines[-2].endswith(",")
+    assert not any(line.startswith(" ") for line in lines)
+    assert not (example / "site" / "tags.json").exists()  # Material's tags export is off (mkdocs.yml)
+
+
 def test_goedel_is_spelled_right_and_hgm_links_its_code(example):
     papers = json.loads((example / "site" / "papers.json").read_text())
     hgm = [p for p in papers if any(link["url"].startswith("https://github.com/metauto-ai/HGM") for link in p["links"])]
