@@ -27,6 +27,7 @@ from .authors import directory_places
 from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
+from .html_regions import HtmlRegions
 from .identifiers import today
 from .model import Catalog
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
@@ -73,6 +74,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         config.extra["polyfills"] = config.extra.get("polyfills") or []
         _add_unique(config.extra["polyfills"], [IFRAME_WORKER_SHIM])
         _add_theme_overrides(config)
+        if not any(isinstance(extension, HtmlRegions) for extension in config.markdown_extensions):
+            config.markdown_extensions.append(HtmlRegions())  # the HTML of generated pages, passed on unread
         return config
 
     def load_catalog(self, config: MkDocsConfig) -> Catalog:

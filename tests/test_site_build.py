@@ -31,6 +31,14 @@ def test_one_page_per_paper_and_topic_pages(example):
         assert links, f"{topic_page.name} lists no papers"
 
 
+def test_the_html_regions_of_paper_pages_are_passed_on_without_their_markers(example):
+    """generator/html_regions.py is in the build: the regions' markers are gone, their HTML is there."""
+    for page in paper_pages(example / "site"):
+        text = page.read_text(encoding="utf-8")
+        assert "papersite:html" not in text, page.name
+        assert '<div class="highlight"><pre><code class="language-bibtex">' in text, page.name
+
+
 def test_search_index_holds_every_title(example):
     """Papers, topics and authors are searched through papersite's index (search/papers.js);
     Material's index keeps the hand-written pages only."""
