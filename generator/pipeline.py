@@ -80,12 +80,24 @@ def summarise(papers: Sequence[Paper], problems: Sequence[Problem]) -> ReadSumma
 
 
 def generate(
-    catalog: Catalog, settings: Settings, docs_dir: Path, site_name: str, *, directory_urls: bool = False
+    catalog: Catalog,
+    settings: Settings,
+    docs_dir: Path,
+    site_name: str,
+    *,
+    directory_urls: bool = False,
+    workers: int = 1,
 ) -> WriteReport:
-    """Render the catalog, bring the generated pages in docs_dir up to date, and keep the topic state."""
+    """Render the catalog (the paper pages in `workers` forked processes), bring the generated pages in
+    docs_dir up to date, and keep the topic state."""
     with progress.stage("render"):
         pages = render_site(
-            catalog, site_name, settings.home_page, directory_urls=directory_urls, page_size=settings.listing_page_size
+            catalog,
+            site_name,
+            settings.home_page,
+            directory_urls=directory_urls,
+            page_size=settings.listing_page_size,
+            workers=workers,
         )
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)

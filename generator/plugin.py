@@ -90,8 +90,10 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def generate(self, config: MkDocsConfig) -> None:
         """Write the catalog's pages into the docs folder and keep the topic state."""
         catalog = self.load_catalog(config)
+        settings = self.settings(config)
+        workers = 1 if self.serving else prerender.workers_wanted(settings.build_workers)  # serve: no forks beside its threads
         report = pipeline.generate(
-            catalog, self.settings(config), Path(config.docs_dir), config.site_name, directory_urls=config.use_directory_urls
+            catalog, settings, Path(config.docs_dir), config.site_name, directory_urls=config.use_directory_urls, workers=workers
         )
         self.report = report
         self.generated_pages = set(report.written) | set(report.unchanged)

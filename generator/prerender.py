@@ -39,6 +39,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from . import csp
 from .compact import compact_html
 
 PREBUILT_TEMPLATE = "papersite-prebuilt.html"  # templates/overrides: prints PrerenderedPage.prebuilt_html
@@ -263,6 +264,8 @@ _worker_site: WorkerSite | None = None  # in a worker process only: what it was 
 def _start_worker(site: WorkerSite) -> None:
     global _worker_site
     _worker_site = site
+    if site.env is not None:
+        site.env.auto_reload = False  # no template changes during a build: no file checked before each use
     gc.freeze()  # the collector leaves the objects inherited from the build alone: no copying them on write
 
 
@@ -295,8 +298,9 @@ def _each_page(paths: list[str], work: Callable[[Page], Any]) -> dict[str, Any]:
 def build_html(page: PrerenderedPage, site: WorkerSite) -> str:
     """What MkDocs' `_build_page` renders for page before the post_page events: its theme template
     with the page's context, after every plugin's page_context event (their messages are dropped:
-    the build's process runs the events again), compacted here (the plugin's post_page compacts
-    only pages that did not come from a worker: compacting twice changes nothing)."""
+    the build's process runs the events again), compacted and given its CSP hashes here (the
+    plugin's post_page compacts only pages that did not come from a worker; compacting twice
+    changes nothing, and the hashes replace a placeholder that is then gone)."""
     assert site.nav is not None and site.env is not None
     config = site.config
     config._current_page = page
@@ -306,7 +310,7 @@ def build_html(page: PrerenderedPage, site: WorkerSite) -> str:
             context = get_context(site.nav, site.doc_files, config, page)
             template = site.env.get_template(page.template_name)
             context = config.plugins.on_page_context(context, page=page, config=config, nav=site.nav)
-            return compact_html(template.render(context))
+            return csp.with_hashes(compact_html(template.render(context)))
     finally:
         page.active = False
         config._current_page = None

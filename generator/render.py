@@ -9,8 +9,12 @@ purpose (math, links, front matter) escape their inputs themselves and return Ma
 from __future__ import annotations
 
 import datetime
+import gc
 import html
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -263,11 +267,13 @@ def render_site(
     directory_urls: bool = False,
     today: datetime.date | None = None,
     page_size: int = 200,  # the default of the option listing_page_size (config.py)
+    workers: int = 1,
 ) -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page.
     `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
     (MkDocs does not rewrite raw HTML). `today` is the build day of the New page (default: today).
-    Listings are split into pages of at most page_size entries."""
+    Listings are split into pages of at most page_size entries. The paper pages are rendered in
+    `workers` forked processes when there are many (the same text either way)."""
     env = make_environment()
     env.globals["topic_map"] = _map_maker(catalog, directory_urls)
     env.globals["directory_urls"] = directory_urls
@@ -293,10 +299,9 @@ def render_site(
     for topic in catalog.topics:
         papers = [catalog.paper(slug) for slug in topic.papers]
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, topic=topic)
-    papers = progress.track(catalog.papers, "paper pages", len(catalog.papers))
     directory = directory_pages(authors, page_size)
     places = entry_pages(directory)
-    pages += [_paper_page(env, catalog, paper, authors, places) for paper in papers]
+    pages += _paper_pages(_PaperPages(env, catalog, authors, places), workers)
     pages += _authors_directory(env, catalog, directory, len(authors)) if authors else []
     return pages
 
@@ -326,6 +331,49 @@ def _map_maker(catalog: Catalog, directory_urls: bool):
         return Markup(render_map(catalog, page, highlight=highlight, papers=drawn, directory_urls=directory_urls))
 
     return topic_map
+
+
+PAPERS_PER_TASK = 250  # paper pages one process renders per task
+
+
+@dataclass(frozen=True)
+class _PaperPages:
+    """What rendering a paper's page needs (a forked process inherits it as it is)."""
+
+    env: jinja2.Environment
+    catalog: Catalog
+    authors: dict[str, AuthorEntry]
+    places: dict[str, str]
+
+    def render(self, first: int, stop: int) -> list[RenderedPage]:
+        return [_paper_page(self.env, self.catalog, p, self.authors, self.places) for p in self.catalog.papers[first:stop]]
+
+
+def _paper_pages(job: _PaperPages, workers: int) -> list[RenderedPage]:
+    """Every paper's page, in the order of the catalog: by this process, or by forked processes
+    PAPERS_PER_TASK at a time (at 10,000 papers most of rendering, and independent pages)."""
+    count = len(job.catalog.papers)
+    tasks = [(first, min(first + PAPERS_PER_TASK, count)) for first in range(0, count, PAPERS_PER_TASK)]
+    if workers < 2 or len(tasks) < 2:
+        return [page for first, stop in progress.track(tasks, "paper pages", len(tasks)) for page in job.render(first, stop)]
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=fork, initializer=_start_renderer, initargs=(job,)) as pool:
+        done = pool.map(_render_in_worker, *zip(*tasks))
+        return [page for pages in progress.track(done, "paper pages", len(tasks)) for page in pages]
+
+
+_job: _PaperPages | None = None  # in a forked process only: what it renders
+
+
+def _start_renderer(job: _PaperPages) -> None:
+    global _job
+    _job = job
+    gc.freeze()  # the collector leaves the inherited objects alone: no copying them on write
+
+
+def _render_in_worker(first: int, stop: int) -> list[RenderedPage]:
+    assert _job is not None
+    return _job.render(first, stop)
 
 
 def _paper_page(

@@ -34,6 +34,13 @@ def test_large_counts_are_written_with_thousands_separators():
     assert "1,200 papers, newest first" in text["papers/index.md"] and "this page: 1–1,000" in text["papers/index.md"]
 
 
+def test_paper_pages_rendered_by_forked_processes_are_the_same_pages_in_the_same_order():
+    catalog = collection(1_100)  # five tasks of render.PAPERS_PER_TASK papers
+    alone = render_site(catalog, "Site", page_size=100)
+    assert render_site(catalog, "Site", page_size=100, workers=3) == alone
+    assert sum(p.path.startswith("papers/paper-") for p in alone) == 1_100
+
+
 def test_an_empty_or_short_listing_is_one_page():
     for items in ([], [1, 2, 3]):
         (page,) = paginate("papers/index.md", items, 10)
