@@ -93,7 +93,13 @@ def citation_key(paper: Paper) -> str:
 
 def latex(text: str) -> str:
     """Text as a LaTeX value: special characters escaped (& -> \\&), Unicode kept, inline math kept as it is."""
-    return "".join(f"${value}$" if kind == "math" else value.translate(_LATEX_SPECIALS) for kind, value in split_math(text))
+    return "".join(f"${value}$" if kind == "math" else _text(value) for kind, value in split_math(text))
+
+
+def _text(value: str) -> str:
+    """Text outside math: specials escaped, and two quotes kept two quotes, not LaTeX's ligature for
+    a double quote (a title's `''` followed by a backslash read back as ”)."""
+    return value.translate(_LATEX_SPECIALS).replace("''", "'{}'").replace("``", "`{}`")
 
 
 def _name(family: str, given: str) -> str:
