@@ -104,8 +104,9 @@ class PapersiteConfig(base.Config):
     directory, paper links); a longer listing is split into pages linked to each other."""
 
     build_workers = c.Type(int, default=0)
-    """How many processes convert the generated pages' Markdown during a build (generator/prerender.py):
-    0 is one per core; 1 converts them in MkDocs' own loop. The site is the same either way."""
+    """How many processes render the paper pages (render.py) and convert and build the generated pages
+    during a build (generator/prerender.py): 0 is one per core; 1 does it all in the build's process,
+    in MkDocs' own loops. The site is the same either way."""
 
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
