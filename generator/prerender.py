@@ -32,15 +32,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+import markdown
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
+from mkdocs.structure.toc import TableOfContents, get_toc
 
 from . import csp
 from .compact import compact_html
+from .html_regions import HtmlRegions
 
 PREBUILT_TEMPLATE = "papersite-prebuilt.html"  # templates/overrides: prints PrerenderedPage.prebuilt_html
 PAGES_PER_TASK = 50  # pages one worker converts per task: enough to make a task's overhead small
@@ -130,7 +133,7 @@ def convert(page: Page, config: MkDocsConfig, files: Files) -> Conversion:
         source, meta = page.markdown or "", copy.deepcopy(page.meta)
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
     with CapturedLog() as captured:
-        Page.render(page, config, files)
+        render_markdown(page, config, files)
     links = page.links_to_anchors
     return Conversion(
         source=source,
@@ -143,6 +146,45 @@ def convert(page: Page, config: MkDocsConfig, files: Files) -> Conversion:
         links_to_anchors=None if links is None else {target.src_uri: dict(by) for target, by in links.items()},
         log=tuple(captured.lines),
     )
+
+
+# Extensions whose state `Markdown.reset` clears (Python-Markdown's own, and those of the example's
+# mkdocs.yml): with only these, a worker converts every page with one converter.
+REUSABLE_EXTENSIONS = frozenset(
+    "abbr admonition attr_list codehilite def_list fenced_code footnotes md_in_html meta nl2br sane_lists "
+    "smarty tables toc wikilinks pymdownx.arithmatex pymdownx.highlight pymdownx.superfences".split()
+)
+_converter: markdown.Markdown | None = None  # in a worker: the one converter it reuses
+
+
+def render_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """MkDocs' `Page.render`, with one Markdown converter per worker reset between pages instead of
+    a new one per page (making one was 40% of a paper page's conversion). The page's own
+    processors (MkDocs' links, anchors, title) are registered again for each page, replacing the
+    previous page's by name. With an extension not known to be reset cleanly, `Page.render` itself."""
+    global _converter
+    extensions = config["markdown_extensions"]
+    reusable = all(isinstance(e, HtmlRegions) or e in REUSABLE_EXTENSIONS for e in extensions)
+    if _worker_site is None or not reusable or page.markdown is None:
+        Page.render(page, config, files)
+        return
+    if _converter is None:
+        _converter = markdown.Markdown(extensions=extensions, extension_configs=config["mdx_configs"] or {})
+    md = _converter.reset()
+    raw_html = mkdocs_pages._RawHTMLPreprocessor()
+    raw_html._register(md)
+    anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+    anchors._register(md)
+    relative_paths = mkdocs_pages._RelativePathTreeprocessor(page.file, files, config)
+    relative_paths._register(md)
+    title = mkdocs_pages._ExtractTitleTreeprocessor()
+    title._register(md)
+    page.content = md.convert(page.markdown)
+    page.toc = get_toc(getattr(md, "toc_tokens", []))
+    page._title_from_render = title.title
+    page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = relative_paths.links_to_anchors
 
 
 class CapturedLog(logging.Handler):

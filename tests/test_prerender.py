@@ -92,6 +92,32 @@ def test_a_conversion_sets_what_render_sets_and_replays_its_warnings(tiny_site, 
     assert {f.src_uri: links for f, links in page.links_to_anchors.items()} == {"index.md": {"nowhere": "index.md#nowhere"}}
 
 
+def test_a_worker_reusing_one_converter_sets_what_render_sets_on_every_page(tiny_site, monkeypatch):
+    """A worker converts page after page with one Markdown converter (render_markdown): nothing of a
+    page (ids of its headings, stashed HTML, code blocks, links) leaks into the next."""
+    config, files = tiny_site
+    docs = Path(config.docs_dir)
+    (docs / "other.md").write_text(
+        "# Other\n\n## Part one\n\n<div>raw</div>\n\n```\ncode\n```\n\n[page](page.md#part-one)\n", encoding="utf-8"
+    )
+    files.append(File("other.md", str(docs), config.site_dir, False))
+    monkeypatch.setattr(prerender, "_worker_site", prerender.WorkerSite(config, files))
+    monkeypatch.setattr(prerender, "_converter", None)
+    for name in ("page.md", "other.md", "index.md", "other.md", "page.md"):
+        file = files.get_file_from_path(name)
+        page = Page(None, file, config)
+        page.read_source(config)
+        prerender.render_markdown(page, config, files)
+        reference = Page(None, file, config)
+        reference.read_source(config)
+        reference.render(config, files)
+        assert page.content == reference.content, name
+        assert [(a.title, a.id) for a in page.toc] == [(a.title, a.id) for a in reference.toc]
+        assert page.title == reference.title and page.present_anchor_ids == reference.present_anchor_ids
+        assert page.links_to_anchors == reference.links_to_anchors
+    assert prerender._converter is not None  # the reused converter did the work
+
+
 def test_a_page_whose_markdown_changed_since_is_converted_again(tiny_site):
     config, files = tiny_site
     file = files.get_file_from_path("page.md")
