@@ -78,7 +78,8 @@ def best_columns(similarity: np.ndarray, take: int) -> np.ndarray:
     sample = similarity[:, ::SAMPLE_STRIDE]
     rank = min(sample.shape[1], max(1, 4 * take // SAMPLE_STRIDE))
     cut = np.partition(sample, sample.shape[1] - rank, axis=1)[:, sample.shape[1] - rank]
-    survivor_rows, survivor_columns = np.nonzero(similarity >= cut[:, None])
+    # flatnonzero of the flattened mask, then row and column: many times faster than 2-D nonzero
+    survivor_rows, survivor_columns = np.divmod(np.flatnonzero(similarity >= cut[:, None]), similarity.shape[1])
     enough = np.bincount(survivor_rows, minlength=len(rows)) >= take
     keep = enough[survivor_rows]
     survivor_rows, survivor_columns = survivor_rows[keep], survivor_columns[keep]
