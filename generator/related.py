@@ -186,12 +186,14 @@ def with_reasons(
     paper_topics: dict[str, tuple[str, ...]],
     topics: Sequence[Topic],
     features: TfidfFeatures | None = None,
+    forms: dict[str, str] | None = None,
 ) -> dict[str, tuple[Related, ...]]:
-    """The related papers with a short reason each: "Both in Self-play; shared: zero-sum games, MARL"."""
+    """The related papers with a short reason each: "Both in Self-play; shared: zero-sum games, MARL"
+    (phrases written as `forms`, the papers' `surface_forms`, made here when not given)."""
     features = features or related_features(papers)
     row_of = {p.slug: i for i, p in enumerate(papers)}
     label_of = {t.slug: t.label for t in topics}
-    forms = surface_forms(papers, WORD)
+    forms = forms if forms is not None else surface_forms(papers, WORD)
     pairs = [(row_of[paper.slug], row_of[r.slug]) for paper in papers for r in related.get(paper.slug, ())]
     shared = iter(shared_phrases_of_pairs(features.matrix, features.terms, pairs))
     result = {}
