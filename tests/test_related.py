@@ -303,3 +303,23 @@ def test_best_first_is_lexsort_of_row_rounded_weight_and_rank(entries: list[tupl
     ranks = np.array([e[2] for e in entries], dtype=np.int64)
     expected = np.lexsort((ranks, -np.round(weights, 6), rows))
     assert related._best_first(rows, weights, ranks).tolist() == expected.tolist()
+
+
+def test_phrases_counted_in_parts_are_counted_as_one_vectorizer_counts_them(
+    example: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """count_phrases on every core (forked.py) gives CountVectorizer's matrix of the whole, entry
+    for entry: the weights after it are summed in that order."""
+    from generator import features
+
+    monkeypatch.setattr(features, "PAPERS_PER_PROCESS", 10)
+    whole = features._counted([features.paper_text(p) for p in example])
+    joined = features._joined(
+        [features._counted([features.paper_text(p) for p in example[a:b]]) for a, b in [(0, 50), (50, 51), (51, 203)]]
+    )
+    for counted in (joined, features.count_phrases(example)):
+        assert counted.terms == whole.terms
+        assert counted.matrix.shape == whole.matrix.shape
+        for name in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(counted.matrix, name), getattr(whole.matrix, name)), name
+        assert counted.matrix.indices.dtype == whole.matrix.indices.dtype and counted.matrix.dtype == whole.matrix.dtype
