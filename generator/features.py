@@ -202,16 +202,11 @@ def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dic
     first); a word seen only at the start of sentences keeps a casing other than capitalised, a
     word seen only in titles keeps its casing only when fully upper-case.
     """
-    opening_words: list[str] = []
-    inside_words: list[str] = []
-    for paper in papers:
-        for sentence in _SENTENCE_BREAK.split(paper.abstract):
-            found = word_pattern.findall(sentence)
-            if found:
-                opening_words.append(found[0])
-                inside_words.extend(found[1:])
-    opening = _by_lower_case(Counter(opening_words))
-    inside = _by_lower_case(Counter(inside_words))
+    parts = map_parts(
+        lambda part: _sentence_words(papers[part.start : part.stop], word_pattern), len(papers), minimum=PAPERS_PER_PROCESS
+    )
+    opening = _by_lower_case(sum((words for words, _ in parts), Counter()))
+    inside = _by_lower_case(sum((words for _, words in parts), Counter()))
     forms: dict[str, str] = {}
     for word, counts in opening.items():
         form = max(counts, key=lambda f: (counts[f], f))
@@ -223,6 +218,19 @@ def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dic
             if word.casefold() not in forms and word.isupper():
                 forms[word.casefold()] = word
     return forms
+
+
+def _sentence_words(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> tuple[Counter[str], Counter[str]]:
+    """How often each word opens a sentence of the abstracts, and how often it is inside one."""
+    opening_words: list[str] = []
+    inside_words: list[str] = []
+    for paper in papers:
+        for sentence in _SENTENCE_BREAK.split(paper.abstract):
+            found = word_pattern.findall(sentence)
+            if found:
+                opening_words.append(found[0])
+                inside_words.extend(found[1:])
+    return Counter(opening_words), Counter(inside_words)
 
 
 def _by_lower_case(counts: Counter[str]) -> dict[str, Counter[str]]:
