@@ -30,7 +30,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
             candidate_vectors=found.vectors,
         )
     with progress.stage("reasons"):
-        related = with_reasons(papers, related, found.assignment.paper_topics, found.topics, features=features)
+        related = with_reasons(papers, related, found.assignment.paper_topics, found.topics, features=features, forms=found.forms)
     enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
     with progress.stage("map"):
         positions = map_positions(papers, found) if settings.topic_map else {}

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 
+from .forked import map_parts
 from .model import Paper
 
 # Words every abstract uses; they break phrases like stop words do.
@@ -46,6 +47,7 @@ MAX_PHRASE_WORDS = 3
 _WORD_PATTERN = r"\b[^\W\d_][\w-]*\w\b"
 WORD = re.compile(_WORD_PATTERN)
 _WORD_OR_BREAK = re.compile(rf"({_WORD_PATTERN})|[^\s\w]+|\w+")  # anything not a word breaks a phrase
+PAPERS_PER_PROCESS = 2_000  # fewer papers than this per core are counted in one process
 
 
 @dataclass(frozen=True)
@@ -104,13 +106,52 @@ def _word_runs(text: str) -> Iterable[list[str]]:
 
 
 def count_phrases(papers: Sequence[Paper]) -> PhraseCounts:
-    """The phrases of every paper's `paper_text`, counted (the one pass of `analyze` per collection)."""
+    """The phrases of every paper's `paper_text`, counted (the one pass of `analyze` per collection):
+    CountVectorizer's matrix, from parts of the collection counted on every core (forked.py)."""
+    texts = [paper_text(p) for p in papers]
+    parts = map_parts(lambda part: _counted(texts[part.start : part.stop]), len(texts), minimum=PAPERS_PER_PROCESS)
+    return parts[0] if len(parts) == 1 else _joined(parts)
+
+
+def _counted(texts: Sequence[str]) -> PhraseCounts:
     vectorizer = CountVectorizer(analyzer=analyze)
     try:
-        matrix = vectorizer.fit_transform([paper_text(p) for p in papers])
+        matrix = vectorizer.fit_transform(texts)
     except ValueError:  # empty vocabulary: only stop words
-        return PhraseCounts(csr_matrix((len(papers), 0), dtype=np.int64), ())
+        return PhraseCounts(csr_matrix((len(texts), 0), dtype=np.int64), ())
     return PhraseCounts(matrix.tocsr(), tuple(vectorizer.get_feature_names_out()))
+
+
+def _joined(parts: Sequence[PhraseCounts]) -> PhraseCounts:
+    """The counts of consecutive parts of a collection as CountVectorizer counts the whole, to the
+    bit: columns alphabetical, and each row's entries in the order of the phrases' first appearance
+    in the collection (which its sums, and so every weight after, run in)."""
+    rows = sum(part.matrix.shape[0] for part in parts)
+    first_seen: dict[str, int] = {}  # phrase -> rank of its first appearance in the collection
+    for part in parts:
+        for column in _by_first_appearance(part.matrix).tolist():
+            first_seen.setdefault(part.terms[column], len(first_seen))
+    if not first_seen:
+        return PhraseCounts(csr_matrix((rows, 0), dtype=np.int64), ())
+    blocks = []
+    for part in parts:
+        seen = np.array([first_seen[term] for term in part.terms], dtype=part.matrix.indices.dtype)
+        matrix = part.matrix
+        blocks.append(csr_matrix((matrix.data, seen[matrix.indices], matrix.indptr), shape=(matrix.shape[0], len(first_seen))))
+    joined = csr_matrix(vstack(blocks, format="csr"))
+    joined.sort_indices()
+    terms = sorted(first_seen)
+    alphabetical = np.empty(len(terms), dtype=joined.indices.dtype)
+    alphabetical[[first_seen[term] for term in terms]] = np.arange(len(terms))
+    # a new matrix, not new indices in the old one: its flags say the indices are sorted, they are not
+    reordered = csr_matrix((joined.data, alphabetical[joined.indices], joined.indptr), shape=joined.shape)
+    return PhraseCounts(reordered, tuple(terms))
+
+
+def _by_first_appearance(matrix: csr_matrix) -> np.ndarray:
+    """The columns in order of first appearance: CountVectorizer sorts each row's entries by it."""
+    columns, first = np.unique(matrix.indices, return_index=True)
+    return columns[np.argsort(first)]
 
 
 def build_tfidf(
@@ -161,16 +202,11 @@ def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dic
     first); a word seen only at the start of sentences keeps a casing other than capitalised, a
     word seen only in titles keeps its casing only when fully upper-case.
     """
-    opening_words: list[str] = []
-    inside_words: list[str] = []
-    for paper in papers:
-        for sentence in _SENTENCE_BREAK.split(paper.abstract):
-            found = word_pattern.findall(sentence)
-            if found:
-                opening_words.append(found[0])
-                inside_words.extend(found[1:])
-    opening = _by_lower_case(Counter(opening_words))
-    inside = _by_lower_case(Counter(inside_words))
+    parts = map_parts(
+        lambda part: _sentence_words(papers[part.start : part.stop], word_pattern), len(papers), minimum=PAPERS_PER_PROCESS
+    )
+    opening = _by_lower_case(sum((words for words, _ in parts), Counter()))
+    inside = _by_lower_case(sum((words for _, words in parts), Counter()))
     forms: dict[str, str] = {}
     for word, counts in opening.items():
         form = max(counts, key=lambda f: (counts[f], f))
@@ -182,6 +218,19 @@ def surface_forms(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> dic
             if word.casefold() not in forms and word.isupper():
                 forms[word.casefold()] = word
     return forms
+
+
+def _sentence_words(papers: Sequence[Paper], word_pattern: re.Pattern[str]) -> tuple[Counter[str], Counter[str]]:
+    """How often each word opens a sentence of the abstracts, and how often it is inside one."""
+    opening_words: list[str] = []
+    inside_words: list[str] = []
+    for paper in papers:
+        for sentence in _SENTENCE_BREAK.split(paper.abstract):
+            found = word_pattern.findall(sentence)
+            if found:
+                opening_words.append(found[0])
+                inside_words.extend(found[1:])
+    return Counter(opening_words), Counter(inside_words)
 
 
 def _by_lower_case(counts: Counter[str]) -> dict[str, Counter[str]]:

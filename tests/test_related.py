@@ -270,3 +270,56 @@ def test_example_every_related_paper_has_a_reason() -> None:
     for paper in catalog.papers:
         assert len(paper.related) == 5
         assert all(r.reason and r.slug != paper.slug for r in paper.related)
+
+
+def test_forked_parts_give_the_same_lists_and_reasons(example: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidate search, exact scoring of candidates and reasons cut into parts run in forked
+    processes (forked.py) give what one process gives."""
+    from generator import neighbours
+    from generator.config import settings_for
+    from generator.enrich import enrich
+
+    monkeypatch.setattr(related, "EXACT_LIMIT", 0)
+    monkeypatch.setattr(related, "ROWS_PER_CHUNK", 16)
+    monkeypatch.setattr(neighbours, "ROWS_PER_BLOCK", 16)
+    alone = enrich(example, settings=settings_for(topic_map=False))
+    monkeypatch.setattr(related, "CHUNKS_PER_PROCESS", 1)
+    monkeypatch.setattr(related, "PAPERS_PER_PROCESS", 1)
+    monkeypatch.setattr(neighbours, "BLOCKS_PER_PROCESS", 1)
+    assert enrich(example, settings=settings_for(topic_map=False)) == alone
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.floats(0, 3, allow_nan=False), st.integers(0, 40)),
+        max_size=40,
+        unique_by=lambda e: (e[0], e[2]),
+    ),
+)
+def test_best_first_is_lexsort_of_row_rounded_weight_and_rank(entries: list[tuple[int, float, int]]) -> None:
+    rows = np.array([e[0] for e in entries], dtype=np.int64)
+    weights = np.array([e[1] for e in entries], dtype=np.float64)
+    ranks = np.array([e[2] for e in entries], dtype=np.int64)
+    expected = np.lexsort((ranks, -np.round(weights, 6), rows))
+    assert related._best_first(rows, weights, ranks).tolist() == expected.tolist()
+
+
+def test_phrases_counted_in_parts_are_counted_as_one_vectorizer_counts_them(
+    example: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """count_phrases on every core (forked.py) gives CountVectorizer's matrix of the whole, entry
+    for entry: the weights after it are summed in that order."""
+    from generator import features
+
+    monkeypatch.setattr(features, "PAPERS_PER_PROCESS", 10)
+    whole = features._counted([features.paper_text(p) for p in example])
+    joined = features._joined(
+        [features._counted([features.paper_text(p) for p in example[a:b]]) for a, b in [(0, 50), (50, 51), (51, 203)]]
+    )
+    for counted in (joined, features.count_phrases(example)):
+        assert counted.terms == whole.terms
+        assert counted.matrix.shape == whole.matrix.shape
+        for name in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(counted.matrix, name), getattr(whole.matrix, name)), name
+        assert counted.matrix.indices.dtype == whole.matrix.indices.dtype and counted.matrix.dtype == whole.matrix.dtype

@@ -22,7 +22,7 @@ from sklearn.preprocessing import normalize
 
 from .. import progress
 from ..config import Settings
-from ..features import PhraseCounts, count_phrases
+from ..features import WORD, PhraseCounts, count_phrases, surface_forms
 from ..model import Paper, Topic
 from . import clusters, embeddings, state
 from . import file as topics_file
@@ -40,12 +40,14 @@ class FoundTopics:
     (strongest first) and which papers each topic has (most central first). `automatic` are the
     automatic topics before the topics file's edits (what the state file keeps); `vectors` are the
     paper vectors (input order) that the map and related papers use; `phrase_counts` the phrases
-    of every paper, counted once, that related papers take their TF-IDF from too."""
+    of every paper, counted once, that related papers take their TF-IDF from too; `forms` how
+    each lower-case word of the papers is written (`surface_forms`), for labels and reasons."""
 
     assignment: TopicAssignment
     automatic: tuple[Topic, ...]
     vectors: np.ndarray
     phrase_counts: PhraseCounts
+    forms: dict[str, str]
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -61,12 +63,18 @@ def find_topics(papers: Sequence[Paper], settings: Settings) -> FoundTopics:
         counts = count_phrases(papers)
         features = topic_features(papers, counts)
         vectors = paper_vectors(papers, features, settings)
+        forms = surface_forms(papers, WORD)
     with progress.stage("topics"):
-        return _found_topics(papers, settings, features, vectors, counts)
+        return _found_topics(papers, settings, features, vectors, counts, forms)
 
 
 def _found_topics(
-    papers: Sequence[Paper], settings: Settings, features, vectors: np.ndarray, counts: PhraseCounts
+    papers: Sequence[Paper],
+    settings: Settings,
+    features,
+    vectors: np.ndarray,
+    counts: PhraseCounts,
+    forms: dict[str, str],
 ) -> FoundTopics:
     curated = topics_file.load_topics_file(settings.topics_file) if settings.topics_file else topics_file.TopicsFile()
     hand_members = topics_file.hand_made_members(papers, curated)
@@ -75,7 +83,7 @@ def _found_topics(
     rest = [i for i, p in enumerate(papers) if p.slug not in claimed]
     reserved = {t.slug for t in hand_made}
     old = {slug: members for slug, members in state.load_state(settings.topic_state).items() if slug not in reserved}
-    automatic = _automatic(papers, rest, features, vectors, settings, old)
+    automatic = _automatic(papers, rest, features, vectors, settings, old, forms)
     automatic = automatic.renamed(state.free_slugs([t.slug for t in automatic.topics], reserved))
     automatic = automatic.renamed(state.match_slugs(automatic.topics, old, reserved) if old else {})
     combined = automatic.with_topics_first(hand_made, [p.slug for p in papers])
@@ -83,7 +91,7 @@ def _found_topics(
     for warning in warnings:
         log.warning("papersite: %s", warning)
     edited = TopicAssignment(_by_size(topics), paper_topics)
-    return FoundTopics(edited, _by_size(automatic.topics), vectors, counts)
+    return FoundTopics(edited, _by_size(automatic.topics), vectors, counts, forms)
 
 
 def paper_vectors(papers: Sequence[Paper], features, settings: Settings) -> np.ndarray:
@@ -125,17 +133,19 @@ def map_vectors(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) ->
     return np.hstack([vectors, MAP_TOPIC_WEIGHT * normalize(membership)])
 
 
-def _automatic(papers, rows: list[int], features, vectors, settings: Settings, old) -> TopicAssignment:
+def _automatic(papers, rows: list[int], features, vectors, settings: Settings, old, forms) -> TopicAssignment:
     """Automatic topics of the given papers: the old ones kept when the collection changed little,
-    else discovered afresh."""
+    else discovered afresh. `forms` are those of all the papers (made again for a subset)."""
     if not rows:
         return TopicAssignment((), {})
     subset = [papers[i] for i in rows]
     slugs = [p.slug for p in subset]
-    subset_features = features if len(rows) == len(papers) else topic_features(subset)
+    whole = len(rows) == len(papers)
+    subset_features = features if whole else topic_features(subset)
+    subset_forms = forms if whole else None
     kept = state.incremental_weights(slugs, vectors[rows], old)
     if kept is not None:
-        found = label_topics(subset, subset_features, kept, secondary_ratio=0.0, keep_small=True)
+        found = label_topics(subset, subset_features, kept, secondary_ratio=0.0, keep_small=True, forms=subset_forms)
     else:
         found = assign_topics(
             subset,
@@ -143,6 +153,7 @@ def _automatic(papers, rows: list[int], features, vectors, settings: Settings, o
             n_topics=settings.topic_count or None,
             vectors=vectors[rows],
             features=subset_features,
+            forms=subset_forms,
         )
     return centre_ordered(found, slugs, vectors[rows])
 

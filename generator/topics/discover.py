@@ -81,11 +81,13 @@ def assign_topics(
     n_topics: int | None = None,
     vectors: np.ndarray | None = None,
     features: TfidfFeatures | None = None,
+    forms: dict[str, str] | None = None,
 ) -> TopicAssignment:
     """Discover topics and give every paper 1 to MAX_TOPICS_PER_PAPER of them, strongest first.
 
     `method` is one of METHODS; `vectors` (one unit-length row per paper, e.g. sentence
-    embeddings) replace the LSA vectors of the TF-IDF matrix for the clustering methods.
+    embeddings) replace the LSA vectors of the TF-IDF matrix for the clustering methods; `forms`
+    are the papers' `surface_forms` when the caller has them.
     """
     if method not in METHODS:
         raise ValueError(f"unknown topic method {method!r}: use one of {', '.join(METHODS)}")
@@ -96,7 +98,7 @@ def assign_topics(
     if not features.terms:
         return _single_topic(papers)
     weights = topic_weights(features, method, n_topics, vectors)
-    return label_topics(papers, features, weights, SECONDARY_TOPIC_RATIO[method])
+    return label_topics(papers, features, weights, SECONDARY_TOPIC_RATIO[method], forms=forms)
 
 
 def topic_weights(features: TfidfFeatures, method: str, n_topics: int, vectors: np.ndarray | None) -> np.ndarray:
@@ -109,21 +111,33 @@ def topic_weights(features: TfidfFeatures, method: str, n_topics: int, vectors: 
 
 
 def label_topics(
-    papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, *, keep_small: bool = False
+    papers: Sequence[Paper],
+    features: TfidfFeatures,
+    weights: np.ndarray,
+    secondary_ratio: float,
+    *,
+    keep_small: bool = False,
+    forms: dict[str, str] | None = None,
 ) -> TopicAssignment:
-    """Memberships from the weights, then a label, description and slug for every topic."""
+    """Memberships from the weights, then a label, description and slug for every topic (`forms`:
+    the papers' `surface_forms`, made here when not given)."""
     with progress.stage("labels"):
-        return _labelled(papers, features, weights, secondary_ratio, keep_small)
+        return _labelled(papers, features, weights, secondary_ratio, keep_small, forms)
 
 
 def _labelled(
-    papers: Sequence[Paper], features: TfidfFeatures, weights: np.ndarray, secondary_ratio: float, keep_small: bool
+    papers: Sequence[Paper],
+    features: TfidfFeatures,
+    weights: np.ndarray,
+    secondary_ratio: float,
+    keep_small: bool,
+    forms: dict[str, str] | None,
 ) -> TopicAssignment:
     weights = weights if keep_small else _without_tiny_topics(weights, len(papers))
     memberships = _memberships(weights, secondary_ratio)
     members = _members_by_topic(memberships)
     use = topic_labels.phrase_use(papers, features.terms, analyze, features.counts)
-    forms = surface_forms(papers, WORD)
+    forms = forms if forms is not None else surface_forms(papers, WORD)
     users = _PhraseUsers(papers, use)
     topic_of: dict[int, Topic] = {}
     phrases_of: dict[str, tuple[str, ...]] = {}
