@@ -10,6 +10,7 @@ there, see bench/synthetic.py):
 - the whole `papersite build`, in a child process: wall time and peak memory, and the time of each
   stage inside it (read, enrich and its parts, render, write, MkDocs) with the peak memory of the
   process when the stage ended (peaks only grow, so a stage's peak is the run's so far);
+- `papersite build` again with nothing changed (issue 11: it does nothing, generator/uptodate.py);
 - the reference of the same run: a bare `mkdocs build` (Material, search, offline; no papersite
   plugin) of minimal pages of the same papers (title + abstract);
 - sizes: site, largest HTML page, HTML pages over 500 KB, search index (site/search/papers.js);
@@ -174,6 +175,9 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
     print(f"[{n}] papersite build ...", file=sys.stderr, flush=True)
     wall, peak = run_measured([sys.executable, __file__, "--child", str(build), str(collection)], build)
     stages = {s["name"]: s for s in json.loads((build / "timings.json").read_text())}
+    print(f"[{n}] papersite build again, nothing changed ...", file=sys.stderr, flush=True)
+    again, again_peak = run_measured([sys.executable, __file__, "--child", str(build), str(collection)], build)
+    again_stages = {s["name"] for s in json.loads((build / "timings.json").read_text())}
     state = build / ".papersite" / "topics.json"
     topics = {t["label"]: len(t["papers"]) for t in json.loads(state.read_text())["topics"]} if state.exists() else {}
     print(f"[{n}] bare mkdocs build of minimal pages ...", file=sys.stderr, flush=True)
@@ -183,6 +187,7 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
         "papers": n,
         "build": {"seconds": wall, "peak": peak},
         "stages": stages,
+        "unchanged": {"seconds": again, "peak": again_peak, "did_nothing": "read" not in again_stages},
         "minimal": {"seconds": ref_wall, "peak": ref_peak},
         "site": site_sizes(build / "site"),
         "minimal_site": site_sizes(minimal / "site"),
@@ -235,6 +240,14 @@ def searched(mode: str, key: str, form: str):
     return cell
 
 
+def unchanged_cell(r: dict) -> str:
+    again = r.get("unchanged")
+    if again is None:
+        return "-"
+    text = f"{again['seconds']:.1f} s, {again['seconds'] / r['build']['seconds']:.1%}"
+    return text if again["did_nothing"] else text + " (built again!)"
+
+
 def table(results: list[dict]) -> str:
     rows: list[tuple[str, list[str]]] = []
 
@@ -268,6 +281,7 @@ def table(results: list[dict]) -> str:
             + (f" / {ENRICH_TARGET[r['papers']]:.0f} s" if r["papers"] in ENRICH_TARGET else "")
         ),
     )
+    add("**no-change rebuild / build** (target < 10%)", unchanged_cell)
     add("topics", lambda r: str(len(r["topics"])))
     add("site size (HTML pages)", lambda r: f"{mb(r['site']['bytes'])} ({r['site']['pages']:,})")
     add("minimal site size", lambda r: f"{mb(r['minimal_site']['bytes'])}")

@@ -25,7 +25,7 @@ from rich.logging import RichHandler
 
 from . import deploy as deployment
 from . import fetch as fetching
-from . import pipeline, progress, scaffold
+from . import pipeline, progress, scaffold, uptodate
 from .config import SourceSpec, project_folder
 from .errors import ConfigError, InputError, PapersiteError
 from .identifiers import today
@@ -43,6 +43,7 @@ config_option = click.option(
     help="The mkdocs.yml that configures the site and the papersite plugin.",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings about the input as errors.")
+force_option = click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 
 
@@ -75,13 +76,17 @@ def generate(sources: tuple[Path, ...], config_file: Path, strict: bool, quiet: 
     "-d", "--site-dir", type=click.Path(path_type=Path), help="Where to write the site (default: site_dir of mkdocs.yml)."
 )
 @strict_option
+@force_option
 @quiet_option
-def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, strict: bool, quiet: bool) -> None:
-    """Generate the pages, then build the site with MkDocs."""
+def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, strict: bool, force: bool, quiet: bool) -> None:
+    """Generate the pages, then build the site with MkDocs (unless nothing changed since the last build)."""
     _setup_logging(quiet)
     started = time.perf_counter()
     cfg = _load(config_file, sources, strict, site_dir=str(site_dir.resolve()) if site_dir else None)
-    _build_site(cfg)
+    if not _build_site(cfg, force=force):
+        if not quiet:
+            stderr.print(progress.up_to_date_line(cfg.site_dir, time.perf_counter() - started))
+        return
     stderr.print(f"Site written to {cfg.site_dir}")
     _summary(_plugin(cfg), started, quiet)
 
@@ -90,13 +95,14 @@ def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, s
 @config_option
 @click.option("-m", "--message", help="The commit message on the gh-pages branch (default: MkDocs').")
 @strict_option
+@force_option
 @quiet_option
-def deploy(config_file: Path, message: str | None, strict: bool, quiet: bool) -> None:
+def deploy(config_file: Path, message: str | None, strict: bool, force: bool, quiet: bool) -> None:
     """Build the site and push it to the gh-pages branch (remote_name and remote_branch of mkdocs.yml)."""
     _setup_logging(quiet)
     cfg = _load(config_file, (), strict)
     deployment.check_repository(project_folder(cfg), cfg.remote_name)
-    _build_site(cfg)
+    _build_site(cfg, force=force)
     deployment.publish(cfg, message)
     stderr.print(f"Site pushed to the {cfg.remote_branch} branch of {cfg.remote_name}")
 
@@ -161,15 +167,27 @@ def init_command(directory: Path, query: str | None, force: bool, daily: str | N
     click.echo(f"Next: cd {directory} && papersite build, then open site/index.html")
 
 
-def _build_site(cfg: MkDocsConfig) -> None:
+def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
+    """Build the site, unless the last build left it as this one would (uptodate.py); whether it built."""
+    plugin = _plugin(cfg)
+    settings = plugin.settings(cfg)
+    record = settings.build_record
+    before = uptodate.fingerprint(cfg, settings)  # before plugins' on_config change the loaded config
+    if record is not None and not force and uptodate.is_up_to_date(record, before):
+        return False
+    if record is not None:
+        uptodate.forget(record)
     with progress.display(stderr):
-        _plugin(cfg).load_catalog(cfg)  # problems in the input stop here, before MkDocs starts
+        plugin.load_catalog(cfg)  # problems in the input stop here, before MkDocs starts
         with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(cfg)
             finally:
                 cfg.plugins.on_shutdown()
+    if record is not None and uptodate.inputs_digest(settings) == before["inputs"]:  # not edited while building
+        uptodate.save(record, {**before, **uptodate.folder_parts(cfg, settings)})
+    return True
 
 
 def _summary(plugin: PapersitePlugin, started: float, quiet: bool) -> None:

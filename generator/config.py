@@ -99,6 +99,10 @@ class PapersiteConfig(base.Config):
     """Where every per-build digest of new papers is kept, with the papers of the last build
     (last-build.json); each build copies the digests into site/digest/ (see generator/digest.py)."""
 
+    build_record = c.Type(str, default=".papersite/build.json")
+    """Where `papersite build` keeps the fingerprint of the last build (generator/uptodate.py): when
+    nothing it depends on changed since, the next build does nothing. Empty: always build."""
+
     listing_page_size = c.Type(int, default=200)
     """How many entries one page of a listing holds (a topic's papers, All papers; in the authors
     directory, paper links); a longer listing is split into pages linked to each other."""
@@ -144,7 +148,7 @@ class Settings:
     """The plugin's options, validated, with relative paths resolved: what the stages read.
 
     topic_method is never "auto" (it is resolved by topic_vectors); topic_count 0 means automatic;
-    topic_state, embedding_cache and digest_folder are None only when nothing is to be kept between
+    topic_state, embedding_cache, digest_folder and build_record are None only when nothing is to be kept between
     runs (tests).
     """
 
@@ -161,6 +165,7 @@ class Settings:
     embedding_cache: Path | None
     topic_map: bool
     digest_folder: Path | None
+    build_record: Path | None
     listing_page_size: int
     build_workers: int
 
@@ -182,6 +187,7 @@ def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
         embedding_cache=base_dir / config.embedding_cache if config.embedding_cache else None,
         topic_map=config.topic_map,
         digest_folder=base_dir / config.digest_folder if config.digest_folder else None,
+        build_record=base_dir / config.build_record if config.build_record else None,
         listing_page_size=config.listing_page_size,
         build_workers=config.build_workers,
     )
@@ -201,6 +207,7 @@ def settings_for(base_dir: Path = Path("."), **options: Any) -> Settings:
         topic_state=settings.topic_state if "topic_state" in options else None,
         embedding_cache=settings.embedding_cache if "embedding_cache" in options else None,
         digest_folder=settings.digest_folder if "digest_folder" in options else None,
+        build_record=settings.build_record if "build_record" in options else None,
     )
 
 

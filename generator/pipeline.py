@@ -16,14 +16,12 @@ from pathlib import Path
 from . import progress
 from .catalog import assign_slugs
 from .config import Settings, SourceSpec
-from .enrich import enrich
 from .errors import InputError, Problem, ProblemKind
 from .merge import merge_same_works
 from .model import Catalog, Paper
 from .normalise import normalise
 from .readers import read_sources
 from .render import render_site
-from .topics.state import state_text
 from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
@@ -41,6 +39,8 @@ def collect(settings: Settings) -> Catalog:
         raise InputError(problems)
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
+    from .enrich import enrich  # scikit-learn takes a second to import; a build with nothing to do never needs it
+
     started = time.perf_counter()
     with progress.stage("enrich"):
         catalog = enrich(assign_slugs(papers), settings)
@@ -90,6 +90,8 @@ def generate(
 ) -> WriteReport:
     """Render the catalog (the paper pages in `workers` forked processes), bring the generated pages in
     docs_dir up to date, and keep the topic state."""
+    from .topics.state import state_text  # the topics package imports scikit-learn (see collect)
+
     with progress.stage("render"):
         pages = render_site(
             catalog,

@@ -109,3 +109,8 @@ def summary_line(papers: int, topics: int, written: int, unchanged: int, removed
         f"papersite: {papers} papers, {topics} topics; pages: {written} written, {unchanged} unchanged, "
         f"{removed} removed; {seconds:.1f} s"
     )
+
+
+def up_to_date_line(site_dir: str, seconds: float) -> str:
+    """The one line a build that found nothing to do ends with."""
+    return f"papersite: nothing changed since the last build; {site_dir} left as it was; {seconds:.1f} s"

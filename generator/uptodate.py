@@ -1,0 +1,178 @@
+"""Nothing changed, nothing done: the fingerprint of everything a build reads and writes.
+
+After a build, `papersite build` saves a fingerprint of the state it left (option `build_record`,
+.papersite/build.json). The next `papersite build` computes the fingerprint of the state it finds;
+when it equals the saved one, the site is what a build would write, and nothing is done.
+
+What the fingerprint covers, and why that is enough:
+- the versions of papersite, MkDocs, Material and Python, and the content of the installed
+  papersite package (generator/ and its templates: an editable install changes without a version);
+- the loaded configuration (every MkDocs setting and every plugin's options, command-line
+  overrides included) and the day of the build (the New page and the digest depend on it);
+- the content of the paper lists, the topics file and the topic state (which a build may rewrite);
+- the name, size and modification time of every file in the docs folder (hand-written pages and
+  the generated ones), the theme's custom_dir, the digest folder and the site folder.
+A build's output depends on nothing else; anything that changes one of them makes the fingerprint
+differ, and a full build runs. A damaged or missing record is a difference, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import platform
+from collections.abc import Iterable
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from .config import Settings
+from .identifiers import today
+from .write import atomic_write
+
+DISTRIBUTIONS = ("papersite", "mkdocs", "mkdocs-material")
+Fingerprint = dict[str, str]
+
+
+def fingerprint(config: MkDocsConfig, settings: Settings) -> Fingerprint:
+    """The fingerprint of the build this config (as loaded, before any plugin changes it) would
+    run now, one digest per part."""
+    return {**build_parts(config, settings), **folder_parts(config, settings)}
+
+
+def build_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
+    """What the build is asked to do: versions, code, configuration, day, input files."""
+    return {
+        "versions": _digest_json([_version(name) for name in DISTRIBUTIONS] + [platform.python_version()]),
+        "package": _tree_digest(_package_folders(), content=True),
+        "config": _digest_json([plain_config(config), _file_text(config.config_file_path)]),
+        "day": today().isoformat(),
+        "inputs": inputs_digest(settings),
+    }
+
+
+def folder_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
+    """What lies on disk and a build rewrites: the topic state, the docs, digest and site folders
+    (and the theme's custom_dir)."""
+    return {
+        "topic state": _content_digest([settings.topic_state] if settings.topic_state else []),
+        "docs": _tree_digest([Path(config.docs_dir)]),
+        "theme": _tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
+        "digests": _tree_digest([settings.digest_folder] if settings.digest_folder else []),
+        "site": _tree_digest([Path(config.site_dir)]),
+    }
+
+
+def inputs_digest(settings: Settings) -> str:
+    """The content of what the pipeline reads and never writes: the paper lists and the topics file."""
+    return _content_digest(
+        [source.path for source in settings.sources] + ([settings.topics_file] if settings.topics_file else [])
+    )
+
+
+def _content_digest(paths: list[Path]) -> str:
+    hasher = hashlib.sha256()
+    for path in paths:
+        hasher.update(f"{path}\0".encode())
+        try:
+            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            hasher.update(b"missing")
+    return hasher.hexdigest()
+
+
+def is_up_to_date(record: Path, now: Fingerprint) -> bool:
+    """Whether the build that saved record left exactly the state now describes."""
+    try:
+        saved = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return saved == now
+
+
+def save(record: Path, now: Fingerprint) -> None:
+    atomic_write(record, json.dumps(now, indent=1, sort_keys=True) + "\n")
+
+
+def forget(record: Path) -> None:
+    """Remove the record before a build: a build that fails half-way must not look up to date."""
+    record.unlink(missing_ok=True)
+
+
+def plain_config(config: MkDocsConfig) -> Any:
+    """The loaded configuration as plain data: every setting, the theme's, and each plugin's options."""
+    plain = {key: _plain(value) for key, value in config.items() if key not in ("plugins", "theme")}
+    plain["theme"] = {"dirs": list(config.theme.dirs), **{key: _plain(value) for key, value in config.theme.items()}}
+    plain["plugins"] = {name: _plain(dict(plugin.config)) for name, plugin in config.plugins.items()}
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    """Plain data for JSON. Objects without a plain form are described by their type and their
+    public attributes, never by repr (which may hold a memory address and differ every run)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(item) for item in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, functools.partial):
+        return {"partial": _plain(value.func), "args": _plain(value.args), "keywords": _plain(value.keywords)}
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    public = {key: item for key, item in vars(value).items() if not key.startswith("_")} if hasattr(value, "__dict__") else {}
+    return {"type": f"{type(value).__module__}.{type(value).__qualname__}", **{k: _plain(v) for k, v in public.items()}}
+
+
+def _file_text(path: str | None) -> str:
+    """The text of mkdocs.yml as written (what the loaded config leaves implicit, such as patterns)."""
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
+    """A digest of every file under folders: name, size and modification time (or content)."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        hasher.update(f"{folder}\0".encode())
+        for path in sorted(_files(folder)):
+            hasher.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+            if content:
+                hasher.update(hashlib.sha256(path.read_bytes()).digest())
+            else:
+                found = path.stat()
+                hasher.update(f"{found.st_size}:{found.st_mtime_ns}\0".encode())
+    return hasher.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [Path(root, name) for name in names if not name.endswith(".pyc")]
+    return found
+
+
+def _package_folders() -> list[Path]:
+    folders = [Path(str(resources.files("generator"))), Path(str(resources.files("generator.templates")))]
+    return list(dict.fromkeys(folders))
+
+
+def _version(distribution: str) -> str:
+    try:
+        return f"{distribution} {metadata.version(distribution)}"
+    except metadata.PackageNotFoundError:
+        return f"{distribution} none"
+
+
+def _digest_json(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
