@@ -48,7 +48,7 @@ def build_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
     """What the build is asked to do: versions, code, configuration, day, input files."""
     return {
         "versions": _digest_json([_version(name) for name in DISTRIBUTIONS] + [platform.python_version()]),
-        "package": _tree_digest(_package_folders(), content=True),
+        "package": tree_digest(_package_folders(), content=True),
         "config": _digest_json([plain_config(config), _file_text(config.config_file_path)]),
         "day": today().isoformat(),
         "inputs": inputs_digest(settings),
@@ -60,10 +60,10 @@ def folder_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
     (and the theme's custom_dir)."""
     return {
         "topic state": _content_digest([settings.topic_state] if settings.topic_state else []),
-        "docs": _tree_digest([Path(config.docs_dir)]),
-        "theme": _tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
-        "digests": _tree_digest([settings.digest_folder] if settings.digest_folder else []),
-        "site": _tree_digest([Path(config.site_dir)]),
+        "docs": tree_digest([Path(config.docs_dir)]),
+        "theme": tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
+        "digests": tree_digest([settings.digest_folder] if settings.digest_folder else []),
+        "site": tree_digest([Path(config.site_dir)]),
     }
 
 
@@ -139,7 +139,7 @@ def _file_text(path: str | None) -> str:
         return ""
 
 
-def _tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
+def tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
     """A digest of every file under folders: name, size and modification time (or content)."""
     hasher = hashlib.sha256()
     for folder in folders:

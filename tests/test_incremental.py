@@ -1,0 +1,210 @@
+"""One paper changed, few pages rendered (generator/incremental.py): after each change, an
+incremental `papersite build` leaves the site folder byte for byte what a clean build of a copy of
+the project (same inputs, same topic state) makes, and renders only the pages it must."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sitebuild import papersite
+from test_uptodate import small_project
+
+RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last build wrote them; (\d+) files removed")
+SUMMARY = re.compile(r"pages: (\d+) written, (\d+) unchanged")
+LISTING = "papers/hf-papers-listing.txt"
+NAV_GENERATED = ("index.md", "topics/index.md", "papers/index.md", "tags.md")  # mkdocs.yml's nav
+FOOTER = "overrides/partials/copyright.html"
+
+
+def project(root: Path) -> Path:
+    """A small example project with a topics file and a theme override (custom_dir) from the start."""
+    small_project(root, papers=30)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  - papersite:\n", "  - papersite:\n      topics_file: topics.yml\n", 1)
+    text = text.replace("theme:\n  name: material\n", "theme:\n  name: material\n  custom_dir: overrides\n", 1)
+    config.write_text(text, encoding="utf-8")
+    (root / "topics.yml").write_text("rename: {}\n", encoding="utf-8")
+    (root / FOOTER).parent.mkdir(parents=True)
+    (root / FOOTER).write_text('<div class="md-copyright">Kept by the marmot society</div>\n', encoding="utf-8")
+    return root
+
+
+def build(root: Path, *args: str) -> str:
+    done = papersite(root, "build", *args)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def rendered(output: str) -> tuple[int, int, int]:
+    """Pages rendered, pages left unchanged, files removed, as the build logged them."""
+    found = RENDERED.search(output)
+    assert found, output
+    return int(found[1]), int(found[2]), int(found[3])
+
+
+def generated_unchanged(output: str) -> int:
+    """How many generated pages the generator found with the same text as before (the build's summary)."""
+    found = SUMMARY.search(output)
+    assert found, output
+    return int(found[2])
+
+
+def clean_copy(root: Path, copy: Path) -> Path:
+    """The project as it is now, without its site or build records: its first build is a clean one."""
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build.json", "build-pages.json"))
+    return copy
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def site_folders(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
+def assert_same_site(incremental: Path, clean: Path) -> None:
+    ours, theirs = site_files(incremental), site_files(clean)
+    assert sorted(ours) == sorted(theirs), (sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours)))
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert site_folders(incremental) == site_folders(clean)
+
+
+def paper_lines(root: Path) -> list[str]:
+    return (root / LISTING).read_text(encoding="utf-8").splitlines()
+
+
+def write_lines(root: Path, lines: list[str]) -> None:
+    (root / LISTING).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def change_an_abstract(root: Path) -> None:
+    lines = paper_lines(root)
+    lines[2 + 2 * 7 + 1] += " A sentence added about tidal marmots."
+    write_lines(root, lines)
+
+
+def add_a_paper(root: Path) -> None:
+    with (root / LISTING).open("a", encoding="utf-8") as listing:
+        listing.write("Marmots That Count Waves On Tidal Flats\nWe study marmots counting waves with a survey of tidal flats.\n")
+
+
+def remove_a_paper(root: Path) -> None:
+    """The paper before the last (title line, abstract line). Paper pages name the line they come
+    from, so a paper removed near the top changes the text of every page after it."""
+    lines = paper_lines(root)
+    write_lines(root, lines[:-4] + lines[-2:])
+
+
+def rename_a_topic(root: Path) -> None:
+    topics = json.loads((root / ".papersite" / "topics.json").read_text(encoding="utf-8"))["topics"]
+    (root / "topics.yml").write_text(f"rename: {{{topics[0]['slug']}: Marmot studies}}\n", encoding="utf-8")
+
+
+def edit_a_template(root: Path) -> None:
+    (root / FOOTER).write_text('<div class="md-copyright">Kept by the otter society</div>\n', encoding="utf-8")
+
+
+def change_an_option(root: Path) -> None:
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - papersite:\n", "  - papersite:\n      related_count: 2\n", 1)
+    )
+
+
+def damage_the_record(root: Path) -> None:
+    record = root / ".papersite" / "build-pages.json"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace('"title":"', '"title":"X', 1), encoding="utf-8")  # valid JSON, wrong content
+    change_an_abstract(root)
+
+
+def truncate_the_record(root: Path) -> None:
+    record = root / ".papersite" / "build-pages.json"
+    record.write_bytes(record.read_bytes()[:1000])
+    add_a_paper(root)
+
+
+def touch_the_site(root: Path) -> None:
+    """Someone else wrote into the site folder: the record no longer describes it."""
+    (root / "site" / "stray.html").write_text("left by someone else", encoding="utf-8")
+    change_an_abstract(root)
+
+
+# (change, whether the build after it may leave pages unchanged)
+CHANGES: list[tuple[Callable[[Path], None], bool]] = [
+    (change_an_abstract, True),
+    (add_a_paper, True),
+    (remove_a_paper, True),
+    (rename_a_topic, True),
+    (edit_a_template, False),
+    (change_an_abstract, True),
+    (change_an_option, False),
+    (damage_the_record, False),
+    (truncate_the_record, False),
+    (touch_the_site, False),
+    (remove_a_paper, True),
+]
+
+
+def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPERSITE_TODAY", "2031-03-04")  # both builds of a step on the same day
+    root = project(tmp_path / "project")
+    assert rendered(build(root))[1] == 0  # the first build renders every page
+    for step, (change, incremental) in enumerate(CHANGES):
+        change(root)
+        clean = clean_copy(root, tmp_path / f"clean-{step}")
+        output = build(root)
+        pages, kept, removed = rendered(output)
+        build(clean)
+        assert_same_site(root / "site", clean / "site")
+        name = f"{step} {change.__name__}: {pages} rendered, {kept} kept"
+        same_text = generated_unchanged(output)
+        if incremental:  # every generated page whose text is the same, but those in the nav, is left as it was
+            assert same_text - len(NAV_GENERATED) <= kept <= same_text and kept > 0, name
+        else:
+            assert kept == 0, f"{name}: pages left unchanged after a change every page shows"
+        assert pages + kept == len(list((root / "site_src").rglob("*.md"))), name
+        shutil.rmtree(clean)
+
+
+def test_a_removed_paper_leaves_no_page_behind(tmp_path):
+    root = small_project(tmp_path / "project", papers=20)
+    build(root)
+    pages = {p.name for p in (root / "site" / "papers").glob("*.html")}
+    remove_a_paper(root)
+    _, kept, removed = rendered(build(root))
+    gone = pages - {p.name for p in (root / "site" / "papers").glob("*.html")}
+    assert len(gone) == 1 and kept > 0 and removed >= 1
+    assert not any(name in (root / "site" / "papers.json").read_text(encoding="utf-8") for name in gone)
+
+
+@pytest.mark.parametrize("args", [("--force",), ()], ids=["force", "plain"])
+def test_force_or_another_site_folder_renders_every_page(tmp_path, args):
+    root = small_project(tmp_path / "project", papers=20)
+    build(root)
+    change_an_abstract(root)
+    if not args:  # the same project built into another folder has no record there
+        output = build(root, "-d", str(tmp_path / "elsewhere"))
+    else:
+        output = build(root, *args)
+    assert rendered(output)[1] == 0
+
+
+def test_tags_json_lists_the_pages_left_unchanged(tmp_path):
+    """Material's tags plugin exports every page's tags (site/tags.json), rendered or not."""
+    root = small_project(tmp_path / "project", papers=20)
+    build(root)
+    before = json.loads((root / "site" / "tags.json").read_text(encoding="utf-8"))
+    change_an_abstract(root)
+    assert rendered(build(root))[1] > 0
+    after = json.loads((root / "site" / "tags.json").read_text(encoding="utf-8"))
+    assert [m["item"] for m in after["mappings"]] == [m["item"] for m in before["mappings"]]
+    assert len(after["mappings"]) >= 20
