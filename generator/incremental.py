@@ -41,7 +41,6 @@ anyone else (plain `mkdocs build`) makes the next build a clean full one.
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import json
 import logging
@@ -364,7 +363,7 @@ def _restore(file: File, entry: PageEntry) -> None:
     page = file.page
     assert page is not None
     page.title = entry.title  # type: ignore[method-assign]
-    page.meta = copy.deepcopy(entry.meta)
+    page.meta = dict(entry.meta)  # read by the tags plugin, never changed
     page.present_anchor_ids = set(entry.anchors)
 
 
