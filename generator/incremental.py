@@ -14,8 +14,9 @@ MkDocs' file times. A page is left as the last build wrote it ("unchanged") only
   papersite's code and templates, the loaded configuration and mkdocs.yml, the theme's custom_dir
   (content), MkDocs' build date, every file that is not a generated page (path, URL, inclusion:
   links resolve against them), the plugins (only papersite, Material's search, tags and offline,
-  whose cross-page state is known; any other plugin makes a full build), and whether the
-  generated pages are kept out of Material's search index;
+  whose cross-page state is known; any other plugin, another theme than Material or
+  pymdownx.snippets makes a full build), and whether the generated pages are kept out of
+  Material's search index;
 - after every page to render was read (on_env), the navigation as rendered (titles, URLs, meta of
   every nav item: every page shows the sidebar) and the pages holding tag listings are those the
   last build recorded; if not, the pages left out are read now and rendered after all.
@@ -28,7 +29,8 @@ chips, both written into the page's Markdown too; tags: our chips replace them o
 What is built from every page is made whole: Material's tags plugin gets the front matter and
 title of each page left out (recorded by the build that rendered it) before it exports tags.json
 or fills a listing, in the order of a clean build; sitemap.xml, 404.html, the search index,
-papers.json and the feeds are always written (from every page's URL, or from the catalog).
+papers.json and the feeds are always written (from every page's URL, or from the catalog), and
+static files (theme assets, images) always copied.
 
 Files a clean build would not write (the page of a removed paper) are removed: everything the site
 folder held before the build (the recorded listing, which must match the folder as found) that
@@ -280,6 +282,8 @@ class IncrementalBuild(BasePlugin):
             return "no record of the last build"
         if self.previous.key != self.key:
             return "the configuration, theme, code, versions, day or set of hand-written files changed"
+        if config.theme.name != "material":  # another theme's templates are not versioned in the key
+            return "the theme is not Material"
         unknown = sorted(name for name, plugin in config.plugins.items() if _class_name(plugin) not in KNOWN_PLUGINS)
         if unknown:
             return f"plugins whose pages papersite cannot leave out: {', '.join(unknown)}"

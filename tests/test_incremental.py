@@ -14,6 +14,8 @@ from pathlib import Path
 from sitebuild import papersite
 from test_uptodate import small_project
 
+from generator import incremental
+
 RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last build wrote them; (\d+) files removed")
 SUMMARY = re.compile(r"pages: (\d+) written, (\d+) unchanged")
 LISTING = "papers/hf-papers-listing.txt"
@@ -72,11 +74,11 @@ def site_folders(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
 
 
-def assert_same_site(incremental: Path, clean: Path) -> None:
-    ours, theirs = site_files(incremental), site_files(clean)
+def assert_same_site(built: Path, clean: Path) -> None:
+    ours, theirs = site_files(built), site_files(clean)
     assert sorted(ours) == sorted(theirs), (sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours)))
     assert [name for name in ours if ours[name] != theirs[name]] == []
-    assert site_folders(incremental) == site_folders(clean)
+    assert site_folders(built) == site_folders(clean)
 
 
 def paper_lines(root: Path) -> list[str]:
@@ -172,7 +174,7 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
     monkeypatch.setenv("PAPERSITE_TODAY", "2031-03-04")  # both builds of a step on the same day
     root = project(tmp_path / "project")
     assert rendered(build(root))[1] == 0  # the first build renders every page
-    for step, (change, incremental) in enumerate(CHANGES):
+    for step, (change, leaves_pages) in enumerate(CHANGES):
         change(root)
         clean = clean_copy(root, tmp_path / f"clean-{step}")
         with ThreadPoolExecutor(2) as both:  # the incremental build and the clean one side by side
@@ -183,7 +185,7 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
         assert_same_site(root / "site", clean / "site")
         name = f"{step} {change.__name__}: {pages} rendered, {kept} kept"
         same_text = generated_unchanged(output)
-        if incremental:  # every generated page whose text is the same, but those in the nav, is left as it was
+        if leaves_pages:  # every generated page whose text is the same, but those in the nav, is left as it was
             assert same_text - len(NAV_GENERATED) <= kept <= same_text and kept > 0, name
         else:
             assert kept == 0, f"{name}: pages left unchanged after a change every page shows"
@@ -202,3 +204,28 @@ def test_force_or_another_site_folder_renders_every_page(tmp_path):
     assert rendered(build(root, "-d", str(tmp_path / "elsewhere")))[1] == 0  # no record of that folder
     change_an_abstract(root)
     assert rendered(build(root))[1] == 0  # the record is of the other folder now
+
+
+def test_a_record_is_used_only_for_its_site_folder_untouched_and_undamaged(tmp_path):
+    site = tmp_path / "site"
+    (site / "papers").mkdir(parents=True)
+    (site / "index.html").write_text("home", encoding="utf-8")
+    (site / "papers" / "a.html").write_text("a", encoding="utf-8")
+    (site / ".git").mkdir()  # hidden entries at the top are not the build's (MkDocs leaves them too)
+    entry = incremental.PageEntry("ab" * 32, "A paper", {"title": "A paper", "tags": ["Marmots"]}, ["abstract"])
+    record = incremental.SiteRecord(str(site.resolve()), "key", "nav", {"papers/a.md": entry}, incremental.site_listing(site))
+    assert sorted(record.listing) == ["index.html", "papers/a.html"]
+    path = tmp_path / ".papersite" / "build-pages.json"
+    incremental.save(path, record)
+    assert incremental.load(path, str(site)) == record
+    assert incremental.load(path, str(tmp_path / "elsewhere")) is None
+
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"A paper"', '"A marmot"', 1), encoding="utf-8")  # still JSON, not what was saved
+    assert incremental.load(path, str(site)) is None
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    assert incremental.load(path, str(site)) is None
+
+    path.write_text(text, encoding="utf-8")
+    (site / "papers" / "a.html").write_text("A", encoding="utf-8")  # same size, written since
+    assert incremental.load(path, str(site)) is None
