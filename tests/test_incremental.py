@@ -11,10 +11,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sitebuild import papersite
+from sitebuild import make_project, papersite
 from test_uptodate import small_project
 
-from generator import incremental
+from generator import incremental, prerender
 
 RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last build wrote them; (\d+) files removed")
 SUMMARY = re.compile(r"pages: (\d+) written, (\d+) unchanged")
@@ -215,3 +215,20 @@ def test_a_record_is_used_only_for_its_site_folder_untouched_and_undamaged(tmp_p
     path.write_text(text, encoding="utf-8")
     (site / "papers" / "a.html").write_text("A", encoding="utf-8")  # same size, written since
     assert incremental.load(path, str(site)) is None
+
+
+def test_pages_rendered_in_worker_processes_make_the_same_site(tmp_path, monkeypatch):
+    """Enough pages to render for prerender.py's workers (the whole example, a paper removed in the middle)."""
+    monkeypatch.setenv("PAPERSITE_TODAY", "2031-03-04")
+    root = make_project(tmp_path / "project")
+    build(root)
+    lines = paper_lines(root)
+    middle = 2 + 2 * (len(lines) // 4)  # a title line half way down the list
+    write_lines(root, lines[:middle] + lines[middle + 2 :])
+    clean = clean_copy(root, tmp_path / "clean")
+    with ThreadPoolExecutor(2) as both:
+        incremental_build, clean_build = both.submit(build, root), both.submit(build, clean)
+        pages, kept, removed = rendered(incremental_build.result())
+        clean_build.result()
+    assert pages >= 2 * prerender.PAGES_PER_TASK and kept > 0 and removed >= 1
+    assert_same_site(root / "site", clean / "site")
