@@ -46,7 +46,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,21 +156,11 @@ def forget(path: Path) -> None:
 def site_listing(site_dir: Path) -> dict[str, Stat]:
     """Every file under site_dir (size, modification and change times) but the hidden entries at its
     top, which MkDocs' clean build leaves alone too."""
-    found: dict[str, Stat] = {}
-    try:
-        top = [entry for entry in os.scandir(site_dir) if not entry.name.startswith(".")]
-    except OSError:
-        return found
-    for entry in top:
-        paths = [Path(entry.path)] if not entry.is_dir(follow_symlinks=False) else _files_under(Path(entry.path))
-        for path in paths:
-            stat = path.lstat()
-            found[path.relative_to(site_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
-    return found
-
-
-def _files_under(folder: Path) -> list[Path]:
-    return [Path(root, name) for root, _dirs, names in os.walk(folder) for name in names]
+    return {
+        name: [found.st_size, found.st_mtime_ns, found.st_ctime_ns]
+        for name, found in uptodate.file_stats(site_dir)
+        if not name.startswith(".")
+    }
 
 
 def _stat(path: Path) -> Stat | None:

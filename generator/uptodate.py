@@ -144,21 +144,33 @@ def tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
     hasher = hashlib.sha256()
     for folder in folders:
         hasher.update(f"{folder}\0".encode())
-        for path in sorted(_files(folder)):
-            hasher.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+        for name, found in sorted(file_stats(folder)):
+            hasher.update(f"{name}\0".encode())
             if content:
-                hasher.update(hashlib.sha256(path.read_bytes()).digest())
+                hasher.update(hashlib.sha256((folder / name).read_bytes()).digest())
             else:
-                found = path.stat()
                 hasher.update(f"{found.st_size}:{found.st_mtime_ns}\0".encode())
     return hasher.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
+def file_stats(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """Every file under folder (its path from folder, POSIX) with its stat, symbolic links not
+    followed, Python's caches left out. os.scandir: the folders of a large site are walked in
+    a fraction of the time Path objects take."""
     found = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        found += [Path(root, name) for name in names if not name.endswith(".pyc")]
+    pending = [(os.fspath(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+            elif not entry.name.endswith(".pyc"):
+                found.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
     return found
 
 
