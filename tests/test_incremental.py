@@ -181,9 +181,13 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
         shutil.rmtree(clean)
 
 
-def test_force_or_another_site_folder_renders_every_page(tmp_path):
+def test_force_or_another_site_folder_renders_every_page_and_bad_input_forgets_nothing(tmp_path):
     root = small_project(tmp_path / "project", papers=20)
     build(root)
+    failed = papersite(root, "build", "papers/no-such-list.txt")  # stops before anything is written
+    assert failed.returncode != 0
+    change_an_abstract(root)
+    assert rendered(build(root))[1] > 0
     change_an_abstract(root)
     assert rendered(build(root, "--force"))[1] == 0
     change_an_abstract(root)
