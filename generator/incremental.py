@@ -35,8 +35,8 @@ static files (theme assets, images) always copied.
 Files a clean build would not write (the page of a removed paper) are removed: everything the site
 folder held before the build (the recorded listing, which must match the folder as found) that
 the build did not write again and is not an unchanged page. The record (`.papersite/build-pages.json`,
-beside the build record) is removed before a build and saved when it succeeds, so a build that
-fails half-way, a damaged record, another site folder, `--force`, or a site folder changed by
+beside the build record) is removed once the input has been read, before MkDocs writes anything,
+and saved when the build succeeds, so a build that fails half-way, a damaged record, another site folder, `--force`, or a site folder changed by
 anyone else (plain `mkdocs build`) makes the next build a clean full one.
 """
 
