@@ -11,6 +11,8 @@ there, see bench/synthetic.py):
   stage inside it (read, enrich and its parts, render, write, MkDocs) with the peak memory of the
   process when the stage ended (peaks only grow, so a stage's peak is the run's so far);
 - `papersite build` again with nothing changed (issue 11: it does nothing, generator/uptodate.py);
+- after each of: one paper added, one abstract changed, one paper removed, `papersite build` again
+  (issue 11: MkDocs renders only the pages whose text changed, generator/incremental.py);
 - the reference of the same run: a bare `mkdocs build` (Material, search, offline; no papersite
   plugin) of minimal pages of the same papers (title + abstract);
 - sizes: site, largest HTML page, HTML pages over 500 KB, search index (site/search/papers.js);
@@ -131,17 +133,63 @@ def site_sizes(site: Path) -> dict[str, object]:
     }
 
 
-def child_build(root: Path, collection: Path) -> None:
-    """In the child: `papersite build COLLECTION -q` in root, then the stage timings as timings.json."""
+def child_build(root: Path, collection: Path, quiet: bool = True) -> None:
+    """In the child: `papersite build COLLECTION -q` in root, then the stage timings as timings.json
+    (not quiet: the build logs how many pages it rendered, which incremental_builds reads)."""
     from generator import cli, progress
 
     os.chdir(root)
-    sys.argv = ["papersite", "build", str(collection), "-q"]
+    sys.argv = ["papersite", "build", str(collection), *(["-q"] if quiet else [])]
     started = time.perf_counter()
     cli.main()
     stages = [{"name": s.name, "seconds": s.seconds, "peak": s.peak_bytes} for s in progress.timings()]
     stages.append({"name": "total", "seconds": time.perf_counter() - started, "peak": progress.peak_memory()})
     (root / "timings.json").write_text(json.dumps(stages, indent=1), encoding="utf-8")
+
+
+RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last build wrote them")
+
+
+def add_a_paper(records: list[dict]) -> list[dict]:
+    """One more paper at the end (a record of the middle one with a new title, no arXiv id)."""
+    middle = records[len(records) // 2]
+    new = {key: value for key, value in middle.items() if key != "arxiv_id"}
+    new["title"] = f"Tidal Marmots Revisited: {middle['title']}"
+    return [*records, new]
+
+
+def change_an_abstract(records: list[dict]) -> list[dict]:
+    changed = [dict(record) for record in records]
+    changed[len(changed) // 3]["abstract"] += " We also survey marmots near tidal flats."
+    return changed
+
+
+def remove_a_paper(records: list[dict]) -> list[dict]:
+    return records[:-1]
+
+
+EDITS = (("+1 paper", add_a_paper), ("one abstract changed", change_an_abstract), ("one paper removed", remove_a_paper))
+
+
+def incremental_builds(build: Path, papers: Path) -> dict[str, dict[str, object]]:
+    """After the full build of papers (a file in build): each edit of EDITS in turn, then
+    `papersite build` of the same project (issue 11: incremental, generator/incremental.py)."""
+    found: dict[str, dict[str, object]] = {}
+    for name, edit in EDITS:
+        records = json.loads(papers.read_text(encoding="utf-8"))
+        papers.write_text(json.dumps(edit(records), ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"  {name}: papersite build ...", file=sys.stderr, flush=True)
+        seconds, peak = run_measured([sys.executable, __file__, "--child-log", str(build), str(papers)], build)
+        stages = {s["name"]: s for s in json.loads((build / "timings.json").read_text())}
+        counts = RENDERED.search((build / "output.log").read_text(errors="replace"))
+        found[name] = {
+            "seconds": seconds,
+            "peak": peak,
+            "stages": stages,
+            "rendered": int(counts[1]) if counts else None,
+            "kept": int(counts[2]) if counts else None,
+        }
+    return found
 
 
 def title_word(collection: Path) -> str:
@@ -172,12 +220,15 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
         scratch / "collections" / f"papers-{n}{'-artefacts' if artefacts else ''}.json", n, artefacts=artefacts
     )
     build = papersite_project(fresh(scratch / "runs" / str(n) / "papersite"))
+    papers = Path(shutil.copy(collection, build / "papers.json"))  # edited in place by incremental_builds
     print(f"[{n}] papersite build ...", file=sys.stderr, flush=True)
-    wall, peak = run_measured([sys.executable, __file__, "--child", str(build), str(collection)], build)
+    wall, peak = run_measured([sys.executable, __file__, "--child", str(build), str(papers)], build)
     stages = {s["name"]: s for s in json.loads((build / "timings.json").read_text())}
     print(f"[{n}] papersite build again, nothing changed ...", file=sys.stderr, flush=True)
-    again, again_peak = run_measured([sys.executable, __file__, "--child", str(build), str(collection)], build)
+    again, again_peak = run_measured([sys.executable, __file__, "--child", str(build), str(papers)], build)
     again_stages = {s["name"] for s in json.loads((build / "timings.json").read_text())}
+    print(f"[{n}] incremental builds ...", file=sys.stderr, flush=True)
+    edits = incremental_builds(build, papers)
     state = build / ".papersite" / "topics.json"
     topics = {t["label"]: len(t["papers"]) for t in json.loads(state.read_text())["topics"]} if state.exists() else {}
     print(f"[{n}] bare mkdocs build of minimal pages ...", file=sys.stderr, flush=True)
@@ -188,6 +239,7 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
         "build": {"seconds": wall, "peak": peak},
         "stages": stages,
         "unchanged": {"seconds": again, "peak": again_peak, "did_nothing": "read" not in again_stages},
+        "edits": edits,
         "minimal": {"seconds": ref_wall, "peak": ref_peak},
         "site": site_sizes(build / "site"),
         "minimal_site": site_sizes(minimal / "site"),
@@ -248,6 +300,20 @@ def unchanged_cell(r: dict) -> str:
     return text if again["did_nothing"] else text + " (built again!)"
 
 
+def edit_cell(name: str):
+    """An incremental build after one edit: wall time, share of the full build, its MkDocs stage, pages rendered."""
+
+    def cell(r: dict) -> str:
+        found = r.get("edits", {}).get(name)
+        if found is None:
+            return "-"
+        mkdocs = found["stages"].get("MkDocs build", {}).get("seconds", 0.0)
+        pages = f"{found['rendered']:,} rendered, {found['kept']:,} kept" if found["rendered"] is not None else "pages ?"
+        return f"{found['seconds']:.1f} s, {found['seconds'] / r['build']['seconds']:.1%} (MkDocs {mkdocs:.1f} s; {pages})"
+
+    return cell
+
+
 def table(results: list[dict]) -> str:
     rows: list[tuple[str, list[str]]] = []
 
@@ -282,6 +348,8 @@ def table(results: list[dict]) -> str:
         ),
     )
     add("**no-change rebuild / build** (target < 10%)", unchanged_cell)
+    for name, _ in EDITS:
+        add(f"**{name}: incremental build / build** (target < 5%)", edit_cell(name))
     add("topics", lambda r: str(len(r["topics"])))
     add("site size (HTML pages)", lambda r: f"{mb(r['site']['bytes'])} ({r['site']['pages']:,})")
     add("minimal site size", lambda r: f"{mb(r['minimal_site']['bytes'])}")
@@ -325,9 +393,10 @@ def main() -> None:
         "--search-only", action="store_true", help="no builds: search timed on a small site given each size's index"
     )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-log", nargs=2, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
-    if options.child:
-        child_build(*options.child)
+    if options.child or options.child_log:
+        child_build(*(options.child or options.child_log), quiet=options.child is not None)
         return
     sizes = [int(s) for s in options.papers.split(",") if s] + ([50_000] if options.large else [])
     scratch = options.scratch.resolve()

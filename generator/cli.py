@@ -25,7 +25,7 @@ from rich.logging import RichHandler
 
 from . import deploy as deployment
 from . import fetch as fetching
-from . import pipeline, progress, scaffold, uptodate
+from . import incremental, pipeline, progress, scaffold, uptodate
 from .config import SourceSpec, project_folder
 from .errors import ConfigError, InputError, PapersiteError
 from .identifiers import today
@@ -175,19 +175,37 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
     before = uptodate.fingerprint(cfg, settings)  # before plugins' on_config change the loaded config
     if record is not None and not force and uptodate.is_up_to_date(record, before):
         return False
-    if record is not None:
-        uptodate.forget(record)
     with progress.display(stderr):
-        plugin.load_catalog(cfg)  # problems in the input stop here, before MkDocs starts
+        plugin.load_catalog(cfg)  # problems in the input stop here, before anything is written or forgotten
+        tracker = _track_pages(cfg, plugin, record, before, force)
         with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
-                mkdocs_build(cfg)
+                with incremental.quiet_dirty_build():  # dirty: only the pages the tracker marks are rendered
+                    mkdocs_build(cfg, dirty=tracker is not None and tracker.previous is not None)
             finally:
                 cfg.plugins.on_shutdown()
+    if tracker is not None and record is not None:
+        incremental.save(incremental.record_path(record), tracker.record(cfg))
     if record is not None and uptodate.inputs_digest(settings) == before["inputs"]:  # not edited while building
         uptodate.save(record, {**before, **uptodate.folder_parts(cfg, settings)})
     return True
+
+
+def _track_pages(
+    cfg: MkDocsConfig, plugin: PapersitePlugin, record: Path | None, before: uptodate.Fingerprint, force: bool
+) -> incremental.IncrementalBuild | None:
+    """Forget the records of the last build (a build that fails half-way must not be built upon),
+    keeping what the site record says for this build, which renders only the pages that changed."""
+    if record is None:
+        return None
+    uptodate.forget(record)
+    pages_record = incremental.record_path(record)
+    previous = None if force else incremental.load(pages_record, cfg.site_dir)
+    incremental.forget(pages_record)
+    tracker = incremental.IncrementalBuild(plugin, previous, before)
+    cfg.plugins[incremental.PLUGIN_NAME] = tracker
+    return tracker
 
 
 def _summary(plugin: PapersitePlugin, started: float, quiet: bool) -> None:

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import csp, digest, feeds, pipeline, prerender, search_index
+from . import csp, digest, feeds, incremental, pipeline, prerender, search_index
 from .authors import directory_places
 from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
@@ -125,11 +125,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return nav
 
     def prerendered_pages(self, nav: Any, files: Files, config: MkDocsConfig) -> list[prerender.PrerenderedPage]:
-        """The generated pages outside the nav, as PrerenderedPages, in the order MkDocs converts them."""
+        """The generated pages outside the nav that this build renders (not left unchanged by incremental.py),
+        as PrerenderedPages, in the order MkDocs converts them."""
         in_nav = {id(page) for page in nav.pages}
         pages = []
         for file in files.documentation_pages():
-            if file.src_uri in self.generated_pages and id(file.page) not in in_nav:
+            if file.src_uri in self.generated_pages and id(file.page) not in in_nav and not incremental.is_unchanged(file):
                 pages.append(prerender.PrerenderedPage(None, file, config))  # becomes file.page
         return pages
 

@@ -48,7 +48,7 @@ def build_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
     """What the build is asked to do: versions, code, configuration, day, input files."""
     return {
         "versions": _digest_json([_version(name) for name in DISTRIBUTIONS] + [platform.python_version()]),
-        "package": _tree_digest(_package_folders(), content=True),
+        "package": tree_digest(_package_folders(), content=True),
         "config": _digest_json([plain_config(config), _file_text(config.config_file_path)]),
         "day": today().isoformat(),
         "inputs": inputs_digest(settings),
@@ -60,10 +60,10 @@ def folder_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
     (and the theme's custom_dir)."""
     return {
         "topic state": _content_digest([settings.topic_state] if settings.topic_state else []),
-        "docs": _tree_digest([Path(config.docs_dir)]),
-        "theme": _tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
-        "digests": _tree_digest([settings.digest_folder] if settings.digest_folder else []),
-        "site": _tree_digest([Path(config.site_dir)]),
+        "docs": tree_digest([Path(config.docs_dir)]),
+        "theme": tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
+        "digests": tree_digest([settings.digest_folder] if settings.digest_folder else []),
+        "site": tree_digest([Path(config.site_dir)]),
     }
 
 
@@ -139,26 +139,38 @@ def _file_text(path: str | None) -> str:
         return ""
 
 
-def _tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
+def tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
     """A digest of every file under folders: name, size and modification time (or content)."""
     hasher = hashlib.sha256()
     for folder in folders:
         hasher.update(f"{folder}\0".encode())
-        for path in sorted(_files(folder)):
-            hasher.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+        for name, found in sorted(file_stats(folder)):
+            hasher.update(f"{name}\0".encode())
             if content:
-                hasher.update(hashlib.sha256(path.read_bytes()).digest())
+                hasher.update(hashlib.sha256((folder / name).read_bytes()).digest())
             else:
-                found = path.stat()
                 hasher.update(f"{found.st_size}:{found.st_mtime_ns}\0".encode())
     return hasher.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
+def file_stats(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """Every file under folder (its path from folder, POSIX) with its stat, symbolic links not
+    followed, Python's caches left out. os.scandir: the folders of a large site are walked in
+    a fraction of the time Path objects take."""
     found = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        found += [Path(root, name) for name in names if not name.endswith(".pyc")]
+    pending = [(os.fspath(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+            elif not entry.name.endswith(".pyc"):
+                found.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
     return found
 
 

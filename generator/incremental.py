@@ -1,0 +1,436 @@
+"""One paper changed, one page rendered: `papersite build` renders only the generated pages whose
+Markdown changed since the last build into the same site folder (issue 11, part 2).
+
+MkDocs' dirty build (`build(config, dirty=True)`) leaves the site folder in place and skips reading,
+converting and rendering every page whose `file.is_modified()` is False. `IncrementalBuild`, a
+plugin that `cli._build_site` adds to the loaded config, answers that question itself instead of
+MkDocs' file times. A page is left as the last build wrote it ("unchanged") only when all hold:
+
+- it is a generated page outside the nav (hand-written pages and nav pages are always rendered:
+  they are few, and Material's search index holds the hand-written ones);
+- its Markdown has the hash the last build recorded (the docs folder's manifest, write.py, holds
+  the hash of every generated page as written this run);
+- the build key is the one the last build recorded: versions (papersite, MkDocs, Material, Python),
+  papersite's code and templates, the loaded configuration and mkdocs.yml, the theme's custom_dir
+  (content), MkDocs' build date, every file that is not a generated page (path, URL, inclusion:
+  links resolve against them), the plugins (only papersite, Material's search, tags and offline,
+  whose cross-page state is known; any other plugin, another theme than Material or
+  pymdownx.snippets makes a full build), and whether the generated pages are kept out of
+  Material's search index;
+- after every page to render was read (on_env), the navigation as rendered (titles, URLs, meta of
+  every nav item: every page shows the sidebar) and the pages holding tag listings are those the
+  last build recorded; if not, the pages left out are read now and rendered after all.
+
+Why a page's HTML then cannot differ from a clean build's: it is a function of its Markdown (links
+to other generated pages are written by render.py only to pages of the same run, so adding or
+removing a paper changes the Markdown of every page linking to it), the files it links to, the
+config and theme, the nav, and what the plugins add to its context (papersite: feeds and topic
+chips, both written into the page's Markdown too; tags: our chips replace them on paper pages).
+What is built from every page is made whole: Material's tags plugin gets the front matter and
+title of each page left out (recorded by the build that rendered it) before it exports tags.json
+or fills a listing, in the order of a clean build; sitemap.xml, 404.html, the search index,
+papers.json and the feeds are always written (from every page's URL, or from the catalog), and
+static files (theme assets, images) always copied.
+
+Files a clean build would not write (the page of a removed paper) are removed: everything the site
+folder held before the build (the recorded listing, which must match the folder as found) that
+the build did not write again and is not an unchanged page. The record (`.papersite/build-pages.json`,
+beside the build record) is removed once the input has been read, before MkDocs writes anything,
+and saved when the build succeeds, so a build that fails half-way, a damaged record, another site folder, `--force`, or a site folder changed by
+anyone else (plain `mkdocs build`) makes the next build a clean full one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.commands.build import _populate_page
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.utils import get_build_date
+
+from . import uptodate
+from .errors import WriteError
+from .write import atomic_write, load_manifest
+
+if TYPE_CHECKING:
+    from .plugin import PapersitePlugin
+
+RECORD_FORMAT = 1
+PLUGIN_NAME = "papersite-incremental"
+# Plugins whose state across pages is known (see the module's docstring), by class.
+KNOWN_PLUGINS = frozenset(
+    {
+        "generator.plugin.PapersitePlugin",
+        "material.plugins.search.plugin.SearchPlugin",
+        "material.plugins.tags.plugin.TagsPlugin",
+        "material.plugins.offline.plugin.OfflinePlugin",
+        f"{__name__}.IncrementalBuild",
+    }
+)
+FILE_READING_EXTENSIONS = ("pymdownx.snippets",)  # a page's HTML would depend on other files' content
+log = logging.getLogger("mkdocs.plugins.papersite")
+
+Stat = list[int]  # size, mtime_ns, ctime_ns of a file in the site folder
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """What the last build knew of a generated page it rendered."""
+
+    digest: str  # sha256 of its Markdown file (the docs manifest's)
+    title: str | None
+    meta: dict[str, Any]  # its front matter after every on_page_markdown
+    anchors: list[str]
+
+
+@dataclass
+class SiteRecord:
+    """What the last successful `papersite build` left in its site folder."""
+
+    site_dir: str
+    key: str  # the build key (see the module docstring)
+    nav: str  # the navigation as rendered and the pages with tag listings
+    pages: dict[str, PageEntry] = field(default_factory=dict)
+    listing: dict[str, Stat] = field(default_factory=dict)  # every file of the site folder
+
+
+def record_path(build_record: Path) -> Path:
+    """The site record lives beside the build record (uptodate.py): .papersite/build-pages.json."""
+    return build_record.with_name(f"{build_record.stem}-pages.json")
+
+
+def load(path: Path, site_dir: str) -> SiteRecord | None:
+    """The record of the last build of site_dir, or None (missing, damaged or not matching its
+    checksum, another site folder, or the folder changed since): then the build is a clean full one."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        data = stored["record"]
+        if stored["checksum"] != _digest(data) or data["format"] != RECORD_FORMAT:
+            return None
+        if data["site_dir"] != str(Path(site_dir).resolve()):
+            return None
+        record = SiteRecord(
+            site_dir=data["site_dir"],
+            key=str(data["key"]),
+            nav=str(data["nav"]),
+            pages={
+                src: PageEntry(str(e["digest"]), e["title"], dict(e["meta"]), list(e["anchors"]))
+                for src, e in data["pages"].items()
+            },
+            listing={name: [int(n) for n in stat] for name, stat in data["listing"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return record if site_listing(Path(site_dir)) == record.listing else None
+
+
+def save(path: Path, record: SiteRecord) -> None:
+    """Write the record with a checksum of its content: a record damaged in any way is not used."""
+    data = {
+        "format": RECORD_FORMAT,
+        "site_dir": record.site_dir,
+        "key": record.key,
+        "nav": record.nav,
+        "pages": {src: vars(entry) for src, entry in sorted(record.pages.items())},
+        "listing": dict(sorted(record.listing.items())),
+    }
+    stored = {"checksum": _digest(data), "record": data}
+    atomic_write(path, json.dumps(stored, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def forget(path: Path) -> None:
+    """Remove the record before a build: a build that fails half-way must not be built upon."""
+    path.unlink(missing_ok=True)
+
+
+def site_listing(site_dir: Path) -> dict[str, Stat]:
+    """Every file under site_dir (size, modification and change times) but the hidden entries at its
+    top, which MkDocs' clean build leaves alone too."""
+    return {
+        name: [found.st_size, found.st_mtime_ns, found.st_ctime_ns]
+        for name, found in uptodate.file_stats(site_dir)
+        if not name.startswith(".")
+    }
+
+
+def _stat(path: Path) -> Stat | None:
+    try:
+        stat = path.lstat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+# MkDocs' dirty build asks each file `is_modified()`; the plugin puts its own answer on the file
+# (an instance attribute, so the file keeps its class and equality).
+def _rendered() -> bool:
+    return True
+
+
+def _unchanged() -> bool:
+    return False
+
+
+def mark(file: File, rendered: bool) -> None:
+    file.is_modified = _rendered if rendered else _unchanged  # type: ignore[method-assign]
+
+
+def is_unchanged(file: File) -> bool:
+    """Whether an incremental build leaves this file's page as the last build wrote it."""
+    return file.__dict__.get("is_modified") is _unchanged
+
+
+@contextlib.contextmanager
+def quiet_dirty_build() -> Iterator[None]:
+    """Drop MkDocs' messages about dirty builds (a warning, which --strict would count): this one is exact."""
+    target = logging.getLogger("mkdocs.commands.build")
+    messages = ("A 'dirty' build is being performed", "The directory contains stale files")
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(messages)
+
+    target.addFilter(keep)
+    try:
+        yield
+    finally:
+        target.removeFilter(keep)
+
+
+class IncrementalBuild(BasePlugin):
+    """Decides which pages MkDocs renders (on_nav), makes what is built from every page whole
+    (on_env), removes what the build no longer makes (on_post_build), and makes the next record."""
+
+    def __init__(self, papersite: PapersitePlugin, previous: SiteRecord | None, build_parts: dict[str, str]) -> None:
+        self.papersite = papersite
+        self.previous = previous
+        self.build_parts = build_parts  # uptodate.build_parts of this build, before any on_config
+        self.key = ""
+        self.nav: Navigation | None = None
+        self.nav_digest = ""
+        self.unchanged: list[File] = []
+        self.entries: dict[str, PageEntry] = {}
+        self.rendered = 0
+        self.removed: list[str] = []
+
+    @event_priority(-50)  # after other plugins' nav, before papersite's (which starts the workers)
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        self.key = self.build_key(config, files)
+        reason = self.full_build_reason(config)
+        digests = _generated_digests(config) if reason is None else {}
+        in_nav = {page.file.src_uri for page in nav.pages}
+        previous = self.previous.pages if self.previous and reason is None else {}
+        self.unchanged = []
+        for file in files:
+            entry = previous.get(file.src_uri)
+            keep = (
+                file.is_documentation_page()
+                and file.src_uri in self.papersite.generated_pages
+                and file.src_uri not in in_nav
+                and entry is not None
+                and entry.digest == digests.get(file.src_uri)
+            )
+            mark(file, not keep)
+            if keep:
+                self.unchanged.append(file)
+        if reason is not None and self.previous is not None:
+            log.info("papersite: every page is rendered: %s", reason)
+        return nav
+
+    def build_key(self, config: MkDocsConfig, files: Files) -> str:
+        generated = self.papersite.generated_pages
+        others = [
+            (f.src_uri, f.dest_uri, f.url, f.inclusion.name)
+            for f in files
+            if f.src_uri not in generated or not f.is_documentation_page()
+        ]
+        theme = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+        key = {
+            **{name: self.build_parts[name] for name in ("versions", "package", "config")},
+            "build date": get_build_date(),
+            "custom_dir": uptodate.tree_digest(theme, content=True),
+            "files": others,
+            "plugins": sorted(_class_name(plugin) for plugin in config.plugins.values()),
+            "generated pages searched by papersite": self.papersite.search_worker,
+        }
+        return _digest(key)
+
+    def full_build_reason(self, config: MkDocsConfig) -> str | None:
+        """Why no page may be left as it is, or None."""
+        if self.previous is None:
+            return "no record of the last build"
+        if self.previous.key != self.key:
+            return "the configuration, theme, code, versions, day or set of hand-written files changed"
+        if config.theme.name != "material":  # another theme's templates are not versioned in the key
+            return "the theme is not Material"
+        unknown = sorted(name for name, plugin in config.plugins.items() if _class_name(plugin) not in KNOWN_PLUGINS)
+        if unknown:
+            return f"plugins whose pages papersite cannot leave out: {', '.join(unknown)}"
+        if any(str(ext).endswith(FILE_READING_EXTENSIONS) for ext in config.markdown_extensions):
+            return "a Markdown extension includes other files"
+        if _search_plugins(config) and not self.papersite.search_worker:
+            return "Material's search index holds the generated pages"
+        return None
+
+    @event_priority(110)  # before Material's tags plugin (100) exports its tags and fills its listings
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        self.nav_digest = _nav_digest(self.nav, config)
+        if self.unchanged and self.previous is not None and self.nav_digest != self.previous.nav:
+            log.info("papersite: the navigation changed since the last build: every page is rendered")
+            for file in self.unchanged:
+                mark(file, True)
+                _populate_page(file.page, config, files)  # MkDocs' own reading and converting of a page
+            self.unchanged = []
+        for file in self.unchanged:
+            _restore(file, self.previous.pages[file.src_uri])  # type: ignore[union-attr]
+        _complete_tags(config, files, self.unchanged)
+        self.entries = self.page_entries(config, files)
+        self.rendered = sum(1 for f in files.documentation_pages() if not is_unchanged(f))
+        return env
+
+    def page_entries(self, config: MkDocsConfig, files: Files) -> dict[str, PageEntry]:
+        """The entry of every generated page outside the nav for the next build (none for a page
+        holding a tag listing: it changes with every page's tags, so it is always rendered)."""
+        digests = _generated_digests(config)
+        kept = {f.src_uri for f in self.unchanged}
+        with_listing = _listing_pages(config)
+        in_nav = {id(page) for page in self.nav.pages} if self.nav is not None else set()
+        entries = {}
+        for file in files.documentation_pages():
+            src = file.src_uri
+            if src in kept and self.previous is not None:
+                entries[src] = self.previous.pages[src]
+                continue
+            page = file.page
+            if src not in self.papersite.generated_pages or src not in digests or src in with_listing or page is None:
+                continue
+            if page.markdown is None or id(page) in in_nav:
+                continue
+            meta = _plain_meta(page.meta)
+            if meta is not None:
+                entries[src] = PageEntry(digests[src], page.title, meta, sorted(page.present_anchor_ids or ()))
+        return entries
+
+    @event_priority(-200)  # after every other plugin wrote its files
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Remove what the site folder held before this build that the build did not write again,
+        except the pages left unchanged: what a clean build would not have made."""
+        self.removed = []
+        site = Path(config.site_dir)
+        kept = {file.dest_uri for file in self.unchanged}
+        for name, before in self.previous.listing.items() if self.previous is not None else ():
+            if name in kept:
+                continue
+            path = site / name
+            if _stat(path) == before:
+                path.unlink()
+                self.removed.append(name)
+                _remove_empty_parents(path.parent, site)
+        log.info(
+            "papersite: %d pages rendered, %d left as the last build wrote them; %d files removed from %s",
+            self.rendered,
+            len(self.unchanged),
+            len(self.removed),
+            config.site_dir,
+        )
+
+    def record(self, config: MkDocsConfig) -> SiteRecord:
+        """The record of this build, taken when it has succeeded."""
+        site = Path(config.site_dir).resolve()
+        return SiteRecord(str(site), self.key, self.nav_digest, self.entries, site_listing(site))
+
+
+def _restore(file: File, entry: PageEntry) -> None:
+    """Give a page left out of the build what other pages and plugins read of it: title, front
+    matter, anchors (MkDocs checks links to them)."""
+    page = file.page
+    assert page is not None
+    page.title = entry.title  # type: ignore[method-assign]
+    page.meta = dict(entry.meta)  # read by the tags plugin, never changed
+    page.present_anchor_ids = set(entry.anchors)
+
+
+def _complete_tags(config: MkDocsConfig, files: Files, unchanged: list[File]) -> None:
+    """Material's tags plugin collects each page's tags as the page is read, in the order of the
+    pages. Hand it the pages left out (their recorded front matter), then put its mappings back in
+    that order, so tags.json and any listing are what a clean build makes."""
+    for plugin in _tags_plugins(config):
+        for file in unchanged:
+            plugin.on_page_markdown("", page=file.page, config=config, files=files)
+        data = plugin.mappings.data
+        ordered = {f.page.url: data.pop(f.page.url) for f in files.documentation_pages() if f.page and f.page.url in data}
+        plugin.mappings.data = {**ordered, **data}
+
+
+def _listing_pages(config: MkDocsConfig) -> set[str]:
+    return {listing.page.file.src_uri for plugin in _tags_plugins(config) for listing in plugin.listings}
+
+
+def _tags_plugins(config: MkDocsConfig) -> list[Any]:
+    return [
+        p for p in config.plugins.values() if _class_name(p) == "material.plugins.tags.plugin.TagsPlugin" and p.config.enabled
+    ]
+
+
+def _search_plugins(config: MkDocsConfig) -> list[Any]:
+    return [p for p in config.plugins.values() if "search" in _class_name(p).lower() and getattr(p.config, "enabled", True)]
+
+
+def _nav_digest(nav: Navigation | None, config: MkDocsConfig) -> str:
+    """The navigation as every page's sidebar shows it, and the pages that hold tag listings."""
+
+    def item(node: Any) -> dict[str, Any]:
+        return {
+            "kind": type(node).__name__,
+            "title": node.title,
+            "url": getattr(node, "url", None),
+            "meta": getattr(node, "meta", None),
+            "children": [item(child) for child in node.children or []],
+        }
+
+    items = [item(node) for node in nav.items] if nav is not None else None
+    return _digest({"nav": items, "listings": sorted(_listing_pages(config))})
+
+
+def _generated_digests(config: MkDocsConfig) -> dict[str, str]:
+    """The hash of every generated page's Markdown as written this run (the docs folder's manifest)."""
+    try:
+        return load_manifest(Path(config.docs_dir))
+    except WriteError:
+        return {}
+
+
+def _plain_meta(meta: Any) -> dict[str, Any] | None:
+    """The front matter as JSON data, or None when it holds anything else (the page is then always rendered)."""
+    try:
+        plain = json.loads(json.dumps(meta))
+    except (TypeError, ValueError):
+        return None
+    return plain if plain == meta else None
+
+
+def _remove_empty_parents(folder: Path, site: Path) -> None:
+    while folder != site and folder.is_relative_to(site):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _class_name(plugin: object) -> str:
+    return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
+
+
+def _digest(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
