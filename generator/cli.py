@@ -29,6 +29,7 @@ from . import incremental, pipeline, progress, scaffold, uptodate
 from .config import SourceSpec, project_folder
 from .errors import ConfigError, InputError, PapersiteError
 from .identifiers import today
+from .model import Topic
 from .plugin import PapersitePlugin
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -251,6 +252,50 @@ def check(sources: tuple[Path, ...], config_file: Path, strict: bool) -> None:
     click.echo(summary.line(len(specs)))
     if summary.skipped or (strict and any(p.fails_strict for p in problems)):
         sys.exit(InputError.exit_code)
+
+
+@cli.command("topics")
+@sources_argument
+@config_option
+@click.option("--refit", is_flag=True, help="Find the topics afresh from SOURCES and save them in the topic state.")
+def topics_command(sources: tuple[Path, ...], config_file: Path, refit: bool) -> None:
+    """List the saved topics (label, slug, papers); with --refit, find them afresh, keeping the slugs of
+    the topics that overlap old ones, save the topic state and say what changed. Writes no pages."""
+    _setup_logging(quiet=True)
+    cfg = _load(config_file, sources, strict=False)
+    settings = _plugin(cfg).settings(cfg)
+    if settings.topic_state is None:
+        raise ConfigError(f"{config_file}: the option topic_state is empty, so no topics are kept")
+    if not refit:
+        saved = _saved_topics(settings.topic_state)
+        for topic in sorted(saved, key=lambda t: (-len(t.papers), t.slug)):
+            click.echo(f"{topic.label}  ({topic.slug}, {len(topic.papers)} papers)")
+        click.echo(f"{len(saved)} topics in {settings.topic_state}")
+        return
+    from .catalog import assign_slugs
+    from .topics import find_topics  # scikit-learn is imported only when topics are found
+    from .topics.state import state_text
+    from .write import write_if_changed
+
+    if not settings.sources:
+        raise ConfigError(f"{config_file}: no paper lists given: add `sources:` to the papersite plugin")
+    with progress.display(stderr):
+        papers, problems = pipeline.read_all(settings.sources)
+        if any(p.fatal for p in problems):
+            raise InputError(problems)
+        found = find_topics(assign_slugs(papers), settings, refit=True)
+    for line in found.refit_report:
+        click.echo(line)
+    saved_now = write_if_changed(settings.topic_state, state_text(found.automatic))
+    click.echo(f"topic state {'saved to' if saved_now else 'unchanged in'} {settings.topic_state}")
+
+
+def _saved_topics(path: Path) -> tuple[Topic, ...]:
+    from .topics.state import load_topics
+
+    if not path.is_file():
+        raise ConfigError(f"{path}: no topic state yet; papersite build (or papersite topics --refit) makes it")
+    return load_topics(path)
 
 
 def _load(config_file: Path, sources: tuple[Path, ...], strict: bool, **overrides: object) -> MkDocsConfig:

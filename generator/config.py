@@ -89,6 +89,12 @@ class PapersiteConfig(base.Config):
     topic_count = c.Type(int, default=0)
     """How many automatic topics to look for; 0 chooses about 1.2 sqrt(papers), at most 25."""
 
+    topic_refit_share = c.Type((int, float), default=0.2)
+    """The share of papers added or removed since the topic state was saved above which a build finds
+    the topics afresh (a refit, matched to the old topics for stable slugs); at or below it, new
+    papers join the saved topics. 0 refits on any change, 1 only when asked (`papersite topics --refit`)
+    or when a topic lost every paper."""
+
     embedding_cache = c.Type(str, default=".papersite/embeddings.npz")
     """Semantic mode: the cache of embeddings by text hash (a rebuild embeds only new papers)."""
 
@@ -120,6 +126,9 @@ class PapersiteConfig(base.Config):
             failed.append(("home_page", base.ValidationError(problem)))
         if isinstance(self.get("topic_count"), int) and not 0 <= self["topic_count"] <= 200:
             failed.append(("topic_count", base.ValidationError("must be between 0 (automatic) and 200")))
+        share = self.get("topic_refit_share")
+        if isinstance(share, bool) or (isinstance(share, (int, float)) and not 0 <= share <= 1):
+            failed.append(("topic_refit_share", base.ValidationError("must be a share between 0 and 1, such as 0.2")))
         if isinstance(self.get("listing_page_size"), int) and not 10 <= self["listing_page_size"] <= 10_000:
             failed.append(("listing_page_size", base.ValidationError("must be between 10 and 10000")))
         if isinstance(self.get("build_workers"), int) and not 0 <= self["build_workers"] <= 64:
@@ -162,6 +171,7 @@ class Settings:
     topic_vectors: str
     topic_method: str
     topic_count: int
+    topic_refit_share: float
     embedding_cache: Path | None
     topic_map: bool
     digest_folder: Path | None
@@ -184,6 +194,7 @@ def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
         topic_vectors=config.topic_vectors,
         topic_method=AUTO_METHOD[config.topic_vectors] if method == "auto" else method,
         topic_count=config.topic_count,
+        topic_refit_share=float(config.topic_refit_share),
         embedding_cache=base_dir / config.embedding_cache if config.embedding_cache else None,
         topic_map=config.topic_map,
         digest_folder=base_dir / config.digest_folder if config.digest_folder else None,

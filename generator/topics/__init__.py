@@ -3,7 +3,7 @@
 vectors (TF-IDF phrases -> LSA; or sentence embeddings + LSA in semantic mode)
 -> hand-made topics (the topics file) take their papers
 -> automatic topics for the rest (NMF on TF-IDF, or k-means of the semantic vectors)
--> stable slugs (matched against the topic state of the previous run)
+-> stable slugs (matched against the topic state of the previous run; a refit is reported)
 -> the curator's merges, renames, pins and exclusions
 
 The modules: discover.py (group and name), clusters.py (grouping methods), labels.py (names),
@@ -41,13 +41,16 @@ class FoundTopics:
     automatic topics before the topics file's edits (what the state file keeps); `vectors` are the
     paper vectors (input order) that the map and related papers use; `phrase_counts` the phrases
     of every paper, counted once, that related papers take their TF-IDF from too; `forms` how
-    each lower-case word of the papers is written (`surface_forms`), for labels and reasons."""
+    each lower-case word of the papers is written (`surface_forms`), for labels and reasons.
+    `refit_report` says what changed when the automatic topics were found afresh (state.refit_report),
+    and is empty when the saved topics were kept."""
 
     assignment: TopicAssignment
     automatic: tuple[Topic, ...]
     vectors: np.ndarray
     phrase_counts: PhraseCounts
     forms: dict[str, str]
+    refit_report: tuple[str, ...] = ()
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -57,15 +60,16 @@ class FoundTopics:
         return self.assignment.paper_topics[paper_slug]
 
 
-def find_topics(papers: Sequence[Paper], settings: Settings) -> FoundTopics:
-    """Hand-made topics, then automatic topics for the papers they leave, stable slugs, then edits."""
+def find_topics(papers: Sequence[Paper], settings: Settings, *, refit: bool = False) -> FoundTopics:
+    """Hand-made topics, then automatic topics for the papers they leave, stable slugs, then edits.
+    The saved topics are kept unless more than topic_refit_share of the papers changed, or refit is set."""
     with progress.stage("features"):
         counts = count_phrases(papers)
         features = topic_features(papers, counts)
         vectors = paper_vectors(papers, features, settings)
         forms = surface_forms(papers, WORD)
     with progress.stage("topics"):
-        return _found_topics(papers, settings, features, vectors, counts, forms)
+        return _found_topics(papers, settings, features, vectors, counts, forms, refit)
 
 
 def _found_topics(
@@ -75,6 +79,7 @@ def _found_topics(
     vectors: np.ndarray,
     counts: PhraseCounts,
     forms: dict[str, str],
+    refit: bool = False,
 ) -> FoundTopics:
     curated = topics_file.load_topics_file(settings.topics_file) if settings.topics_file else topics_file.TopicsFile()
     hand_members = topics_file.hand_made_members(papers, curated)
@@ -82,8 +87,9 @@ def _found_topics(
     claimed = {slug for members in hand_members.values() for slug in members}
     rest = [i for i, p in enumerate(papers) if p.slug not in claimed]
     reserved = {t.slug for t in hand_made}
-    old = {slug: members for slug, members in state.load_state(settings.topic_state).items() if slug not in reserved}
-    automatic = _automatic(papers, rest, features, vectors, settings, old, forms)
+    old_topics = [t for t in state.load_topics(settings.topic_state) if t.slug not in reserved]
+    old = {t.slug: frozenset(t.papers) for t in old_topics}
+    automatic, refitted = _automatic(papers, rest, features, vectors, settings, old, forms, refit)
     automatic = automatic.renamed(state.free_slugs([t.slug for t in automatic.topics], reserved))
     automatic = automatic.renamed(state.match_slugs(automatic.topics, old, reserved) if old else {})
     combined = automatic.with_topics_first(hand_made, [p.slug for p in papers])
@@ -91,7 +97,11 @@ def _found_topics(
     for warning in warnings:
         log.warning("papersite: %s", warning)
     edited = TopicAssignment(_by_size(topics), paper_topics)
-    return FoundTopics(edited, _by_size(automatic.topics), vectors, counts, forms)
+    report = tuple(state.refit_report(old_topics, automatic.topics)) if refitted else ()
+    if old and report:  # a build's automatic refit (the first run has nothing to compare with)
+        for line in report:
+            log.info("papersite: %s", line)
+    return FoundTopics(edited, _by_size(automatic.topics), vectors, counts, forms, report)
 
 
 def paper_vectors(papers: Sequence[Paper], features, settings: Settings) -> np.ndarray:
@@ -133,17 +143,18 @@ def map_vectors(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) ->
     return np.hstack([vectors, MAP_TOPIC_WEIGHT * normalize(membership)])
 
 
-def _automatic(papers, rows: list[int], features, vectors, settings: Settings, old, forms) -> TopicAssignment:
-    """Automatic topics of the given papers: the old ones kept when the collection changed little,
-    else discovered afresh. `forms` are those of all the papers (made again for a subset)."""
+def _automatic(papers, rows: list[int], features, vectors, settings: Settings, old, forms, refit) -> tuple[TopicAssignment, bool]:
+    """Automatic topics of the given papers, and whether they were discovered afresh: the old ones are
+    kept when the collection changed little and no refit is asked for. `forms` are those of all the
+    papers (made again for a subset)."""
     if not rows:
-        return TopicAssignment((), {})
+        return TopicAssignment((), {}), False
     subset = [papers[i] for i in rows]
     slugs = [p.slug for p in subset]
     whole = len(rows) == len(papers)
     subset_features = features if whole else topic_features(subset)
     subset_forms = forms if whole else None
-    kept = state.incremental_weights(slugs, vectors[rows], old)
+    kept = None if refit else state.incremental_weights(slugs, vectors[rows], old, settings.topic_refit_share)
     if kept is not None:
         found = label_topics(subset, subset_features, kept, secondary_ratio=0.0, keep_small=True, forms=subset_forms)
     else:
@@ -155,7 +166,7 @@ def _automatic(papers, rows: list[int], features, vectors, settings: Settings, o
             features=subset_features,
             forms=subset_forms,
         )
-    return centre_ordered(found, slugs, vectors[rows])
+    return centre_ordered(found, slugs, vectors[rows]), kept is None
 
 
 def _by_size(topics: Sequence[Topic]) -> tuple[Topic, ...]:

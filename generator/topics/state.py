@@ -1,8 +1,8 @@
 """Stable topics: remember each topic's papers, so adding a paper does not reshuffle every topic page.
 
 The state file (JSON, plugin option `topic_state`) lists every automatic topic's slug, label and
-papers. When the collection changed little since (at most REBUILD_SHARE of the papers added or
-removed), the old topics are kept: old papers stay where they were and each new paper joins the
+papers. When the collection changed little since (at most the option topic_refit_share of the
+papers added or removed), the old topics are kept: old papers stay where they were and each new paper joins the
 topic whose centre it is closest to (`incremental_weights`). Otherwise topics are discovered anew
 and paired with the old ones greedily by the Jaccard overlap of their papers, best pair first (a
 pair needs MIN_OVERLAP), so the topics that survive keep their slugs. Unpaired new topics get a slug
@@ -21,19 +21,58 @@ from ..model import Topic
 from ..slugs import first_free, topic_slug_base
 
 MIN_OVERLAP = 0.3
-REBUILD_SHARE = 0.2
+RESHUFFLED = 0.5  # a kept topic sharing less of its papers than this with its old self is reported
 STATE_VERSION = 1
+
+
+def load_topics(path: Path | None) -> tuple[Topic, ...]:
+    """The topics of the state file (slug, label, papers); empty when there is none or it is unreadable."""
+    if path is None or not path.is_file():
+        return ()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(Topic(slug=t["slug"], label=str(t.get("label", "")), papers=tuple(t["papers"])) for t in data["topics"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return ()
 
 
 def load_state(path: Path | None) -> dict[str, frozenset[str]]:
     """Old topic slug -> its paper slugs; empty when there is no state file or it is unreadable."""
-    if path is None or not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {t["slug"]: frozenset(t["papers"]) for t in data["topics"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    return {t.slug: frozenset(t.papers) for t in load_topics(path)}
+
+
+def changed_share(slugs: Sequence[str], old: dict[str, frozenset[str]]) -> float:
+    """The share of the papers, old and new together, added or removed since the state was saved."""
+    known = set().union(*old.values()) if old else set()
+    current = set(slugs)
+    together = len(known | current)
+    return (len(current - known) + len(known - current)) / together if together else 0.0
+
+
+def refit_report(old: Sequence[Topic], new: Sequence[Topic]) -> list[str]:
+    """What a refit changed, one line per topic that appeared, vanished, changed label or changed
+    much in membership (Jaccard below RESHUFFLED with its old self), then a summary line."""
+    before = {t.slug: t for t in old}
+    after = {t.slug: t for t in new}
+    lines = [f"appeared: {s} ({after[s].label!r}, {len(after[s].papers)} papers)" for s in sorted(after.keys() - before.keys())]
+    lines += [
+        f"vanished: {s} ({before[s].label!r}, {len(before[s].papers)} papers)" for s in sorted(before.keys() - after.keys())
+    ]
+    kept = sorted(before.keys() & after.keys())
+    relabelled = [s for s in kept if before[s].label != after[s].label]
+    lines += [f"relabelled: {s}: {before[s].label!r} -> {after[s].label!r}" for s in relabelled]
+    overlap = {s: jaccard(frozenset(before[s].papers), frozenset(after[s].papers)) for s in kept}
+    reshuffled = [s for s in kept if overlap[s] < RESHUFFLED]
+    lines += [
+        f"changed papers: {s} ({after[s].label!r}): {len(before[s].papers)} -> {len(after[s].papers)} papers, "
+        f"{overlap[s]:.0%} in common"
+        for s in reshuffled
+    ]
+    lines.append(
+        f"topics refitted: {len(before)} before, {len(after)} now; {len(after) - len(kept)} appeared, "
+        f"{len(before) - len(kept)} vanished, {len(relabelled)} relabelled, {len(reshuffled)} changed papers"
+    )
+    return lines
 
 
 def state_text(topics: Sequence[Topic]) -> str:
@@ -77,14 +116,13 @@ def free_slugs(slugs: Sequence[str], reserved: set[str]) -> dict[str, str]:
     return renamed
 
 
-def incremental_weights(slugs: Sequence[str], vectors: np.ndarray, old: dict[str, frozenset[str]]) -> np.ndarray | None:
+def incremental_weights(
+    slugs: Sequence[str], vectors: np.ndarray, old: dict[str, frozenset[str]], refit_share: float
+) -> np.ndarray | None:
     """Paper x old-topic weights that keep the old topics (columns in sorted slug order), or None when
-    the collection changed too much for that (or there is no state). A paper's weight for a topic is
-    its cosine similarity to the topic's centre; only its own topics weigh, its old first topic most."""
-    known = set().union(*old.values()) if old else set()
-    current = set(slugs)
-    changed = len(current - known) + len(known - current)
-    if not old or changed > REBUILD_SHARE * len(current):
+    more than refit_share of the papers changed (or there is no state). A paper's weight for a topic
+    is its cosine similarity to the topic's centre; only its own topics weigh, its old first topic most."""
+    if not old or changed_share(slugs, old) > refit_share:
         return None
     columns = sorted(old)
     row_of = {slug: i for i, slug in enumerate(slugs)}
