@@ -12,8 +12,9 @@ from generator.config import SourceSpec, settings_for
 from generator.enrich import enrich
 from generator.model import Paper, Source, Topic
 from generator.pipeline import read_all
+from generator.topics import find_topics
 from generator.topics.discover import TopicAssignment
-from generator.topics.state import jaccard, load_state, match_slugs, state_text
+from generator.topics.state import changed_share, jaccard, load_state, load_topics, match_slugs, refit_report, state_text
 from generator.write import write_if_changed
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
@@ -115,3 +116,74 @@ def test_a_big_change_discovers_topics_afresh_but_keeps_matching_slugs(example: 
     assert [len(t.papers) for t in grown.topics] == [len(t.papers) for t in fresh.topics]
     kept = {t.slug for t in first.topics} & {t.slug for t in grown.topics}
     assert len(kept) >= len(first.topics) // 2
+
+
+def test_refit_report_names_each_change_once_and_sums_up() -> None:
+    old = [topic("games", "Games", "abcd"), topic("rl", "RL", "efgh"), topic("gone", "Gone", "ij"), topic("same", "Same", "kl")]
+    new = [
+        topic("games", "Board games", "abcd"),
+        topic("rl", "RL", "efxyz"),
+        topic("fresh", "Fresh", "mn"),
+        topic("same", "Same", "kl"),
+    ]
+    assert refit_report(old, new) == [
+        "appeared: fresh ('Fresh', 2 papers)",
+        "vanished: gone ('Gone', 2 papers)",
+        "relabelled: games: 'Games' -> 'Board games'",
+        "changed papers: rl ('RL'): 4 -> 5 papers, 29% in common",
+        "topics refitted: 4 before, 4 now; 1 appeared, 1 vanished, 1 relabelled, 1 changed papers",
+    ]
+
+
+def test_refit_report_of_unchanged_topics_is_the_summary_alone() -> None:
+    topics = [topic("games", "Games", "abcd"), topic("rl", "RL", "abce")]  # 3 of 5 papers shared: 0.6, kept
+    assert refit_report(topics, [topic("games", "Games", "abcd"), topic("rl", "RL", "abef")]) == [
+        "topics refitted: 2 before, 2 now; 0 appeared, 0 vanished, 0 relabelled, 0 changed papers"
+    ]
+
+
+def test_refit_report_without_a_state_lists_every_topic_as_new() -> None:
+    assert refit_report([], [topic("games", "Games", "ab")])[0] == "appeared: games ('Games', 2 papers)"
+
+
+def test_changed_share_counts_added_and_removed_papers_of_both_collections() -> None:
+    old = {"t": frozenset("abcd")}
+    assert changed_share(list("abcd"), old) == 0.0
+    assert changed_share(list("abcde"), old) == 0.2  # 1 added of 5
+    assert changed_share(list("abe"), old) == 0.6  # c, d removed, e added: 3 of 5
+    assert changed_share(list("xyz"), {}) == 1.0
+
+
+def test_state_topics_keep_their_labels(tmp_path: Path) -> None:
+    path = tmp_path / "topics.json"
+    write_if_changed(path, state_text([topic("b", "Bee", "yx")]))
+    assert load_topics(path) == (Topic(slug="b", label="Bee", papers=("x", "y")),)
+    path.write_text('{"topics": [{"slug": "b"}]}', encoding="utf-8")
+    assert load_topics(path) == ()
+
+
+@pytest.mark.parametrize("share", [0, 0.2, 1, 0.5])
+def test_refit_share_option_accepts_shares(share: float) -> None:
+    assert settings_for(topic_refit_share=share).topic_refit_share == share
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, True, "0.2"])
+def test_refit_share_option_rejects_anything_else(share: object) -> None:
+    with pytest.raises(ValueError, match="topic_refit_share"):
+        settings_for(topic_refit_share=share)
+
+
+def test_the_refit_share_decides_between_keeping_and_refitting(example: list[Paper], tmp_path_factory) -> None:
+    state = tmp_path_factory.mktemp("share") / "topics.json"
+    first = enrich(assign_slugs(example[:150]), settings=settings_for(topic_state=str(state), topic_map=False))
+    write_if_changed(state, state_text(first.automatic_topics))
+    grown = assign_slugs(example)  # 53 new papers of 203: 26%
+    kept = find_topics(grown, settings_for(topic_state=str(state), topic_refit_share=0.3, topic_map=False))
+    assert kept.refit_report == ()
+    old = load_state(state)
+    assert {t.slug for t in kept.automatic} == set(old)
+    assert all(old[t.slug] <= set(t.papers) for t in kept.automatic)  # old papers stay, new ones join
+    refitted = find_topics(grown, settings_for(topic_state=str(state), topic_refit_share=0.25, topic_map=False))
+    assert refitted.refit_report[-1].startswith("topics refitted:")
+    forced = find_topics(grown, settings_for(topic_state=str(state), topic_refit_share=0.3, topic_map=False), refit=True)
+    assert forced.automatic == refitted.automatic and forced.refit_report == refitted.refit_report
