@@ -283,6 +283,7 @@ def topics_command(sources: tuple[Path, ...], config_file: Path, refit: bool) ->
         papers, problems = pipeline.read_all(settings.sources)
         if any(p.fatal for p in problems):
             raise InputError(problems)
+        pipeline.report_warnings(problems)
         found = find_topics(assign_slugs(papers), settings, refit=True)
     for line in found.refit_report:
         click.echo(line)

@@ -99,3 +99,14 @@ def test_a_build_logs_its_own_refit_when_the_share_is_passed(grown, tmp_path: Pa
     add_example_papers(root, 45, 3)  # 3 of 48: above 0.05
     output = build(root)
     assert "papersite: topics refitted:" in output
+
+
+def test_topics_without_a_state_says_how_to_make_one(tmp_path: Path) -> None:
+    root = small_project(tmp_path / "project", papers=5)
+    result = papersite(root, "topics")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"papersite: {root / STATE}: no topic state yet; papersite build (or papersite topics --refit) makes it"
+    )
+    assert not (root / ".papersite").exists()
