@@ -173,7 +173,8 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
     plugin = _plugin(cfg)
     settings = plugin.settings(cfg)
     record = settings.build_record
-    before = uptodate.fingerprint(cfg, settings)  # before plugins' on_config change the loaded config
+    # taken before plugins' on_config change the loaded config; without a record nothing compares it
+    before = uptodate.fingerprint(cfg, settings) if record is not None else {}
     if record is not None and not force and uptodate.is_up_to_date(record, before):
         return False
     with progress.display(stderr):
