@@ -204,7 +204,7 @@ def _track_pages(
     uptodate.forget(record)
     pages_record = incremental.record_path(record)
     previous = None if force else incremental.load(pages_record, cfg.site_dir)
-    incremental.forget(pages_record)
+    uptodate.forget(pages_record)
     tracker = incremental.IncrementalBuild(plugin, previous, before)
     cfg.plugins[incremental.PLUGIN_NAME] = tracker
     return tracker

@@ -43,7 +43,6 @@ anyone else (plain `mkdocs build`) makes the next build a clean full one.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 from collections.abc import Iterator
@@ -115,7 +114,7 @@ def load(path: Path, site_dir: str) -> SiteRecord | None:
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         data = stored["record"]
-        if stored["checksum"] != _digest(data) or data["format"] != RECORD_FORMAT:
+        if stored["checksum"] != uptodate.digest_json(data) or data["format"] != RECORD_FORMAT:
             return None
         if data["site_dir"] != str(Path(site_dir).resolve()):
             return None
@@ -144,13 +143,8 @@ def save(path: Path, record: SiteRecord) -> None:
         "pages": {src: vars(entry) for src, entry in sorted(record.pages.items())},
         "listing": dict(sorted(record.listing.items())),
     }
-    stored = {"checksum": _digest(data), "record": data}
+    stored = {"checksum": uptodate.digest_json(data), "record": data}
     atomic_write(path, json.dumps(stored, ensure_ascii=False, separators=(",", ":")) + "\n")
-
-
-def forget(path: Path) -> None:
-    """Remove the record before a build: a build that fails half-way must not be built upon."""
-    path.unlink(missing_ok=True)
 
 
 def site_listing(site_dir: Path) -> dict[str, Stat]:
@@ -219,6 +213,7 @@ class IncrementalBuild(BasePlugin):
         self.nav_digest = ""
         self.unchanged: list[File] = []
         self.entries: dict[str, PageEntry] = {}
+        self.digests: dict[str, str] = {}  # generated page -> hash of its Markdown (the docs manifest)
         self.rendered = 0
         self.removed: list[str] = []
 
@@ -227,7 +222,8 @@ class IncrementalBuild(BasePlugin):
         self.nav = nav
         self.key = self.build_key(config, files)
         reason = self.full_build_reason(config)
-        digests = _generated_digests(config) if reason is None else {}
+        self.digests = _generated_digests(config)
+        digests = self.digests if reason is None else {}
         in_nav = {page.file.src_uri for page in nav.pages}
         previous = self.previous.pages if self.previous and reason is None else {}
         self.unchanged = []
@@ -263,7 +259,7 @@ class IncrementalBuild(BasePlugin):
             "plugins": sorted(_class_name(plugin) for plugin in config.plugins.values()),
             "generated pages searched by papersite": self.papersite.search_worker,
         }
-        return _digest(key)
+        return uptodate.digest_json(key)
 
     def full_build_reason(self, config: MkDocsConfig) -> str | None:
         """Why no page may be left as it is, or None."""
@@ -301,7 +297,7 @@ class IncrementalBuild(BasePlugin):
     def page_entries(self, config: MkDocsConfig, files: Files) -> dict[str, PageEntry]:
         """The entry of every generated page outside the nav for the next build (none for a page
         holding a tag listing: it changes with every page's tags, so it is always rendered)."""
-        digests = _generated_digests(config)
+        digests = self.digests
         kept = {f.src_uri for f in self.unchanged}
         with_listing = _listing_pages(config)
         in_nav = {id(page) for page in self.nav.pages} if self.nav is not None else set()
@@ -399,7 +395,7 @@ def _nav_digest(nav: Navigation | None, config: MkDocsConfig) -> str:
         }
 
     items = [item(node) for node in nav.items] if nav is not None else None
-    return _digest({"nav": items, "listings": sorted(_listing_pages(config))})
+    return uptodate.digest_json({"nav": items, "listings": sorted(_listing_pages(config))})
 
 
 def _generated_digests(config: MkDocsConfig) -> dict[str, str]:
@@ -430,7 +426,3 @@ def _remove_empty_parents(folder: Path, site: Path) -> None:
 
 def _class_name(plugin: object) -> str:
     return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
-
-
-def _digest(data: Any) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()

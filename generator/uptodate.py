@@ -47,9 +47,9 @@ def fingerprint(config: MkDocsConfig, settings: Settings) -> Fingerprint:
 def build_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
     """What the build is asked to do: versions, code, configuration, day, input files."""
     return {
-        "versions": _digest_json([_version(name) for name in DISTRIBUTIONS] + [platform.python_version()]),
+        "versions": digest_json([_version(name) for name in DISTRIBUTIONS] + [platform.python_version()]),
         "package": tree_digest(_package_folders(), content=True),
-        "config": _digest_json([plain_config(config), _file_text(config.config_file_path)]),
+        "config": digest_json([plain_config(config), _file_text(config.config_file_path)]),
         "day": today().isoformat(),
         "inputs": inputs_digest(settings),
     }
@@ -99,7 +99,8 @@ def save(record: Path, now: Fingerprint) -> None:
 
 
 def forget(record: Path) -> None:
-    """Remove the record before a build: a build that fails half-way must not look up to date."""
+    """Remove a record before a build: a build that fails half-way must not look up to date, nor be
+    built upon (the site record of incremental.py too)."""
     record.unlink(missing_ok=True)
 
 
@@ -186,5 +187,6 @@ def _version(distribution: str) -> str:
         return f"{distribution} none"
 
 
-def _digest_json(data: Any) -> str:
+def digest_json(data: Any) -> str:
+    """sha256 of data as canonical JSON (keys sorted; what JSON cannot hold, as text)."""
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
