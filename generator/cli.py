@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -281,10 +282,7 @@ def topics_command(sources: tuple[Path, ...], config_file: Path, refit: bool) ->
     if not settings.sources:
         raise ConfigError(f"{config_file}: no paper lists given: add `sources:` to the papersite plugin")
     with progress.display(stderr):
-        papers, problems = pipeline.read_all(settings.sources)
-        if any(p.fatal for p in problems):
-            raise InputError(problems)
-        pipeline.report_warnings(problems)
+        papers = pipeline.read_checked(replace(settings, strict=False))  # warnings never stop a refit
         found = find_topics(assign_slugs(papers), settings, refit=True)
     for line in found.refit_report:
         click.echo(line)

@@ -29,6 +29,19 @@ log = logging.getLogger("mkdocs.plugins.papersite")
 
 def collect(settings: Settings) -> Catalog:
     """Read every source of the settings and build the enriched catalog. Raises InputError listing every problem."""
+    papers = read_checked(settings)
+    from .enrich import enrich  # scikit-learn takes a second to import; a build with nothing to do never needs it
+
+    started = time.perf_counter()
+    with progress.stage("enrich"):
+        catalog = enrich(assign_slugs(papers), settings)
+    log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
+    return catalog
+
+
+def read_checked(settings: Settings) -> list[Paper]:
+    """Read every source of the settings, log the warnings, and return the papers; raises InputError
+    listing every problem when one is fatal (or fails --strict), or when no source is given."""
     sources = settings.sources
     if not sources:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
@@ -39,13 +52,7 @@ def collect(settings: Settings) -> Catalog:
         raise InputError(problems)
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
-    from .enrich import enrich  # scikit-learn takes a second to import; a build with nothing to do never needs it
-
-    started = time.perf_counter()
-    with progress.stage("enrich"):
-        catalog = enrich(assign_slugs(papers), settings)
-    log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
-    return catalog
+    return papers
 
 
 def read_all(sources: Sequence[SourceSpec]) -> tuple[list[Paper], list[Problem]]:
