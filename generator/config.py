@@ -109,6 +109,10 @@ class PapersiteConfig(base.Config):
     """Where `papersite build` keeps the fingerprint of the last build (generator/uptodate.py): when
     nothing it depends on changed since, the next build does nothing. Empty: always build."""
 
+    cache_folder = c.Type(str, default=".papersite/cache")
+    """Where builds keep disposable caches of their intermediate results (generator/cache.py), so
+    that a build after a small change redoes little. Safe to delete; empty: keep none."""
+
     listing_page_size = c.Type(int, default=200)
     """How many entries one page of a listing holds (a topic's papers, All papers; in the authors
     directory, paper links); a longer listing is split into pages linked to each other."""
@@ -157,7 +161,7 @@ class Settings:
     """The plugin's options, validated, with relative paths resolved: what the stages read.
 
     topic_method is never "auto" (it is resolved by topic_vectors); topic_count 0 means automatic;
-    topic_state, embedding_cache, digest_folder and build_record are None only when nothing is to be kept between
+    topic_state, embedding_cache, digest_folder, build_record and cache_folder are None only when nothing is to be kept between
     runs (tests).
     """
 
@@ -176,6 +180,7 @@ class Settings:
     topic_map: bool
     digest_folder: Path | None
     build_record: Path | None
+    cache_folder: Path | None
     listing_page_size: int
     build_workers: int
 
@@ -199,6 +204,7 @@ def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
         topic_map=config.topic_map,
         digest_folder=base_dir / config.digest_folder if config.digest_folder else None,
         build_record=base_dir / config.build_record if config.build_record else None,
+        cache_folder=base_dir / config.cache_folder if config.cache_folder else None,
         listing_page_size=config.listing_page_size,
         build_workers=config.build_workers,
     )
@@ -219,6 +225,7 @@ def settings_for(base_dir: Path = Path("."), **options: Any) -> Settings:
         embedding_cache=settings.embedding_cache if "embedding_cache" in options else None,
         digest_folder=settings.digest_folder if "digest_folder" in options else None,
         build_record=settings.build_record if "build_record" in options else None,
+        cache_folder=settings.cache_folder if "cache_folder" in options else None,
     )
 
 
