@@ -235,7 +235,8 @@ def serve(sources: tuple[Path, ...], config_file: Path, dev_addr: str) -> None:
     cfg = _load(config_file, sources, strict=False)
     _plugin(cfg).load_catalog(cfg)  # problems in the input stop here, before the server starts
     # serve loads mkdocs.yml again for every rebuild: hand it the plugins with our options set.
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, plugins=_plugins_with_options(cfg))
+    # dirty: each rebuild renders only the pages whose text changed (incremental.py decides, exactly)
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, build_type="dirty", plugins=_plugins_with_options(cfg))
 
 
 @cli.command()

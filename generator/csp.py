@@ -59,6 +59,12 @@ def theme_scripts(html: str) -> list[str]:
     return [body for body in _INLINE_SCRIPT.findall(html) if body.startswith(THEME_SCRIPT_PREFIXES)]
 
 
+def allow_script(html: str, script: str) -> str:
+    """The page with its policy also allowing one more inline script (by hash): `papersite serve`'s
+    live-reload script, which MkDocs' server adds to every page it sends."""
+    return html.replace("script-src 'self'", f"script-src 'self' {source_hash(script)}", 1)
+
+
 def with_hashes(html: str) -> str:
     """The page with the policy's placeholder replaced by the hashes of the theme's inline blocks in it."""
     if PLACEHOLDER not in html:

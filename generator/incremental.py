@@ -45,7 +45,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -216,6 +216,7 @@ class IncrementalBuild(BasePlugin):
         self.digests: dict[str, str] = {}  # generated page -> hash of its Markdown (the docs manifest)
         self.rendered = 0
         self.removed: list[str] = []
+        self.keep_record: Callable[[SiteRecord], None] | None = None  # serve keeps the record in memory
 
     @event_priority(-50)  # after other plugins' nav, before papersite's (which starts the workers)
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -339,6 +340,8 @@ class IncrementalBuild(BasePlugin):
             len(self.removed),
             config.site_dir,
         )
+        if self.keep_record is not None:
+            self.keep_record(self.record(config))
 
     def record(self, config: MkDocsConfig) -> SiteRecord:
         """The record of this build, taken when it has succeeded."""

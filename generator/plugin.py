@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import csp, digest, feeds, incremental, pipeline, prerender, search_index
+from . import csp, digest, feeds, incremental, pipeline, prerender, search_index, uptodate
 from .authors import directory_places
 from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
@@ -59,9 +59,26 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.prerenderer: prerender.Prerenderer | None = None
         self.prerendered: list[prerender.PrerenderedPage] = []
         self.nav: Any = None
+        self.serve_dirty = False
+        self.serve_record: incremental.SiteRecord | None = None  # what the last build of this serve left
+        self.quiet_dirty: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.serve_dirty = self.serving and dirty
+        self.serve_record = None
+        if self.serve_dirty:
+            self.quiet_dirty = incremental.quiet_dirty_build()
+            self.quiet_dirty.__enter__()
+        elif self.serving:
+            log.info(
+                "papersite: every rebuild renders every page; `mkdocs serve --dirty` (or `papersite serve`) renders only the changed ones, exactly"
+            )
+
+    def on_shutdown(self) -> None:
+        if self.quiet_dirty is not None:
+            self.quiet_dirty.__exit__(None, None, None)
+            self.quiet_dirty = None
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -69,6 +86,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     @event_priority(50)  # before Material's offline plugin, which looks at the polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.serve_dirty:
+            self.track_serve_build(config)
         _add_unique(config.extra_css, KATEX_CSS)
         _add_unique(config.extra_javascript, KATEX_JS)
         config.extra["polyfills"] = config.extra.get("polyfills") or []
@@ -77,6 +96,21 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         if not any(isinstance(extension, HtmlRegions) for extension in config.markdown_extensions):
             config.markdown_extensions.append(HtmlRegions())  # the HTML of generated pages, passed on unread
         return config
+
+    def track_serve_build(self, config: MkDocsConfig) -> None:
+        """In a dirty serve (`papersite serve`, `mkdocs serve --dirty`), let incremental.py decide which
+        pages this rebuild renders, from the record the last rebuild left in memory, exactly as
+        `papersite build` does from its record file."""
+        previous = self.serve_record
+        if previous is not None and incremental.site_listing(Path(config.site_dir)) != previous.listing:
+            previous = None  # something else wrote into the served folder
+        tracker = incremental.IncrementalBuild(self, previous, uptodate.build_parts(config, self.settings(config)))
+        tracker.keep_record = self.keep_serve_record
+        self.serve_record = None  # until this rebuild succeeds
+        config.plugins[incremental.PLUGIN_NAME] = tracker
+
+    def keep_serve_record(self, record: incremental.SiteRecord) -> None:
+        self.serve_record = record
 
     def load_catalog(self, config: MkDocsConfig) -> Catalog:
         """The enriched catalog of the sources; read again only when the options or an input file changed."""
@@ -237,6 +271,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         watched = [source.path for source in settings.sources] + ([settings.topics_file] if settings.topics_file else [])
         self.watcher = SourceWatcher(watched, lambda: self._regenerate(config))
         self.watcher.start()
+        _allow_live_reload(server)
         return server
 
     def _regenerate(self, config: MkDocsConfig) -> None:
@@ -244,6 +279,24 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             self.generate(config)
         except PapersiteError as err:
             log.error("papersite: the pages were not regenerated:\n%s", err.format_message())
+
+
+def _allow_live_reload(server: Any) -> None:
+    """MkDocs' server adds an inline live-reload script to every page it sends, which the pages'
+    Content-Security-Policy would block (no reload in the browser): each page sent also gets that
+    script's hash in its policy. Only the served pages change, never the built site."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is None:  # another MkDocs: no live reload rather than a weaker policy
+        return
+
+    def inject_allowed(content: bytes, epoch: int) -> bytes:
+        sent = inject(content, epoch)
+        body_end = content.rfind(b"</body>")
+        body_end = len(content) if body_end < 0 else body_end
+        script = sent[body_end + len(b"<script>") : len(sent) - (len(content) - body_end) - len(b"</script>")]
+        return csp.allow_script(sent.decode("utf-8"), script.decode("utf-8")).encode("utf-8")
+
+    server._inject_js_into_html = inject_allowed
 
 
 def input_fingerprint(settings: Settings) -> tuple[object, ...]:

@@ -6,10 +6,21 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    EVENT_TYPE_CLOSED,
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 SETTLE_SECONDS = 0.3  # editors write a file in several steps: wait for them to finish
+# Only what changes a file: watchdog also reports a file opened or closed unwritten, which
+# reading it to regenerate would cause, and regenerate again, without end.
+CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED, EVENT_TYPE_CLOSED})
 
 
 class SourceWatcher(FileSystemEventHandler):
@@ -31,7 +42,7 @@ class SourceWatcher(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         paths = {str(Path(str(p)).resolve()) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
-        if event.is_directory or not paths & self.files:
+        if event.is_directory or event.event_type not in CHANGES or not paths & self.files:
             return
         with self.lock:
             if self.timer is not None:

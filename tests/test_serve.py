@@ -81,3 +81,81 @@ def test_an_edit_to_the_paper_list_rebuilds_once(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_rebuild_renders_only_the_changed_pages_and_serves_a_clean_builds_site(tmp_path: Path) -> None:
+    """`papersite serve` rebuilds dirty, incremental.py deciding which pages to render (from the record
+    of the last rebuild, in memory): after an edit, the served folder is byte for byte what a clean
+    `papersite build` of the same inputs (same topic state and site_url) makes."""
+    from test_incremental import assert_same_site, clean_copy, project, rendered
+
+    root = project(tmp_path / "project")
+    listing = root / "papers" / "hf-papers-listing.txt"
+    temp = tmp_path / "tmp"  # MkDocs serves from a folder it makes here (tempfile.mkdtemp)
+    temp.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)},
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    output = Output(server.stderr)
+    try:
+        output.wait_for("Serving on")
+        lines = listing.read_text(encoding="utf-8").splitlines()
+        lines[5] += " We also survey marmots near tidal flats."  # the third paper's abstract
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        output.wait_for("Reloading browsers")
+        log = "".join(output.lines)
+        first, again = (rendered(line) for line in log.splitlines() if "pages rendered" in line)
+        assert first[1] == 0 and again[1] > 0, log  # the first build renders all, the rebuild keeps pages
+        assert again[0] < first[0] / 2, log
+        (served,) = temp.glob("mkdocs_*")
+        copy = clean_copy(root, tmp_path / "copy")
+        config = copy / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("https://example.org/marmots/", f"http://127.0.0.1:{port}/marmots/"), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "build"],
+            cwd=copy,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        assert_same_site(served, copy / "site")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/marmots/", timeout=10) as page:
+            assert page.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_reading_a_watched_file_is_no_change(tmp_path: Path) -> None:
+    """watchdog reports files opened and closed unwritten too: reading a paper list (as regenerating
+    does) must not call back, or every regeneration would start another."""
+    from generator.watch import SETTLE_SECONDS, SourceWatcher
+
+    source = tmp_path / "papers.txt"
+    source.write_text(listing(PAPERS), encoding="utf-8")
+    calls: list[float] = []
+    watcher = SourceWatcher([source], lambda: calls.append(time.monotonic()))
+    watcher.start()
+    try:
+        time.sleep(0.2)
+        for _ in range(5):
+            source.read_text(encoding="utf-8")
+        time.sleep(SETTLE_SECONDS + 0.7)
+        assert calls == []
+        source.write_text(listing([*PAPERS, NEW_PAPER]), encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(calls) == 1
+    finally:
+        watcher.observer.stop()
