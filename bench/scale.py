@@ -13,6 +13,8 @@ there, see bench/synthetic.py):
 - `papersite build` again with nothing changed (issue 11: it does nothing, generator/uptodate.py);
 - after each of: one paper added, one abstract changed, one paper removed, `papersite build` again
   (issue 11: MkDocs renders only the pages whose text changed, generator/incremental.py);
+- live preview (bench/serve_reload.py): `papersite serve`, a paper's page open in Chromium, three
+  edits of its abstract, each timed from the file saved to the page showing it (--no-serve: not);
 - the reference of the same run: a bare `mkdocs build` (Material, search, offline; no papersite
   plugin) of minimal pages of the same papers (title + abstract);
 - sizes: site, largest HTML page, HTML pages over 500 KB, search index (site/search/papers.js);
@@ -41,6 +43,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.serve_reload import reload_times  # noqa: E402
 from bench.synthetic import write_records  # noqa: E402
 from generator.paths import SEARCH_INDEX  # noqa: E402
 
@@ -215,7 +218,7 @@ def search_timings(site: Path, query: str) -> dict[str, dict[str, float] | str]:
     return found
 
 
-def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, object]:
+def measure(n: int, scratch: Path, artefacts: bool, search: bool, serve: bool = True) -> dict[str, object]:
     collection = write_records(
         scratch / "collections" / f"papers-{n}{'-artefacts' if artefacts else ''}.json", n, artefacts=artefacts
     )
@@ -229,6 +232,9 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
     again_stages = {s["name"] for s in json.loads((build / "timings.json").read_text())}
     print(f"[{n}] incremental builds ...", file=sys.stderr, flush=True)
     edits = incremental_builds(build, papers)
+    if serve:
+        print(f"[{n}] papersite serve: edits until the page in Chromium shows them ...", file=sys.stderr, flush=True)
+        served = reload_times(build, papers, edits=3)
     state = build / ".papersite" / "topics.json"
     topics = {t["label"]: len(t["papers"]) for t in json.loads(state.read_text())["topics"]} if state.exists() else {}
     print(f"[{n}] bare mkdocs build of minimal pages ...", file=sys.stderr, flush=True)
@@ -245,6 +251,8 @@ def measure(n: int, scratch: Path, artefacts: bool, search: bool) -> dict[str, o
         "minimal_site": site_sizes(minimal / "site"),
         "topics": topics,
     }
+    if serve:
+        result["serve"] = served
     if search:
         result["query"] = query = title_word(collection)
         print(f"[{n}] search timings for {query!r} ...", file=sys.stderr, flush=True)
@@ -314,6 +322,14 @@ def edit_cell(name: str):
     return cell
 
 
+def serve_cell(r: dict) -> str:
+    found = r.get("serve")
+    if found is None:
+        return "-"
+    rendered = ", ".join(str(pages) for pages, _ in found["rendered"])
+    return f"{found['median']:.1f} s, {found['median'] / r['build']['seconds']:.1%} (pages rendered: {rendered})"
+
+
 def table(results: list[dict]) -> str:
     rows: list[tuple[str, list[str]]] = []
 
@@ -350,6 +366,7 @@ def table(results: list[dict]) -> str:
     add("**no-change rebuild / build** (target < 10%)", unchanged_cell)
     for name, _ in EDITS:
         add(f"**{name}: incremental build / build** (target < 5%)", edit_cell(name))
+    add("**serve: edit saved -> page shows it** (median of 3; target ~3 s)", serve_cell)
     add("topics", lambda r: str(len(r["topics"])))
     add("site size (HTML pages)", lambda r: f"{mb(r['site']['bytes'])} ({r['site']['pages']:,})")
     add("minimal site size", lambda r: f"{mb(r['minimal_site']['bytes'])}")
@@ -389,6 +406,7 @@ def main() -> None:
     parser.add_argument("--artefacts", action="store_true", help="add PDF-extraction artefacts and placeholder abstracts")
     parser.add_argument("--labels", action="store_true", help="also print each size's topic labels")
     parser.add_argument("--no-search", action="store_true", help="leave out the search timings in Chromium")
+    parser.add_argument("--no-serve", action="store_true", help="leave out the live-preview timing (papersite serve)")
     parser.add_argument(
         "--search-only", action="store_true", help="no builds: search timed on a small site given each size's index"
     )
@@ -405,7 +423,7 @@ def main() -> None:
         results = [measure_search_only(n, scratch, base) for n in sizes]
         print(markdown_table(results, search_rows(results)))
         return
-    results = [measure(n, scratch, options.artefacts, not options.no_search) for n in sizes]
+    results = [measure(n, scratch, options.artefacts, not options.no_search, not options.no_serve) for n in sizes]
     print(table(results))
     if options.labels:
         for r in results:
