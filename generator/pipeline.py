@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import progress
+from . import cache, progress
 from .catalog import assign_slugs
 from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
@@ -21,10 +21,11 @@ from .merge import merge_same_works
 from .model import Catalog, Paper
 from .normalise import normalise
 from .readers import read_sources
-from .render import render_site
+from .render import PaperPageCache, render_site
 from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
+PAPER_PAGES_CACHE = "paper-pages"  # the render cache's file in the cache folder, and its key
 
 
 def collect(settings: Settings) -> Catalog:
@@ -99,7 +100,9 @@ def generate(
     docs_dir up to date, and keep the topic state."""
     from .topics.state import state_text  # the topics package imports scikit-learn (see collect)
 
+    cache_file = settings.cache_folder / PAPER_PAGES_CACHE if settings.cache_folder else None
     with progress.stage("render"):
+        paper_cache = PaperPageCache(cache.load(cache_file, PAPER_PAGES_CACHE) or {})
         pages = render_site(
             catalog,
             site_name,
@@ -107,7 +110,10 @@ def generate(
             directory_urls=directory_urls,
             page_size=settings.listing_page_size,
             workers=workers,
+            paper_cache=paper_cache,
         )
+        if paper_cache.current != paper_cache.previous:
+            cache.save(cache_file, PAPER_PAGES_CACHE, paper_cache.current)
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 import gc
+import hashlib
 import html
 import multiprocessing
+import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -268,12 +270,14 @@ def render_site(
     today: datetime.date | None = None,
     page_size: int = 200,  # the default of the option listing_page_size (config.py)
     workers: int = 1,
+    paper_cache: PaperPageCache | None = None,
 ) -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page.
     `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
     (MkDocs does not rewrite raw HTML). `today` is the build day of the New page (default: today).
     Listings are split into pages of at most page_size entries. The paper pages are rendered in
-    `workers` forked processes when there are many (the same text either way)."""
+    `workers` forked processes when there are many (the same text either way). With a paper_cache,
+    a paper page whose inputs have the digest recorded there takes the recorded text unrendered."""
     env = make_environment()
     env.globals["topic_map"] = _map_maker(catalog, directory_urls)
     env.globals["directory_urls"] = directory_urls
@@ -301,7 +305,7 @@ def render_site(
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, topic=topic)
     directory = directory_pages(authors, page_size)
     places = entry_pages(directory)
-    pages += _paper_pages(_PaperPages(env, catalog, authors, places), workers)
+    pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls), workers, paper_cache or PaperPageCache())
     pages += _authors_directory(env, catalog, directory, len(authors)) if authors else []
     return pages
 
@@ -334,6 +338,16 @@ def _map_maker(catalog: Catalog, directory_urls: bool):
 
 
 PAPERS_PER_TASK = 250  # paper pages one process renders per task
+PAPER_TEMPLATE = "paper.md.j2"
+
+
+@dataclass
+class PaperPageCache:
+    """Paper pages by path: (digest of the page's inputs, text). `previous` is read (from the last
+    build), `current` is filled by render_site with every paper page of this one."""
+
+    previous: dict[str, tuple[str, str]] = field(default_factory=dict)
+    current: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -344,22 +358,64 @@ class _PaperPages:
     catalog: Catalog
     authors: dict[str, AuthorEntry]
     places: dict[str, str]
+    directory_urls: bool
 
-    def render(self, first: int, stop: int) -> list[RenderedPage]:
-        return [_paper_page(self.env, self.catalog, p, self.authors, self.places) for p in self.catalog.papers[first:stop]]
+    def render(self, indexes: list[int]) -> list[str]:
+        papers = self.catalog.papers
+        return [self.render_one(papers[i]) for i in indexes]
+
+    def render_one(self, paper: Paper) -> str:
+        path = paths.paper_page(paper.slug)
+        return self.env.get_template(PAPER_TEMPLATE).render(page_path=path, **self.context(paper))
+
+    def context(self, paper: Paper) -> dict[str, Any]:
+        """Everything paper.md.j2 reads besides the environment's functions and constants, as plain
+        data: the paper's record, its topics' slugs and labels, its related papers' slugs, titles and
+        reasons, its authors with their directory entries (page, anchor)."""
+        catalog = self.catalog
+        topics = [{"slug": topic.slug, "label": topic.label} for topic in map(catalog.topic, paper.topics)]
+        related = [({"slug": r.slug, "title": catalog.paper(r.slug).title}, {"reason": r.reason}) for r in paper.related]
+        bylines = [(author, _entry_place(author_key(author), self.authors, self.places)) for author in paper.authors]
+        return {"paper": paper, "topics": topics, "related": related, "authors": bylines}
+
+    def digest(self, paper: Paper, template_digest: str) -> str:
+        """A digest of everything the page's text depends on: the template, the context, the URL style.
+        Pickled bytes determine the value they load to, so an equal digest means equal inputs."""
+        inputs = (template_digest, self.directory_urls, paths.paper_page(paper.slug), self.context(paper))
+        return hashlib.sha256(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
-def _paper_pages(job: _PaperPages, workers: int) -> list[RenderedPage]:
-    """Every paper's page, in the order of the catalog: by this process, or by forked processes
-    PAPERS_PER_TASK at a time (at 10,000 papers most of rendering, and independent pages)."""
-    count = len(job.catalog.papers)
-    tasks = [(first, min(first + PAPERS_PER_TASK, count)) for first in range(0, count, PAPERS_PER_TASK)]
+def template_digest(env: jinja2.Environment, name: str) -> str:
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _paper_pages(job: _PaperPages, workers: int, cache: PaperPageCache) -> list[RenderedPage]:
+    """Every paper's page, in the order of the catalog: the cache's text when the page's inputs have
+    the recorded digest, else rendered by this process, or by forked processes PAPERS_PER_TASK at a
+    time (at 10,000 papers most of rendering, and independent pages)."""
+    papers = job.catalog.papers
+    template = template_digest(job.env, PAPER_TEMPLATE)
+    digests = [job.digest(paper, template) for paper in papers]
+    texts: list[str | None] = []
+    for paper, digest in zip(papers, digests):
+        recorded = cache.previous.get(paths.paper_page(paper.slug))
+        texts.append(recorded[1] if recorded is not None and recorded[0] == digest else None)
+    missing = [i for i, text in enumerate(texts) if text is None]
+    tasks = [missing[first : first + PAPERS_PER_TASK] for first in range(0, len(missing), PAPERS_PER_TASK)]
     if workers < 2 or len(tasks) < 2:
-        return [page for first, stop in progress.track(tasks, "paper pages", len(tasks)) for page in job.render(first, stop)]
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=fork, initializer=_start_renderer, initargs=(job,)) as pool:
-        done = pool.map(_render_in_worker, *zip(*tasks))
-        return [page for pages in progress.track(done, "paper pages", len(tasks)) for page in pages]
+        done = [job.render(task) for task in progress.track(tasks, "paper pages", len(tasks))]
+    else:
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=fork, initializer=_start_renderer, initargs=(job,)) as pool:
+            done = list(progress.track(pool.map(_render_in_worker, tasks), "paper pages", len(tasks)))
+    for task, rendered in zip(tasks, done):
+        for i, text in zip(task, rendered):
+            texts[i] = text
+    pages = [RenderedPage(paths.paper_page(paper.slug), text or "") for paper, text in zip(papers, texts)]
+    cache.current = {page.path: (digest, page.text) for page, digest in zip(pages, digests)}
+    return pages
 
 
 _job: _PaperPages | None = None  # in a forked process only: what it renders
@@ -371,19 +427,9 @@ def _start_renderer(job: _PaperPages) -> None:
     gc.freeze()  # the collector leaves the inherited objects alone: no copying them on write
 
 
-def _render_in_worker(first: int, stop: int) -> list[RenderedPage]:
+def _render_in_worker(indexes: list[int]) -> list[str]:
     assert _job is not None
-    return _job.render(first, stop)
-
-
-def _paper_page(
-    env: jinja2.Environment, catalog: Catalog, paper: Paper, authors: dict[str, AuthorEntry], places: dict[str, str]
-) -> RenderedPage:
-    """A paper's page; its authors in the directory link to their entries (page, anchor)."""
-    topics = [catalog.topic(slug) for slug in paper.topics]
-    related = [(catalog.paper(r.slug), r) for r in paper.related]
-    bylines = [(author, _entry_place(author_key(author), authors, places)) for author in paper.authors]
-    return _page(env, paths.paper_page(paper.slug), "paper.md.j2", paper=paper, topics=topics, related=related, authors=bylines)
+    return _job.render(indexes)
 
 
 def _entry_place(key: str, authors: dict[str, AuthorEntry], places: dict[str, str]) -> tuple[str, str] | None:

@@ -222,13 +222,17 @@ def test_a_record_is_used_only_for_its_site_folder_untouched_and_undamaged(tmp_p
 
 
 def test_pages_rendered_in_worker_processes_make_the_same_site(tmp_path, monkeypatch):
-    """Enough pages to render for prerender.py's workers (the whole example, a paper removed in the middle)."""
+    """Enough pages to render for prerender.py's workers (the whole example, a paper removed in the
+    middle and the abstracts of the first 2 * PAGES_PER_TASK papers changed)."""
     monkeypatch.setenv("PAPERSITE_TODAY", "2031-03-04")
     root = make_project(tmp_path / "project")
     build(root)
     lines = paper_lines(root)
     middle = 2 + 2 * (len(lines) // 4)  # a title line half way down the list
-    write_lines(root, lines[:middle] + lines[middle + 2 :])
+    lines = lines[:middle] + lines[middle + 2 :]
+    for abstract in range(3, 3 + 4 * prerender.PAGES_PER_TASK, 2):  # title / abstract pairs after 2 chrome lines
+        lines[abstract] += " Revised."
+    write_lines(root, lines)
     clean = clean_copy(root, tmp_path / "clean")
     with ThreadPoolExecutor(2) as both:
         incremental_build, clean_build = both.submit(build, root), both.submit(build, clean)

@@ -69,7 +69,7 @@ def snapshot(root: Path) -> Snapshot:
     files = {}
     for folder in (root / "site_src", root / ".papersite"):
         for path in folder.rglob("*"):
-            if path.is_file():
+            if path.is_file() and "cache" not in path.relative_to(root).parts:  # caches: disposable, bytes may differ
                 files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 

@@ -243,3 +243,27 @@ def test_a_stale_lock_is_taken_over(tmp_path):
 
 def test_the_lock_lies_outside_the_docs_folder(tmp_path):
     assert lock_path(tmp_path / "docs").parent == tmp_path
+
+
+def test_unchanged_pages_are_not_read_when_the_manifest_has_their_hash(tmp_path, monkeypatch):
+    write_pages(pages(index="home", papers__a="A", papers__b="B"), tmp_path)
+    read: list[Path] = []
+    real_read_bytes = Path.read_bytes
+
+    def counting_read_bytes(self: Path) -> bytes:
+        read.append(self)
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    report = write_pages(pages(index="home", papers__a="A", papers__b="B2"), tmp_path)
+    assert report.written == ["papers/b.md"] and sorted(report.unchanged) == ["index.md", "papers/a.md"]
+    assert [path.name for path in read if path.suffix == ".md"] == ["b.md"]  # only the page that changed
+
+
+def test_a_generated_page_changed_or_deleted_since_is_written_again(tmp_path):
+    write_pages(pages(index="home", papers__a="A"), tmp_path)
+    (tmp_path / "index.md").write_text("home, edited")
+    (tmp_path / "papers" / "a.md").unlink()
+    report = write_pages(pages(index="home", papers__a="A"), tmp_path)
+    assert sorted(report.written) == ["index.md", "papers/a.md"]
+    assert (tmp_path / "index.md").read_text() == "home" and (tmp_path / "papers" / "a.md").read_text() == "A"

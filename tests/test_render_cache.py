@@ -1,0 +1,107 @@
+"""The render cache (render.PaperPageCache, kept by pipeline.generate in the cache folder): a paper
+page whose inputs have the recorded digest takes the recorded text. With the cache, after any
+sequence of edits, every page is the page rendered without it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jinja2.meta
+
+from generator.config import settings_for
+from generator.enrich import enrich
+from generator.model import Author, Paper
+from generator.paths import paper_page
+from generator.pipeline import PAPER_PAGES_CACHE, generate
+from generator.render import PAPER_TEMPLATE, PaperPageCache, make_environment, render_site
+from tests.examples import load_example, make_paper
+
+PAGE_SIZE = 4  # small: the authors directory has many pages, so entries move between them
+
+
+def with_authors(papers: list[Paper]) -> list[Paper]:
+    """Authors shared between papers (so they have directory entries), some of one paper only."""
+    return [
+        dataclasses.replace(paper, authors=(Author(f"Family{n % 7}", "Ann"), Author(f"Solo{n}"), Author(f"Other{n % 3}")))
+        for n, paper in enumerate(papers)
+    ]
+
+
+def edits(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
+    """The bench's kinds of edit, one after the other."""
+    middle = len(papers) // 2
+    added = make_paper("999-marmots", "Marmots learn to hibernate with transformers", "Marmots and transformers.")
+    added = dataclasses.replace(added, authors=papers[middle].authors)
+    steps = [("start", papers)]
+    steps.append(("add a paper in the middle", papers[:middle] + [added] + papers[middle:]))
+    current = steps[-1][1]
+    changed = dataclasses.replace(current[3], abstract=current[3].abstract + " It also studies marmots.")
+    steps.append(("change an abstract", current[:3] + [changed] + current[4:]))
+    current = steps[-1][1]
+    retitled = dataclasses.replace(current[5], title="A new title for a related paper")
+    steps.append(("change a title", current[:5] + [retitled] + current[6:]))
+    current = steps[-1][1]
+    steps.append(("remove a paper", current[:middle] + current[middle + 1 :]))
+    current = steps[-1][1]
+    steps.append(("reorder", current[::-1]))
+    steps.append(("back to the start", papers))
+    return steps
+
+
+def test_pages_rendered_with_the_cache_are_the_pages_rendered_without_it():
+    previous: dict[str, tuple[str, str]] = {}
+    reused = 0
+    for name, papers in edits(with_authors(load_example())):
+        catalog = enrich(papers)
+        cache = PaperPageCache(previous)
+        cached = render_site(catalog, "Site", page_size=PAGE_SIZE, paper_cache=cache)
+        fresh = render_site(catalog, "Site", page_size=PAGE_SIZE)
+        assert [page.path for page in cached] == [page.path for page in fresh], name
+        for got, expected in zip(cached, fresh):
+            assert got.text == expected.text, f"{name}: {got.path}"
+        assert set(cache.current) == {paper_page(paper.slug) for paper in catalog.papers}
+        reused += sum(previous.get(path, ("",))[0] == digest for path, (digest, _) in cache.current.items())
+        previous = cache.current
+    assert reused > 0  # the cache did serve pages: the comparison above tested it
+
+
+def test_a_recorded_text_is_used_only_under_its_digest():
+    catalog = enrich(with_authors(load_example()))
+    cache = PaperPageCache()
+    render_site(catalog, "Site", page_size=PAGE_SIZE, paper_cache=cache)
+    wrong = {path: ("not the digest", "stale text") for path in cache.current}
+    pages = render_site(catalog, "Site", page_size=PAGE_SIZE, paper_cache=PaperPageCache(wrong))
+    assert "stale text" not in {page.text for page in pages}
+    other_urls = render_site(catalog, "Site", page_size=PAGE_SIZE, directory_urls=True, paper_cache=PaperPageCache(cache.current))
+    assert other_urls == render_site(catalog, "Site", page_size=PAGE_SIZE, directory_urls=True)
+
+
+def test_the_paper_template_reads_only_its_context_and_pure_globals():
+    """The digest covers the context; a template reading anything else (the catalog, the map) would
+    make cached pages stale. Globals allowed here are functions of their arguments and the page."""
+    env = make_environment()
+    source, _, _ = env.loader.get_source(env, PAPER_TEMPLATE)
+    read = jinja2.meta.find_undeclared_variables(env.parse(source))
+    pure_globals = {"page_link", "page_href", "anchor_href", "paper_page", "topic_page", "TOPICS_INDEX", "PAPERS_INDEX"}
+    pure_globals |= {"AUTHORS_INDEX", "TAGS_PAGE", "NEW_PAGE"}
+    assert read <= {"paper", "topics", "related", "authors", "page_path"} | pure_globals, read
+
+
+def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp_path):
+    papers = with_authors(load_example())
+    cache_folder = tmp_path / "cache"
+    settings = settings_for(tmp_path, cache_folder=str(cache_folder), listing_page_size=10)
+    plain = settings_for(tmp_path, listing_page_size=10)
+    for step, (name, edited) in enumerate(edits(papers)):
+        catalog = enrich(edited)
+        if step == 3:  # damage the cache file: thrown away, every page rendered afresh
+            data = bytearray((cache_folder / PAPER_PAGES_CACHE).read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            (cache_folder / PAPER_PAGES_CACHE).write_bytes(bytes(data))
+        generate(catalog, settings, tmp_path / "cached", "Site")
+        generate(catalog, plain, tmp_path / "fresh", "Site")
+        assert (cache_folder / PAPER_PAGES_CACHE).is_file()
+        files = sorted(p.relative_to(tmp_path / "fresh") for p in (tmp_path / "fresh").rglob("*.md"))
+        assert files == sorted(p.relative_to(tmp_path / "cached") for p in (tmp_path / "cached").rglob("*.md")), name
+        for file in files:
+            assert (tmp_path / "cached" / file).read_text() == (tmp_path / "fresh" / file).read_text(), f"{name}: {file}"
