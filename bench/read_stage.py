@@ -67,6 +67,10 @@ def add_a_bibtex_entry(records: list[dict]) -> list[dict]:
 
 
 def row(name: str, source: Path, cache_folder: Path) -> None:
+    fatal = [problem for problem in read_all([SourceSpec(source)])[1] if problem.fatal]
+    if fatal:
+        print(f"| {name} | not read: line {fatal[0].line}: {fatal[0].message} | | |", flush=True)
+        return
     warm = read_stage(source, cache_folder)
     cold = read_stage(source, None)
     print(f"| {name} | {cold:.2f} | {warm:.2f} | {warm / cold:.0%} |", flush=True)
