@@ -19,7 +19,7 @@ from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
 from .merge import merge_same_works
 from .model import Catalog, Paper
-from .normalise import normalise
+from .read_cache import normalise_all
 from .readers import read_sources
 from .render import PaperPageCache, render_site
 from .write import WriteReport, write_if_changed, write_pages
@@ -48,7 +48,7 @@ def read_checked(settings: Settings) -> list[Paper]:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
     started = time.perf_counter()
     with progress.stage("read"):
-        papers, problems = read_all(sources)
+        papers, problems = read_all(sources, settings.cache_folder)
     if any(p.fatal or (settings.strict and p.fails_strict) for p in problems):
         raise InputError(problems)
     report_warnings(problems)
@@ -56,10 +56,11 @@ def read_checked(settings: Settings) -> list[Paper]:
     return papers
 
 
-def read_all(sources: Sequence[SourceSpec]) -> tuple[list[Paper], list[Problem]]:
-    """Read and normalise every source and merge records of the same work; problems are returned, not raised."""
+def read_all(sources: Sequence[SourceSpec], cache_folder: Path | None = None) -> tuple[list[Paper], list[Problem]]:
+    """Read and normalise every source and merge records of the same work; problems are returned, not raised.
+    With a cache_folder, records normalised before are reused (generator/read_cache.py): same result."""
     papers, problems = read_sources([(s.path, s.format) for s in sources])
-    papers, merged = merge_same_works([normalise(p) for p in papers])
+    papers, merged = merge_same_works(normalise_all(papers, cache_folder))
     problems += merged
     if not papers and not any(p.fatal for p in problems):
         problems.append(Problem(str(sources[0].path), 0, "no papers found" + (" (every entry was skipped)" if problems else "")))

@@ -1,0 +1,187 @@
+"""The read stage's cache (generator/read_cache.py): a read with a warm cache equals a read without one.
+
+For each format, a sequence of edits (add a paper in the middle, change an abstract, change a title,
+remove a paper, reorder, an entry becoming invalid and valid again); after each, the papers and
+problems read with the cache kept from the previous reads are compared whole with a read with no
+cache. A damaged cache file gives the same result too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import read_cache
+from generator.config import SourceSpec, settings_for
+from generator.pipeline import read_all, read_checked
+
+Record = dict[str, str]
+
+ABSTRACT = (
+    "We study {topic} with \\emph{{sparse}} attention and $O(n \\log n)$ cost, caf\\'e-style. "
+    "Our method improves {topic} by a wide margin on five benchmarks. Code: https://github.com/x/{n}."
+)
+
+
+def records(count: int) -> list[Record]:
+    return [
+        {
+            "title": f"Learning {topic} with \\textbf{{Transformers}} {n}",
+            "abstract": ABSTRACT.format(topic=topic, n=n),
+            "authors": f"Ada Lovelace and M{n} Curie",
+            "arxiv": f"2401.{10000 + n:05d}",
+        }
+        for n, topic in enumerate(["vision", "speech", "robots", "graphs", "proteins", "games", "code", "maps"] * (count // 8))
+    ]
+
+
+def write_hf(path: Path, papers: list[Record]) -> None:
+    items = [
+        {
+            "paper": {
+                "id": p["arxiv"],
+                "title": p["title"],
+                "summary": p["abstract"],
+                "authors": [{"name": name} for name in p["authors"].split(" and ")],
+                "upvotes": 3,
+            }
+        }
+        for p in papers
+    ]
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+
+
+def write_records(path: Path, papers: list[Record]) -> None:
+    items = [
+        {"title": p["title"], "abstract": p["abstract"], "authors": p["authors"].split(" and "), "arxiv_id": p["arxiv"]}
+        for p in papers
+    ]
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+
+
+def write_bibtex(path: Path, papers: list[Record]) -> None:
+    entries = [
+        f"@article{{key{i},\n  title = {{{p['title']}}},\n  author = {{{p['authors']}}},\n"
+        f"  abstract = {{{p['abstract']}}},\n  eprint = {{{p['arxiv']}}},\n  journal = macro,\n}}\n"
+        for i, p in enumerate(papers)
+    ]
+    path.write_text('@string{macro = "Journal of \\"Things\\""}\n\n' + "\n".join(entries), encoding="utf-8")
+
+
+def write_listing(path: Path, papers: list[Record]) -> None:
+    lines = [line for p in papers for line in (p["title"], (p["abstract"] + " ") * 2 if p["abstract"] else "")]
+    path.write_text("\n".join(line for line in lines if line) + "\n", encoding="utf-8")
+
+
+def write_csl(path: Path, papers: list[Record]) -> None:
+    items = [
+        {
+            "id": f"item{i}",
+            "type": "article-journal",
+            "title": p["title"],
+            "abstract": p["abstract"],
+            "author": [{"given": n.split()[0], "family": n.split()[-1]} for n in p["authors"].split(" and ")],
+        }
+        for i, p in enumerate(papers)
+    ]
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+
+
+WRITERS: dict[str, tuple[str, Callable[[Path, list[Record]], None]]] = {
+    "hf": ("papers.json", write_hf),
+    "records": ("records.json", write_records),
+    "bibtex": ("papers.bib", write_bibtex),
+    "listing": ("papers.txt", write_listing),
+    "csl-json": ("papers.csl.json", write_csl),
+}
+
+
+def edits() -> list[tuple[str, Callable[[list[Record]], list[Record]]]]:
+    def add_in_middle(ps: list[Record]) -> list[Record]:
+        new = dict(ps[3], title="Tidal Marmots \\& Friends", arxiv="2402.00001")
+        return [*ps[:4], new, *ps[4:]]
+
+    def change_abstract(ps: list[Record]) -> list[Record]:
+        return [dict(p, abstract=p["abstract"] + " We also survey marmots.") if i == 6 else p for i, p in enumerate(ps)]
+
+    def change_title(ps: list[Record]) -> list[Record]:
+        return [dict(p, title="A Renamed Paper on $\\alpha$-Marmots") if i == 2 else p for i, p in enumerate(ps)]
+
+    def invalid(ps: list[Record]) -> list[Record]:
+        return [dict(p, title="") if i == 5 else p for i, p in enumerate(ps)]
+
+    def valid_again(ps: list[Record]) -> list[Record]:
+        return [dict(p, title="Back Again") if not p["title"] else p for p in ps]
+
+    def duplicate(ps: list[Record]) -> list[Record]:
+        return [*ps, dict(ps[1])]
+
+    return [
+        ("add in the middle", add_in_middle),
+        ("change an abstract", change_abstract),
+        ("change a title", change_title),
+        ("remove a paper", lambda ps: ps[:7] + ps[8:]),
+        ("reorder", lambda ps: ps[::-1]),
+        ("an entry becomes invalid", invalid),
+        ("and valid again", valid_again),
+        ("a duplicate", duplicate),
+        ("nothing changed", lambda ps: ps),
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_warm_cache_reads_what_a_cold_read_reads(tmp_path: Path, name: str) -> None:
+    file_name, write = WRITERS[name]
+    source, cache_folder = tmp_path / file_name, tmp_path / "cache"
+    papers = records(16)
+    write(source, papers)
+    first = read_all([SourceSpec(source)], cache_folder)
+    assert first == read_all([SourceSpec(source)]) and len(first[0]) == 16
+    for edit_name, edit in edits():
+        papers = edit(papers)
+        write(source, papers)
+        warm = read_all([SourceSpec(source)], cache_folder)
+        assert warm == read_all([SourceSpec(source)]), f"{name}: {edit_name}"
+
+
+def test_one_changed_record_is_normalised_again_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, cache_folder = tmp_path / "papers.json", tmp_path / "cache"
+    papers = records(16)
+    write_hf(source, papers)
+    read_all([SourceSpec(source)], cache_folder)
+    normalised: list[str] = []
+    real = read_cache.normalise
+    monkeypatch.setattr(read_cache, "normalise", lambda paper: normalised.append(paper.title) or real(paper))
+    papers[9]["abstract"] += " A new sentence."
+    write_hf(source, [papers[0], dict(papers[0], title="Inserted"), *papers[1:]])
+    warm = read_all([SourceSpec(source)], cache_folder)
+    assert normalised == ["Inserted", papers[9]["title"]]
+    monkeypatch.undo()
+    assert warm == read_all([SourceSpec(source)])
+    assert [p.source.line for p in warm[0]] == [p.source.line for p in read_all([SourceSpec(source)])[0]]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_a_damaged_cache_reads_the_same(tmp_path: Path, damage: str) -> None:
+    source, cache_folder = tmp_path / "papers.bib", tmp_path / "cache"
+    write_bibtex(source, records(16))
+    read_all([SourceSpec(source)], cache_folder)
+    cache_file = cache_folder / read_cache.CACHE_FILE
+    raw = cache_file.read_bytes()
+    cache_file.write_bytes(
+        {"garbage": raw[:100] + b"\x00junk" + raw[105:], "truncated": raw[: len(raw) // 2], "empty": b""}[damage]
+    )
+    assert read_all([SourceSpec(source)], cache_folder) == read_all([SourceSpec(source)])
+    assert cache_file.read_bytes() == raw  # recomputed and saved again
+
+
+def test_read_checked_keeps_the_cache_in_the_cache_folder(tmp_path: Path) -> None:
+    source = tmp_path / "papers.txt"
+    write_listing(source, records(8))
+    settings = settings_for(tmp_path, sources=[str(source)], cache_folder="cache")
+    assert read_checked(settings) == read_all([SourceSpec(source)])[0]
+    assert (tmp_path / "cache" / read_cache.CACHE_FILE).is_file()
+    assert read_checked(settings) == read_all([SourceSpec(source)])[0]
