@@ -49,10 +49,20 @@ def test_bibtex_expansion_past_the_limit_is_refused(tmp_path, monkeypatch):
 def test_bibtex_resolved_references_count_against_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(bibtex, "MAX_BIBTEX_EXPANSION_CHARS", 1000)
     path = tmp_path / "refs.bib"
-    uses = "".join(f"@article{{k{i}, title = m}}\n" for i in range(4))
-    path.write_text(f'@string{{m = "{"x" * 300}"}}\n{uses}', encoding="utf-8")  # fields: 4 * 302 resolved
+    uses = "".join(f"@article{{k{i}, title = m}}\n" for i in range(8))
+    path.write_text(f'@string{{m = "{"x" * 300}"}}\n{uses}', encoding="utf-8")  # fields: 8 * 302 resolved, file ~500
     papers, problems = bibtex.read(path)
     assert papers == [] and problems[0].message.startswith("@string macros expand to more than 1,000 characters")
+
+
+def test_bibtex_fields_written_out_do_not_count_against_the_limit(tmp_path, monkeypatch):
+    """A .bib of many long abstracts and no macros was refused as a macro bomb (10,000 entries with abstracts)."""
+    monkeypatch.setattr(bibtex, "MAX_BIBTEX_EXPANSION_CHARS", 1000)
+    path = tmp_path / "refs.bib"
+    entries = "".join(f'@article{{k{i}, title = "Paper {i}", abstract = "{"z" * 400}"}}\n' for i in range(10))
+    path.write_text(entries, encoding="utf-8")  # 4,000+ characters of fields, all written out
+    papers, problems = bibtex.read(path)
+    assert len(papers) == 10 and problems == []
 
 
 # ---------------------------------------------------------------- YAML aliases

@@ -73,7 +73,7 @@ def parse(text: str) -> Library:
         parse_stack=[
             ConcatenationMiddleware(),
             middlewares.ResolveStringReferencesMiddleware(),
-            ExpansionLimitMiddleware(),
+            ExpansionLimitMiddleware(allowance=len(text)),
             middlewares.RemoveEnclosingMiddleware(),
             middlewares.SeparateCoAuthors(),
             middlewares.SplitNameParts(),
@@ -116,10 +116,15 @@ class ConcatenationMiddleware(LibraryMiddleware):
 
 
 class ExpansionLimitMiddleware(LibraryMiddleware):
-    """Refuse a library whose fields, once macros are resolved, hold more than the expansion limit.
+    """Refuse a library whose fields, once macros are resolved, hold more than the expansion limit
+    beyond the file's own text (`allowance`: a long file of long abstracts and no macros is read).
 
     Resolved fields share the macro's string, so this costs nothing until the text is copied.
     """
+
+    def __init__(self, allowance: int = 0) -> None:
+        super().__init__()
+        self.allowance = allowance
 
     @classmethod
     def metadata_key(cls) -> str:
@@ -129,7 +134,7 @@ class ExpansionLimitMiddleware(LibraryMiddleware):
         total = 0
         for entry in library.entries:
             total += sum(len(f.value) for f in entry.fields if isinstance(f.value, str))
-            if total > MAX_BIBTEX_EXPANSION_CHARS:
+            if total > MAX_BIBTEX_EXPANSION_CHARS + self.allowance:
                 raise ExpansionTooLarge((entry.start_line or 0) + 1, f"by entry {entry.key!r}")
         return library
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # All sources of one run together; a bigger collection should be split into several sites.
 MAX_INPUT_BYTES = 512 * 2**20
-# Text that @string macros and `#` concatenations produce in one .bib file (in the macros
+# Text that @string macros and `#` concatenations produce in one .bib file beyond its own size (in the macros
 # themselves, and again in the fields of the entries once resolved).
 MAX_BIBTEX_EXPANSION_CHARS = 10_000_000
 # YAML values that aliases (*name) add on top of those written out in the file.
