@@ -52,21 +52,25 @@ class Output:
             time.sleep(0.1)
 
 
+def start_serve(root: Path, port: int, *sources: str, **env: str) -> subprocess.Popen[str]:
+    """`papersite serve [sources]` in root on port, its log on stderr (a pipe)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", *sources, "-a", f"127.0.0.1:{port}"],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+
+
 @pytest.mark.slow
 def test_an_edit_to_the_paper_list_rebuilds_once(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project")
     source = root / "papers" / "small.txt"
     source.write_text(listing(PAPERS), encoding="utf-8")
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", str(source), "-a", f"127.0.0.1:{port}"],
-        cwd=root,
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
+    server = start_serve(root, port, str(source))
     output = Output(server.stderr)
     try:
         output.wait_for("Serving on")
@@ -95,14 +99,7 @@ def test_a_rebuild_renders_only_the_changed_pages_and_serves_a_clean_builds_site
     temp = tmp_path / "tmp"  # MkDocs serves from a folder it makes here (tempfile.mkdtemp)
     temp.mkdir()
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)},
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
+    server = start_serve(root, port, TMPDIR=str(temp))
     output = Output(server.stderr)
     try:
         output.wait_for("Serving on")
