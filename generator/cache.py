@@ -12,10 +12,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
-import platform
 from pathlib import Path
 from typing import Any
 
+from .uptodate import code_parts, digest_json
 from .write import atomic_write
 
 MAGIC = b"papersite-cache-1\n"
@@ -54,8 +54,4 @@ def full_key(key: str) -> str:
 @functools.cache
 def code_key() -> str:
     """papersite's code (content) and the versions of what it runs on: any change invalidates every cache."""
-    from .uptodate import DISTRIBUTIONS, _package_folders, _version, digest_json, tree_digest
-
-    return digest_json(
-        [[_version(name) for name in DISTRIBUTIONS], platform.python_version(), tree_digest(_package_folders(), content=True)]
-    )
+    return digest_json(code_parts())

@@ -47,11 +47,19 @@ def fingerprint(config: MkDocsConfig, settings: Settings) -> Fingerprint:
 def build_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
     """What the build is asked to do: versions, code, configuration, day, input files."""
     return {
-        "versions": digest_json([_version(name) for name in DISTRIBUTIONS] + [platform.python_version()]),
-        "package": tree_digest(_package_folders(), content=True),
+        **code_parts(),
         "config": digest_json([plain_config(config), _file_text(config.config_file_path)]),
         "day": today().isoformat(),
         "inputs": inputs_digest(settings),
+    }
+
+
+def code_parts() -> Fingerprint:
+    """What papersite is: the versions it runs on (papersite, MkDocs, Material, Python) and the
+    content of its package (an editable install changes without a version)."""
+    return {
+        "versions": digest_json([_version(name) for name in DISTRIBUTIONS] + [platform.python_version()]),
+        "package": tree_digest(_package_folders(), content=True),
     }
 
 
