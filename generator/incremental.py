@@ -130,7 +130,12 @@ def load(path: Path, site_dir: str) -> SiteRecord | None:
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return record if site_listing(Path(site_dir)) == record.listing else None
+    return record if matches_site(record, site_dir) else None
+
+
+def matches_site(record: SiteRecord, site_dir: str) -> bool:
+    """Whether site_dir holds exactly what the record says its build left there (nobody else wrote in it)."""
+    return site_listing(Path(site_dir)) == record.listing
 
 
 def save(path: Path, record: SiteRecord) -> None:

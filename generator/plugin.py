@@ -6,6 +6,7 @@ mkdocs.yml, sets this plugin's options (sources, strict) on the loaded config an
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -61,24 +62,21 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.nav: Any = None
         self.serve_dirty = False
         self.serve_record: incremental.SiteRecord | None = None  # what the last build of this serve left
-        self.quiet_dirty: Any = None
+        self.serve_context = contextlib.ExitStack()  # what a dirty serve sets up until it ends
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.serve_dirty = self.serving and dirty
         self.serve_record = None
         if self.serve_dirty:
-            self.quiet_dirty = incremental.quiet_dirty_build()
-            self.quiet_dirty.__enter__()
+            self.serve_context.enter_context(incremental.quiet_dirty_build())
         elif self.serving:
             log.info(
                 "papersite: every rebuild renders every page; `mkdocs serve --dirty` (or `papersite serve`) renders only the changed ones, exactly"
             )
 
     def on_shutdown(self) -> None:
-        if self.quiet_dirty is not None:
-            self.quiet_dirty.__exit__(None, None, None)
-            self.quiet_dirty = None
+        self.serve_context.close()
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -102,7 +100,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         pages this rebuild renders, from the record the last rebuild left in memory, exactly as
         `papersite build` does from its record file."""
         previous = self.serve_record
-        if previous is not None and incremental.site_listing(Path(config.site_dir)) != previous.listing:
+        if previous is not None and not incremental.matches_site(previous, config.site_dir):
             previous = None  # something else wrote into the served folder
         tracker = incremental.IncrementalBuild(self, previous, uptodate.build_parts(config, self.settings(config)))
         tracker.keep_record = self.keep_serve_record
