@@ -16,11 +16,9 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.request import urlopen
@@ -29,18 +27,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from browser import browser, offline_page  # noqa: E402
+from sitebuild import Output, free_port  # noqa: E402
 
 RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last build wrote them")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
-    """`papersite serve SOURCE` in PROJECT, its log lines collected in a thread."""
+    """`papersite serve SOURCE` in PROJECT, its log lines collected (sitebuild.Output)."""
 
     def __init__(self, project: Path, source: Path) -> None:
         self.port = free_port()
@@ -49,15 +42,14 @@ class Server:
         self.process = subprocess.Popen(
             command, cwd=project, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
         )
-        self.lines: list[str] = []
-        threading.Thread(target=lambda: self.lines.extend(iter(self.process.stderr.readline, "")), daemon=True).start()
+        self.output = Output(self.process.stderr, self.process)
+        self.lines = self.output.lines
 
     def wait_for(self, text: str, times: int = 1, timeout: float = 3600) -> None:
-        deadline = time.monotonic() + timeout
-        while sum(text in line for line in list(self.lines)) < times:
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise SystemExit(f"no {text!r} from papersite serve:\n" + "".join(self.lines[-40:]))
-            time.sleep(0.05)
+        try:
+            self.output.wait_for(text, times, timeout)
+        except AssertionError:
+            raise SystemExit(f"no {text!r} from papersite serve:\n" + "".join(self.lines[-40:])) from None
 
     def base(self) -> str:
         root = next((line.split("Serving on ", 1)[1].strip() for line in self.lines if "Serving on " in line), "")

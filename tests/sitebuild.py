@@ -4,12 +4,42 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Output:
+    """The log lines of a server process (papersite serve), read in a thread."""
+
+    def __init__(self, stream, process: subprocess.Popen | None = None) -> None:
+        self.lines: list[str] = []
+        self.process = process
+        self.thread = threading.Thread(target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True)
+        self.thread.start()
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in list(self.lines))
+
+    def wait_for(self, text: str, times: int = 1, timeout: float = 120) -> None:
+        """Until text was logged `times` times; fails after timeout seconds or when the process ended."""
+        deadline = time.monotonic() + timeout
+        while self.count(text) < times:
+            if time.monotonic() > deadline or (self.process is not None and self.process.poll() is not None):
+                raise AssertionError(f"no {text!r} x{times} in:\n" + "".join(self.lines))
+            time.sleep(0.05)
 
 
 def make_project(root: Path, sources: list[Path] | None = None) -> Path:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from sitebuild import make_project
+from sitebuild import Output, free_port, make_project
 
 PAPERS = [
     ("Self-play in zero-sum games", "Agents improve by playing against copies of themselves in games."),
@@ -25,31 +23,6 @@ NEW_PAPER = ("Robots that learn from play", "Robots learn manipulation skills fr
 
 def listing(papers: list[tuple[str, str]]) -> str:
     return "".join(f"{title}\n{abstract}\n\n" for title, abstract in papers)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Output:
-    """The server's log lines, read in a thread."""
-
-    def __init__(self, stream) -> None:
-        self.lines: list[str] = []
-        self.thread = threading.Thread(target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True)
-        self.thread.start()
-
-    def count(self, text: str) -> int:
-        return sum(text in line for line in list(self.lines))
-
-    def wait_for(self, text: str, times: int = 1, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while self.count(text) < times:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no {text!r} x{times} in:\n" + "".join(self.lines))
-            time.sleep(0.1)
 
 
 def start_serve(root: Path, port: int, *sources: str, **env: str) -> subprocess.Popen[str]:
