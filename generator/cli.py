@@ -277,8 +277,7 @@ def topics_command(sources: tuple[Path, ...], config_file: Path, refit: bool) ->
         return
     from .catalog import assign_slugs
     from .topics import find_topics  # scikit-learn is imported only when topics are found
-    from .topics.state import state_text
-    from .write import write_if_changed
+    from .topics.fitted import to_bytes
 
     if not settings.sources:
         raise ConfigError(f"{config_file}: no paper lists given: add `sources:` to the papersite plugin")
@@ -287,7 +286,7 @@ def topics_command(sources: tuple[Path, ...], config_file: Path, refit: bool) ->
         found = find_topics(assign_slugs(papers), settings, refit=True)
     for line in found.refit_report:
         click.echo(line)
-    saved_now = write_if_changed(settings.topic_state, state_text(found.automatic))
+    saved_now = pipeline.save_topic_state(settings, found.automatic, to_bytes(found.model))
     click.echo(f"topic state {'saved to' if saved_now else 'unchanged in'} {settings.topic_state}")
 
 

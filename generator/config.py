@@ -184,6 +184,11 @@ class Settings:
     listing_page_size: int
     build_workers: int
 
+    @property
+    def topic_model(self) -> Path | None:
+        """The model fitted with the topics (topics/fitted.py), kept beside the topic state."""
+        return self.topic_state.with_name(f"{self.topic_state.stem}-model.npz") if self.topic_state else None
+
 
 def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
     """The one frozen value of the options; relative paths are taken from base_dir (the folder of mkdocs.yml)."""

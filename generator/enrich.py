@@ -9,8 +9,8 @@ from dataclasses import replace
 from . import progress
 from .config import Settings, settings_for
 from .model import Catalog, Paper
-from .related import related_features, related_papers, with_reasons
-from .topics import find_topics, map_positions, semantic_part
+from .related import related_papers, with_reasons
+from .topics import find_topics, fitted, map_positions, semantic_part
 
 
 def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog:
@@ -21,7 +21,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
     settings = settings or settings_for()
     found = find_topics(papers, settings)  # times its "features" and "topics" stages
     with progress.stage("related"):
-        features = related_features(papers, found.phrase_counts)
+        features = found.related_features
         related = related_papers(
             papers,
             k=settings.related_count,
@@ -34,4 +34,10 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
     enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
     with progress.stage("map"):
         positions = map_positions(papers, found) if settings.topic_map else {}
-    return Catalog(papers=enriched, topics=found.topics, layout=positions, automatic_topics=found.automatic)
+    return Catalog(
+        papers=enriched,
+        topics=found.topics,
+        layout=positions,
+        automatic_topics=found.automatic,
+        topic_model=fitted.to_bytes(found.model),
+    )

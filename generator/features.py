@@ -113,6 +113,17 @@ def count_phrases(papers: Sequence[Paper]) -> PhraseCounts:
     return parts[0] if len(parts) == 1 else _joined(parts)
 
 
+def count_vocabulary(papers: Sequence[Paper], terms: Sequence[str]) -> csr_matrix:
+    """How often each of `terms` occurs in each paper's `paper_text` (columns in the order of terms):
+    the counts count_phrases gives those phrases, without collecting every other phrase."""
+    texts = [paper_text(p) for p in papers]
+    if not terms:
+        return csr_matrix((len(texts), 0), dtype=np.int64)
+    vectorizer = CountVectorizer(analyzer=analyze, vocabulary={term: j for j, term in enumerate(terms)})
+    parts = map_parts(lambda part: vectorizer.transform(texts[part.start : part.stop]), len(texts), minimum=PAPERS_PER_PROCESS)
+    return csr_matrix(vstack(parts, format="csr"), dtype=np.int64)
+
+
 def _counted(texts: Sequence[str]) -> PhraseCounts:
     vectorizer = CountVectorizer(analyzer=analyze)
     try:
@@ -162,7 +173,7 @@ def build_tfidf(
     last bit or two: rows' sums run in another order); from `counts` when given (the same papers).
     No columns (rather than an error) when no phrase survives."""
     counts = counts if counts is not None else count_phrases(papers)
-    kept = _kept_columns(counts.matrix, min_df, max_df)
+    kept = kept_columns(counts.matrix, min_df, max_df)
     if not len(kept):
         return TfidfFeatures(csr_matrix((len(papers), 0)), (), csr_matrix((len(papers), 0), dtype=np.int64))
     occurrences = counts.matrix[:, kept]
@@ -170,7 +181,7 @@ def build_tfidf(
     return TfidfFeatures(csr_matrix(weights), tuple(counts.terms[j] for j in kept.tolist()), occurrences)
 
 
-def _kept_columns(matrix: csr_matrix, min_df: int, max_df: float) -> np.ndarray:
+def kept_columns(matrix: csr_matrix, min_df: int, max_df: float) -> np.ndarray:
     """The columns in at least min_df and at most max_df x n rows (CountVectorizer's pruning)."""
     if min_df > max_df * matrix.shape[0]:
         return np.zeros(0, dtype=np.int64)

@@ -115,6 +115,7 @@ class Catalog:
     topics: tuple[Topic, ...] = ()
     layout: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False)  # paper slug -> map (x, y) in [0, 1]
     automatic_topics: tuple[Topic, ...] = field(default=(), compare=False)  # before the topics file's edits
+    topic_model: bytes = field(default=b"", compare=False, repr=False)  # the fitted model's file (topics/fitted.py)
     _by_slug: dict[str, Paper] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

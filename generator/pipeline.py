@@ -99,8 +99,6 @@ def generate(
 ) -> WriteReport:
     """Render the catalog (the paper pages in `workers` forked processes), bring the generated pages in
     docs_dir up to date, and keep the topic state."""
-    from .topics.state import state_text  # the topics package imports scikit-learn (see collect)
-
     cache_file = settings.cache_folder / PAPER_PAGES_CACHE if settings.cache_folder else None
     with progress.stage("render"):
         paper_cache = PaperPageCache(cache.load(cache_file, PAPER_PAGES_CACHE) or {})
@@ -118,9 +116,22 @@ def generate(
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
-    if settings.topic_state is not None and write_if_changed(settings.topic_state, state_text(catalog.automatic_topics)):
-        log.info("papersite: topic state saved to %s", settings.topic_state)
+    save_topic_state(settings, catalog.automatic_topics, catalog.topic_model)
     return report
+
+
+def save_topic_state(settings: Settings, automatic_topics, topic_model: bytes) -> bool:
+    """Keep the automatic topics (the state file) and the fitted model beside it; whether either changed."""
+    from .topics.state import state_text  # the topics package imports scikit-learn (see collect)
+
+    if settings.topic_state is None:
+        return False
+    saved = write_if_changed(settings.topic_state, state_text(automatic_topics))
+    if topic_model and settings.topic_model:
+        saved = write_if_changed(settings.topic_model, topic_model) or saved
+    if saved:
+        log.info("papersite: topic state saved to %s", settings.topic_state)
+    return saved
 
 
 def warning_lines(problems: Sequence[Problem], shown_per_kind: int = 5, *, merges: bool = False) -> list[str]:

@@ -299,7 +299,9 @@ def _allow_live_reload(server: Any) -> None:
 
 def input_fingerprint(settings: Settings) -> tuple[object, ...]:
     """What the catalog depends on: the options and the size and modification time of each input file."""
-    files = [s.path for s in settings.sources] + [p for p in (settings.topics_file, settings.topic_state) if p]
+    files = [s.path for s in settings.sources] + [
+        p for p in (settings.topics_file, settings.topic_state, settings.topic_model) if p
+    ]
     return (settings, *(_stat(path) for path in files))
 
 

@@ -9,7 +9,7 @@ What the fingerprint covers, and why that is enough:
   papersite package (generator/ and its templates: an editable install changes without a version);
 - the loaded configuration (every MkDocs setting and every plugin's options, command-line
   overrides included) and the day of the build (the New page and the digest depend on it);
-- the content of the paper lists, the topics file and the topic state (which a build may rewrite);
+- the content of the paper lists, the topics file and the topic state with its fitted model (which a build may rewrite);
 - the name, size and modification time of every file in the docs folder (hand-written pages and
   the generated ones), the theme's custom_dir, the digest folder and the site folder.
 A build's output depends on nothing else; anything that changes one of them makes the fingerprint
@@ -63,11 +63,15 @@ def code_parts() -> Fingerprint:
     }
 
 
+def _topic_state_files(settings: Settings) -> list[Path]:
+    return [settings.topic_state, settings.topic_model] if settings.topic_state and settings.topic_model else []
+
+
 def folder_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
     """What lies on disk and a build rewrites: the topic state, the docs, digest and site folders
     (and the theme's custom_dir)."""
     return {
-        "topic state": _content_digest([settings.topic_state] if settings.topic_state else []),
+        "topic state": _content_digest(_topic_state_files(settings)),
         "docs": tree_digest([Path(config.docs_dir)]),
         "theme": tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
         "digests": tree_digest([settings.digest_folder] if settings.digest_folder else []),

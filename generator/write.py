@@ -77,9 +77,10 @@ def write_file(root: Path, relative: str, content: str | bytes) -> Path:
     return target
 
 
-def write_if_changed(target: Path, content: str) -> bool:
+def write_if_changed(target: Path, content: str | bytes) -> bool:
     """Write a state file (atomically) unless it already holds content; returns whether it wrote."""
-    if target.is_file() and target.read_text(encoding="utf-8") == content:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
         return False
     atomic_write(target, content)
     return True

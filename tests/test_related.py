@@ -182,11 +182,10 @@ def test_candidate_search_finds_the_exact_lists(
     example: list[Paper], example_related: dict[str, tuple[Related, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generator.config import settings_for
-    from generator.topics import paper_vectors
-    from generator.topics.discover import topic_features
+    from generator.topics import find_topics
 
     monkeypatch.setattr(related, "EXACT_LIMIT", 0)
-    lsa = paper_vectors(example, topic_features(example), settings_for())  # what enrich passes
+    lsa = find_topics(example, settings_for()).vectors  # what enrich passes
     found = related_papers(example, k=5, candidate_vectors=lsa)
     exact = {(slug, r.slug): r.score for slug, rel in example_related.items() for r in rel}
     pairs = {(slug, r.slug): r.score for slug, rel in found.items() for r in rel}

@@ -11,7 +11,7 @@ from generator.catalog import assign_slugs
 from generator.config import SourceSpec, settings_for
 from generator.enrich import enrich
 from generator.model import Paper, Source, Topic
-from generator.pipeline import read_all
+from generator.pipeline import read_all, save_topic_state
 from generator.topics import find_topics
 from generator.topics.discover import TopicAssignment
 from generator.topics.state import changed_share, jaccard, load_state, load_topics, match_slugs, refit_report, state_text
@@ -28,6 +28,11 @@ NEW_PAPER = Paper(
 
 def topic(slug: str, label: str, papers: str) -> Topic:
     return Topic(slug=slug, label=label, papers=tuple(papers))
+
+
+def keep_state(state: Path, catalog) -> None:
+    """Save the catalog's topic state and fitted model as a build does."""
+    save_topic_state(settings_for(topic_state=str(state)), catalog.automatic_topics, catalog.topic_model)
 
 
 def test_jaccard() -> None:
@@ -86,7 +91,7 @@ def test_adding_a_paper_keeps_every_topic_slug(example: list[Paper], tmp_path_fa
     state = tmp_path_factory.mktemp("state") / "topics.json"
     settings = settings_for(topic_state=str(state), topic_map=False)
     before = enrich(assign_slugs(example), settings=settings)
-    write_if_changed(state, state_text(before.automatic_topics))
+    keep_state(state, before)
     after = enrich(assign_slugs([*example, NEW_PAPER]), settings=settings)
     assert {t.slug for t in before.topics} <= {t.slug for t in after.topics}
     without_state = enrich(assign_slugs([*example, NEW_PAPER]), settings=settings_for(topic_map=False))
@@ -100,7 +105,7 @@ def test_a_rerun_with_its_own_state_changes_nothing(example: list[Paper], tmp_pa
     state = tmp_path_factory.mktemp("rerun") / "topics.json"
     settings = settings_for(topic_state=str(state), topic_map=False)
     first = enrich(assign_slugs(example), settings=settings)
-    write_if_changed(state, state_text(first.automatic_topics))
+    keep_state(state, first)
     again = enrich(assign_slugs(example), settings=settings)
     assert again.topics == first.topics
     assert again.papers == first.papers
@@ -110,7 +115,7 @@ def test_a_big_change_discovers_topics_afresh_but_keeps_matching_slugs(example: 
     state = tmp_path_factory.mktemp("big") / "topics.json"
     settings = settings_for(topic_state=str(state), topic_map=False)
     first = enrich(assign_slugs(example[:150]), settings=settings)
-    write_if_changed(state, state_text(first.automatic_topics))
+    keep_state(state, first)
     grown = enrich(assign_slugs(example), settings=settings)  # 53 new papers: more than 20%
     fresh = enrich(assign_slugs(example), settings=settings_for(topic_map=False))
     assert [len(t.papers) for t in grown.topics] == [len(t.papers) for t in fresh.topics]
@@ -176,7 +181,7 @@ def test_refit_share_option_rejects_anything_else(share: object) -> None:
 def test_the_refit_share_decides_between_keeping_and_refitting(example: list[Paper], tmp_path_factory) -> None:
     state = tmp_path_factory.mktemp("share") / "topics.json"
     first = enrich(assign_slugs(example[:150]), settings=settings_for(topic_state=str(state), topic_map=False))
-    write_if_changed(state, state_text(first.automatic_topics))
+    keep_state(state, first)
     grown = assign_slugs(example)  # 53 new papers of 203: 26%
     kept = find_topics(grown, settings_for(topic_state=str(state), topic_refit_share=0.3, topic_map=False))
     assert kept.refit_report == ()

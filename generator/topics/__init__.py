@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 
 from .. import progress
 from ..config import Settings
-from ..features import WORD, PhraseCounts, count_phrases, surface_forms
+from ..features import WORD, PhraseCounts, TfidfFeatures, count_phrases, count_vocabulary, kept_columns, surface_forms
 from ..model import Paper, Topic
-from . import clusters, embeddings, state
+from . import clusters, embeddings, fitted, state
 from . import file as topics_file
-from .discover import TopicAssignment, assign_topics, centre_ordered, label_topics, topic_features
+from .discover import TopicAssignment, assign_topics, topic_feature_columns, topic_features
 from .map import layout
 
 log = logging.getLogger("mkdocs.plugins.papersite")
@@ -39,17 +40,18 @@ class FoundTopics:
     """The topics of a collection. `assignment` is the one owner of which topics each paper has
     (strongest first) and which papers each topic has (most central first). `automatic` are the
     automatic topics before the topics file's edits (what the state file keeps); `vectors` are the
-    paper vectors (input order) that the map and related papers use; `phrase_counts` the phrases
-    of every paper, counted once, that related papers take their TF-IDF from too; `forms` how
-    each lower-case word of the papers is written (`surface_forms`), for labels and reasons.
-    `refit_report` says what changed when the automatic topics were found afresh (state.refit_report),
-    and is empty when the saved topics were kept."""
+    paper vectors (input order) that the map and related papers use; `related_features` the TF-IDF
+    rows related papers are scored on; `forms` how lower-case words of the papers are written
+    (`surface_forms`, only where it differs), for labels and reasons; `model` what was fitted, to be
+    saved beside the topic state. `refit_report` says what changed when the automatic topics were
+    found afresh (state.refit_report), and is empty when the saved topics were kept."""
 
     assignment: TopicAssignment
     automatic: tuple[Topic, ...]
     vectors: np.ndarray
-    phrase_counts: PhraseCounts
+    related_features: TfidfFeatures
     forms: dict[str, str]
+    model: fitted.FittedModel
     refit_report: tuple[str, ...] = ()
 
     @property
@@ -60,27 +62,17 @@ class FoundTopics:
         return self.assignment.paper_topics[paper_slug]
 
 
+@dataclass(frozen=True)
+class _Features:
+    topic: TfidfFeatures
+    related: TfidfFeatures
+    vectors: np.ndarray
+
+
 def find_topics(papers: Sequence[Paper], settings: Settings, *, refit: bool = False) -> FoundTopics:
     """Hand-made topics, then automatic topics for the papers they leave, stable slugs, then edits.
-    The saved topics are kept unless more than topic_refit_share of the papers changed, or refit is set."""
-    with progress.stage("features"):
-        counts = count_phrases(papers)
-        features = topic_features(papers, counts)
-        vectors = paper_vectors(papers, features, settings)
-        forms = surface_forms(papers, WORD)
-    with progress.stage("topics"):
-        return _found_topics(papers, settings, features, vectors, counts, forms, refit)
-
-
-def _found_topics(
-    papers: Sequence[Paper],
-    settings: Settings,
-    features,
-    vectors: np.ndarray,
-    counts: PhraseCounts,
-    forms: dict[str, str],
-    refit: bool = False,
-) -> FoundTopics:
+    The saved topics and model are kept unless more than topic_refit_share of the papers changed, or
+    refit is set; otherwise both are fitted afresh."""
     curated = topics_file.load_topics_file(settings.topics_file) if settings.topics_file else topics_file.TopicsFile()
     hand_members = topics_file.hand_made_members(papers, curated)
     hand_made = topics_file.hand_made_topics(curated, hand_members)
@@ -88,26 +80,97 @@ def _found_topics(
     rest = [i for i, p in enumerate(papers) if p.slug not in claimed]
     reserved = {t.slug for t in hand_made}
     old_topics = [t for t in state.load_topics(settings.topic_state) if t.slug not in reserved]
-    old = {t.slug: frozenset(t.papers) for t in old_topics}
-    automatic, refitted = _automatic(papers, rest, features, vectors, settings, old, forms, refit)
-    automatic = automatic.renamed(state.free_slugs([t.slug for t in automatic.topics], reserved))
-    automatic = automatic.renamed(state.match_slugs(automatic.topics, old, reserved) if old else {})
-    combined = automatic.with_topics_first(hand_made, [p.slug for p in papers])
-    topics, paper_topics, warnings = topics_file.apply_edits(combined.topics, combined.paper_topics, papers, curated)
+    model = None if refit else _saved_model(settings, old_topics, [papers[i].slug for i in rest])
+    with progress.stage("features"):
+        if model is None:
+            counts = count_phrases(papers)
+            model = _fitted_model(papers, counts, settings)
+            features = _features(papers, model, settings, counts)
+        else:
+            features = _features(papers, model, settings)
+    with progress.stage("topics"):
+        if model.centres:
+            automatic = _kept(papers, rest, features.vectors, old_topics, model.centres)
+            refitted = False
+        else:
+            automatic, model = _discovered(papers, rest, features, settings, old_topics, reserved, model)
+            refitted = True
+        combined = automatic.with_topics_first(hand_made, [p.slug for p in papers])
+        topics, paper_topics, warnings = topics_file.apply_edits(combined.topics, combined.paper_topics, papers, curated)
     for warning in warnings:
         log.warning("papersite: %s", warning)
     edited = TopicAssignment(_by_size(topics), paper_topics)
     report = tuple(state.refit_report(old_topics, automatic.topics)) if refitted else ()
-    if old and report:  # a build's automatic refit (the first run has nothing to compare with)
+    if old_topics and report and not refit:  # a build's automatic refit (the first run has nothing to compare with)
         for line in report:
             log.info("papersite: %s", line)
-    return FoundTopics(edited, _by_size(automatic.topics), vectors, counts, forms, report)
+    return FoundTopics(edited, _by_size(automatic.topics), features.vectors, features.related, model.forms, model, report)
 
 
-def paper_vectors(papers: Sequence[Paper], features, settings: Settings) -> np.ndarray:
+def _saved_model(settings: Settings, old_topics: Sequence[Topic], slugs: Sequence[str]) -> fitted.FittedModel | None:
+    """The saved model when the saved topics are to be kept: it matches them, every saved topic still
+    has a paper, and at most topic_refit_share of the papers changed."""
+    if settings.topic_state is None or not old_topics:
+        return None
+    model = fitted.load(settings.topic_model, _signature(settings))
+    if model is None or set(model.centres) != {t.slug for t in old_topics}:
+        return None
+    old = {t.slug: frozenset(t.papers) for t in old_topics}
+    current = set(slugs)
+    if state.changed_share(slugs, old) > settings.topic_refit_share or any(not (papers & current) for papers in old.values()):
+        return None
+    return model
+
+
+def _signature(settings: Settings) -> str:
+    return f"vectors={settings.topic_vectors}"
+
+
+def _fitted_model(papers: Sequence[Paper], counts: PhraseCounts, settings: Settings) -> fitted.FittedModel:
+    """Vocabularies, LSA components and word forms of the current papers (no topic centres yet)."""
+    related_columns = kept_columns(counts.matrix, min_df=min(2, len(papers)), max_df=1.0)
+    topic_columns = topic_feature_columns(counts.matrix, len(papers))
+    topic = fitted.vocabulary(counts, topic_columns, len(papers))
+    components = fitted.fit_components(topic.tfidf(_sorted(counts.matrix[:, topic_columns]))) if topic.terms else np.zeros((0, 0))
+    forms = {word: form for word, form in surface_forms(papers, WORD).items() if form != word}
+    return fitted.FittedModel(
+        fitted.vocabulary(counts, related_columns, len(papers)), topic, components, {}, forms, _signature(settings)
+    )
+
+
+def _features(
+    papers: Sequence[Paper], model: fitted.FittedModel, settings: Settings, counts: PhraseCounts | None = None
+) -> _Features:
+    """The topic and related TF-IDF rows and the paper vectors, through the model: from the
+    collection's phrase counts when given, else counting only the model's phrases."""
+    if counts is not None:
+        column = {term: j for j, term in enumerate(counts.terms)}
+
+        def counts_of(terms: Sequence[str]) -> csr_matrix:
+            return counts.matrix[:, [column[t] for t in terms]]
+    else:
+        terms = sorted(set(model.related.terms) | set(model.topic.terms))
+        matrix = count_vocabulary(papers, terms)
+        column = {term: j for j, term in enumerate(terms)}
+
+        def counts_of(terms: Sequence[str]) -> csr_matrix:
+            return matrix[:, [column[t] for t in terms]]
+
+    topic = fitted.features(model.topic, counts_of(model.topic.terms))
+    related = fitted.features(model.related, counts_of(model.related.terms))
+    return _Features(topic, related, paper_vectors(papers, topic, model, settings))
+
+
+def _sorted(matrix: csr_matrix) -> csr_matrix:
+    matrix = csr_matrix(matrix, copy=True)
+    matrix.sort_indices()
+    return matrix
+
+
+def paper_vectors(papers: Sequence[Paper], features: TfidfFeatures, model: fitted.FittedModel, settings: Settings) -> np.ndarray:
     """Unit-length vectors for clustering and the map: LSA of the TF-IDF phrases, joined (semantic
     mode) by the sentence embeddings, each half weighing the same."""
-    lsa = clusters.lsa_vectors(features.matrix) if features.terms else np.ones((len(papers), 1))
+    lsa = model.lsa_vectors(features.matrix) if features.terms else np.ones((len(papers), 1))
     if settings.topic_vectors != "semantic":
         return lsa
     semantic = embeddings.embed_papers(papers, settings.embedding_cache)
@@ -143,30 +206,78 @@ def map_vectors(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) ->
     return np.hstack([vectors, MAP_TOPIC_WEIGHT * normalize(membership)])
 
 
-def _automatic(papers, rows: list[int], features, vectors, settings: Settings, old, forms, refit) -> tuple[TopicAssignment, bool]:
-    """Automatic topics of the given papers, and whether they were discovered afresh: the old ones are
-    kept when the collection changed little and no refit is asked for. `forms` are those of all the
-    papers (made again for a subset)."""
+def _kept(papers: Sequence[Paper], rows: list[int], vectors: np.ndarray, old_topics: Sequence[Topic], centres) -> TopicAssignment:
+    """The saved automatic topics (slugs, labels, descriptions) with the current papers of `rows`: a
+    paper keeps its saved topics, a new paper joins the topic whose saved centre is nearest."""
+    slugs = [papers[i].slug for i in rows]
+    by_slug = sorted(old_topics, key=lambda t: t.slug)
+    similarity = fitted.centre_similarities(vectors[rows], np.vstack([centres[t.slug] for t in by_slug]))
+    topics_of: dict[str, list[str]] = {}
+    for topic in by_slug:
+        for paper in topic.papers:
+            topics_of.setdefault(paper, []).append(topic.slug)
+    paper_topics = {}
+    for i, slug in enumerate(slugs):
+        paper_topics[slug] = tuple(topics_of.get(slug) or [by_slug[int(np.argmax(similarity[i]))].slug])
+    members = {t.slug: [] for t in by_slug}
+    for slug, topic_slugs in paper_topics.items():
+        for topic_slug in topic_slugs:
+            members[topic_slug].append(slug)
+    topics = tuple(replace(t, papers=tuple(members[t.slug])) for t in by_slug)
+    return _centre_ordered(TopicAssignment(topics, paper_topics), slugs, vectors[rows], centres)
+
+
+def _discovered(papers, rows: list[int], features: _Features, settings: Settings, old_topics, reserved, model):
+    """Automatic topics found afresh for the papers of `rows`, with stable slugs, and the model with
+    their centres."""
     if not rows:
-        return TopicAssignment((), {}), False
+        return TopicAssignment((), {}), model.with_centres({})
     subset = [papers[i] for i in rows]
-    slugs = [p.slug for p in subset]
     whole = len(rows) == len(papers)
-    subset_features = features if whole else topic_features(subset)
-    subset_forms = forms if whole else None
-    kept = None if refit else state.incremental_weights(slugs, vectors[rows], old, settings.topic_refit_share)
-    if kept is not None:
-        found = label_topics(subset, subset_features, kept, secondary_ratio=0.0, keep_small=True, forms=subset_forms)
-    else:
-        found = assign_topics(
-            subset,
-            method=settings.topic_method,
-            n_topics=settings.topic_count or None,
-            vectors=vectors[rows],
-            features=subset_features,
-            forms=subset_forms,
-        )
-    return centre_ordered(found, slugs, vectors[rows]), kept is None
+    found = assign_topics(
+        subset,
+        method=settings.topic_method,
+        n_topics=settings.topic_count or None,
+        vectors=features.vectors[rows],
+        features=features.topic if whole else topic_features(subset),
+        forms=model.forms if whole else None,
+    )
+    found = found.renamed(state.free_slugs([t.slug for t in found.topics], reserved))
+    old = {t.slug: frozenset(t.papers) for t in old_topics}
+    found = found.renamed(state.match_slugs(found.topics, old, reserved) if old else {})
+    slugs = [p.slug for p in subset]
+    centres = topic_centres(found.topics, slugs, features.vectors[rows])
+    return _centre_ordered(found, slugs, features.vectors[rows], centres), model.with_centres(centres)
+
+
+def topic_centres(topics: Sequence[Topic], slugs: Sequence[str], vectors: np.ndarray) -> dict[str, np.ndarray]:
+    """Topic slug -> the unit-length mean of its papers' vectors (rows in `slugs` order)."""
+    row_of = {slug: i for i, slug in enumerate(slugs)}
+    centres = {}
+    for topic in topics:
+        centre = vectors[[row_of[p] for p in topic.papers]].mean(axis=0)
+        centres[topic.slug] = centre / max(float(np.linalg.norm(centre)), 1e-12)
+    return centres
+
+
+def _centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: np.ndarray, centres) -> TopicAssignment:
+    """The same memberships ordered by similarity to the topics' centres: topic papers most central
+    first, a paper's topics closest first (ties by slug)."""
+    columns = sorted(t.slug for t in assignment.topics)
+    if not columns:
+        return assignment
+    column = {slug: j for j, slug in enumerate(columns)}
+    row_of = {slug: i for i, slug in enumerate(slugs)}
+    similarity = fitted.centre_similarities(vectors, np.vstack([centres[s] for s in columns]))
+
+    def closeness(paper: str, topic: str) -> float:
+        return float(similarity[row_of[paper], column[topic]])
+
+    topics = tuple(
+        replace(t, papers=tuple(sorted(t.papers, key=lambda p, t=t.slug: (-closeness(p, t), p)))) for t in assignment.topics
+    )
+    paper_topics = {p: tuple(sorted(ts, key=lambda t, p=p: (-closeness(p, t), t))) for p, ts in assignment.paper_topics.items()}
+    return TopicAssignment(topics, paper_topics, assignment.phrases)
 
 
 def _by_size(topics: Sequence[Topic]) -> tuple[Topic, ...]:

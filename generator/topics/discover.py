@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import progress
-from ..features import WORD, PhraseCounts, TfidfFeatures, analyze, build_tfidf, surface_forms
+from ..features import WORD, PhraseCounts, TfidfFeatures, analyze, build_tfidf, kept_columns, surface_forms
 from ..model import Paper, Topic
 from ..slugs import first_free, topic_slug_base
 from . import clusters as topic_clusters
@@ -72,6 +72,15 @@ def topic_features(papers: Sequence[Paper], counts: PhraseCounts | None = None) 
         if pruned.terms:
             return pruned
     return build_tfidf(papers, counts=counts)
+
+
+def topic_feature_columns(matrix, n_papers: int) -> np.ndarray:
+    """The columns of a collection's phrase counts that topic_features keeps."""
+    if n_papers >= PRUNE_FROM_PAPERS:
+        pruned = kept_columns(matrix, 2, 0.5)
+        if len(pruned):
+            return pruned
+    return kept_columns(matrix, 1, 1.0)
 
 
 def assign_topics(
@@ -176,24 +185,6 @@ class _PhraseUsers:
         users = self.by_phrase.indices[self.by_phrase.indptr[j] : self.by_phrase.indptr[j + 1]]
         rows = np.intersect1d(users, np.asarray(members))
         return [f"{self.papers[i].title}. {self.papers[i].abstract}" for i in rows.tolist()]
-
-
-def centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: np.ndarray) -> TopicAssignment:
-    """The same memberships, ordered by cosine similarity to each topic's centre in `vectors` (rows
-    in `slugs` order): topic papers most central first, a paper's topics closest first. Topics found
-    afresh and topics kept from the state file are so ordered alike."""
-    row_of = {slug: i for i, slug in enumerate(slugs)}
-    similarity: dict[tuple[str, str], float] = {}
-    topics = []
-    for topic in assignment.topics:
-        rows = [row_of[p] for p in topic.papers]
-        centre = vectors[rows].mean(axis=0)
-        centre = centre / max(float(np.linalg.norm(centre)), 1e-12)
-        for paper, score in zip(topic.papers, np.round(vectors[rows] @ centre, 6)):
-            similarity[(paper, topic.slug)] = float(score)
-        topics.append(replace(topic, papers=tuple(sorted(topic.papers, key=lambda p: (-similarity[(p, topic.slug)], p)))))
-    paper_topics = {p: tuple(sorted(ts, key=lambda t: (-similarity[(p, t)], t))) for p, ts in assignment.paper_topics.items()}
-    return TopicAssignment(tuple(topics), paper_topics, assignment.phrases)
 
 
 def _without_tiny_topics(weights: np.ndarray, n_papers: int) -> np.ndarray:

@@ -3,7 +3,7 @@
 The state file (JSON, plugin option `topic_state`) lists every automatic topic's slug, label and
 papers. When the collection changed little since (at most the option topic_refit_share of the
 papers added or removed), the old topics are kept: old papers stay where they were and each new paper joins the
-topic whose centre it is closest to (`incremental_weights`). Otherwise topics are discovered anew
+topic whose saved centre is closest (the fitted model beside the state, fitted.py). Otherwise topics are discovered anew
 and paired with the old ones greedily by the Jaccard overlap of their papers, best pair first (a
 pair needs MIN_OVERLAP), so the topics that survive keep their slugs. Unpaired new topics get a slug
 from their label that no old or new topic uses. Delete the state file to start afresh.
@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-
-import numpy as np
 
 from ..model import Topic
 from ..slugs import first_free, topic_slug_base
@@ -31,7 +29,15 @@ def load_topics(path: Path | None) -> tuple[Topic, ...]:
         return ()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return tuple(Topic(slug=t["slug"], label=str(t.get("label", "")), papers=tuple(t["papers"])) for t in data["topics"])
+        return tuple(
+            Topic(
+                slug=t["slug"],
+                label=str(t.get("label", "")),
+                description=str(t.get("description", "")),
+                papers=tuple(t["papers"]),
+            )
+            for t in data["topics"]
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return ()
 
@@ -77,7 +83,10 @@ def refit_report(old: Sequence[Topic], new: Sequence[Topic]) -> list[str]:
 
 def state_text(topics: Sequence[Topic]) -> str:
     """The state file's text for these automatic topics (the write stage writes it)."""
-    entries = [{"slug": t.slug, "label": t.label, "papers": sorted(t.papers)} for t in sorted(topics, key=lambda t: t.slug)]
+    entries = [
+        {"slug": t.slug, "label": t.label, "description": t.description, "papers": sorted(t.papers)}
+        for t in sorted(topics, key=lambda t: t.slug)
+    ]
     return json.dumps({"version": STATE_VERSION, "topics": entries}, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -114,27 +123,3 @@ def free_slugs(slugs: Sequence[str], reserved: set[str]) -> dict[str, str]:
             renamed[slug] = first_free(slug, taken)
             taken.add(renamed[slug])
     return renamed
-
-
-def incremental_weights(
-    slugs: Sequence[str], vectors: np.ndarray, old: dict[str, frozenset[str]], refit_share: float
-) -> np.ndarray | None:
-    """Paper x old-topic weights that keep the old topics (columns in sorted slug order), or None when
-    more than refit_share of the papers changed (or there is no state). A paper's weight for a topic
-    is its cosine similarity to the topic's centre; only its own topics weigh, its old first topic most."""
-    if not old or changed_share(slugs, old) > refit_share:
-        return None
-    columns = sorted(old)
-    row_of = {slug: i for i, slug in enumerate(slugs)}
-    members = [[row_of[p] for p in sorted(old[c]) if p in row_of] for c in columns]
-    if not all(members):
-        return None  # a topic lost every paper: discover afresh
-    centres = np.vstack([vectors[m].mean(axis=0) for m in members])
-    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
-    similarity = np.round(vectors @ centres.T, 6)
-    weights = np.zeros_like(similarity)
-    for t, rows in enumerate(members):
-        weights[rows, t] = np.maximum(similarity[rows, t], 1e-6)
-    for i in np.flatnonzero(weights.max(axis=1) == 0):  # a new paper: its nearest topic
-        weights[i, int(np.argmax(similarity[i]))] = max(float(similarity[i].max()), 1e-6)
-    return weights

@@ -1,0 +1,174 @@
+"""The fitted model: what enrich learns from the whole collection when topics are discovered, kept
+beside the topic state (`settings.topic_model`) until the next refit.
+
+It holds the two phrase vocabularies with each phrase's document frequency (related papers: phrases
+of two or more papers; topics: also pruned of near-universal ones), the LSA components, the centres
+of the automatic topics and how each word is written (`surface_forms`). With it, a paper's TF-IDF
+row, its LSA vector and its similarity to each topic depend on that paper alone: a paper added,
+changed or removed leaves every other paper's vectors, topics, labels and shared phrases as they
+were, and so the pages that show them. Without it (first build, refit, damaged or foreign file)
+the model is fitted afresh from the current papers.
+
+A clean build with the same state and model computes exactly what an incremental build computes:
+every number below is computed row by row (sparse rows, einsum), never in blocks whose rounding
+could depend on the size of the collection.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
+
+from ..features import PhraseCounts, TfidfFeatures
+from . import clusters
+
+MODEL_VERSION = 1
+ROUNDING = clusters.ROUNDING
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Phrases (alphabetical), each one's document frequency, and the papers they were counted in."""
+
+    terms: tuple[str, ...]
+    document_frequency: np.ndarray
+    papers: int
+
+    def tfidf(self, counts: csr_matrix) -> csr_matrix:
+        """L2-normalised TF-IDF rows (sublinear tf, smooth idf, as TfidfVectorizer) of counts whose
+        columns are these terms, with the idf of the fitted collection."""
+        transformer = TfidfTransformer(sublinear_tf=True)
+        transformer.idf_ = np.log((self.papers + 1) / (self.document_frequency.astype(np.float64) + 1)) + 1.0
+        return csr_matrix(transformer.transform(counts))
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    related: Vocabulary
+    topic: Vocabulary
+    components: np.ndarray  # LSA: dimensions x topic terms (float32: the file stays small)
+    centres: dict[str, np.ndarray]  # automatic topic slug -> unit vector in the paper vectors' space
+    forms: dict[str, str]  # lower-case word -> how it is written, only where they differ
+    signature: str  # the options the model depends on
+
+    def lsa_vectors(self, topic_tfidf: csr_matrix) -> np.ndarray:
+        """Unit-length LSA vectors of topic TF-IDF rows, rounded (one row never depends on another)."""
+        if not len(self.components):
+            return normalize(topic_tfidf.toarray()) if topic_tfidf.shape[1] else np.ones((topic_tfidf.shape[0], 1))
+        reduced = topic_tfidf @ self.components.astype(np.float64).T
+        return np.round(normalize(reduced), ROUNDING)
+
+    def form_of(self, word: str) -> str:
+        return self.forms.get(word, word)
+
+    def with_centres(self, centres: dict[str, np.ndarray]) -> FittedModel:
+        return FittedModel(self.related, self.topic, self.components, centres, self.forms, self.signature)
+
+
+def vocabulary(counts: PhraseCounts, columns: np.ndarray, papers: int) -> Vocabulary:
+    """The vocabulary of these columns of the collection's phrase counts."""
+    in_papers = np.bincount(counts.matrix.indices, minlength=counts.matrix.shape[1])[columns]
+    return Vocabulary(tuple(counts.terms[j] for j in columns.tolist()), in_papers.astype(np.int64), papers)
+
+
+def fit_components(topic_tfidf: csr_matrix, dimensions: int | None = None) -> np.ndarray:
+    """LSA components (TruncatedSVD, seeded) of the topic TF-IDF matrix; none when it is too small."""
+    n_papers, n_terms = topic_tfidf.shape
+    k = min(dimensions or clusters.lsa_dimensions(n_papers), n_papers - 1, n_terms - 1)
+    if k < 1:
+        return np.zeros((0, n_terms), dtype=np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):  # copies of one text: no variance to explain
+        svd = TruncatedSVD(n_components=k, random_state=clusters.RANDOM_STATE).fit(topic_tfidf)
+    return np.nan_to_num(svd.components_).astype(np.float32)
+
+
+def features(vocabulary: Vocabulary, counts: csr_matrix) -> TfidfFeatures:
+    """TfidfFeatures of counts over the vocabulary's terms (indices sorted: sums run in one order)."""
+    counts = csr_matrix(counts, copy=True)
+    counts.sort_indices()
+    return TfidfFeatures(vocabulary.tfidf(counts), vocabulary.terms, counts)
+
+
+def centre_similarities(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Paper x centre cosine similarities, rounded; einsum without BLAS sums each pair in one order
+    whatever the number of papers, so a paper's similarities never depend on the others."""
+    if not len(centres):
+        return np.zeros((len(vectors), 0))
+    return np.round(np.einsum("ij,tj->it", vectors, centres, optimize=False), ROUNDING)
+
+
+def to_bytes(model: FittedModel) -> bytes:
+    """The model file's bytes: the same model gives the same bytes (no time stamps)."""
+    slugs = sorted(model.centres)
+    arrays = {
+        "related_terms": _joined(model.related.terms),
+        "related_df": model.related.document_frequency,
+        "topic_terms": _joined(model.topic.terms),
+        "topic_df": model.topic.document_frequency,
+        "components": model.components,
+        "centres": np.vstack([model.centres[s] for s in slugs]) if slugs else np.zeros((0, 0)),
+        "meta": _json_bytes(
+            {
+                "version": MODEL_VERSION,
+                "signature": model.signature,
+                "papers": [model.related.papers, model.topic.papers],
+                "centre_slugs": slugs,
+                "forms": model.forms,
+            }
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            entry = io.BytesIO()
+            np.save(entry, array, allow_pickle=False)
+            archive.writestr(
+                zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)), entry.getvalue(), zipfile.ZIP_DEFLATED
+            )
+    return buffer.getvalue()
+
+
+def load(path: Path | None, signature: str) -> FittedModel | None:
+    """The saved model, or None when there is none, it is damaged, or it was fitted with other options."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            meta = json.loads(saved["meta"].tobytes())
+            if meta["version"] != MODEL_VERSION or meta["signature"] != signature:
+                return None
+            related_papers, topic_papers = meta["papers"]
+            centres = saved["centres"]
+            return FittedModel(
+                related=Vocabulary(_split(saved["related_terms"]), saved["related_df"].astype(np.int64), int(related_papers)),
+                topic=Vocabulary(_split(saved["topic_terms"]), saved["topic_df"].astype(np.int64), int(topic_papers)),
+                components=saved["components"].astype(np.float32),
+                centres={slug: centres[i].astype(np.float64) for i, slug in enumerate(meta["centre_slugs"])},
+                forms={str(k): str(v) for k, v in meta["forms"].items()},
+                signature=signature,
+            )
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError):
+        return None
+
+
+def _joined(terms: Sequence[str]) -> np.ndarray:
+    return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
+
+
+def _split(array: np.ndarray) -> tuple[str, ...]:
+    text = array.tobytes().decode("utf-8")
+    return tuple(text.split("\n")) if text else ()
+
+
+def _json_bytes(data: object) -> np.ndarray:
+    return np.frombuffer(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
