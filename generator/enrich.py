@@ -3,14 +3,18 @@ paper of the collection."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from . import progress
+from . import cache, progress
 from .config import Settings, settings_for
 from .model import Catalog, Paper
-from .related import related_papers, with_reasons
-from .topics import find_topics, fitted, map_positions, semantic_part
+from .related import KeptRelated, SharedPhrases, related_papers, with_reasons
+from .topics import counted, find_topics, fitted, map_positions, semantic_part
+
+RELATED_CACHE = "related.pickle"  # candidates and related papers of each paper (related.KeptRelated)
+SHARED_PHRASES_CACHE = "shared-phrases.pickle"  # the shared phrases of related pairs (related.SharedPhrases)
 
 
 def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog:
@@ -20,7 +24,12 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         return Catalog(papers=())
     settings = settings or settings_for()
     found = find_topics(papers, settings)  # times its "features" and "topics" stages
+    model_bytes = fitted.to_bytes(found.model)
+    digests = counted.text_digests(papers)
     with progress.stage("related"):
+        path = settings.cache_folder / RELATED_CACHE if settings.cache_folder else None
+        key = f"{RELATED_CACHE}:{hashlib.blake2b(model_bytes).hexdigest()}:{settings.related_count}:{settings.topic_vectors}"
+        kept = KeptRelated([p.slug.encode() + b"\0" + d for p, d in zip(papers, digests)], cache.load(path, key))
         features = found.related_features
         related = related_papers(
             papers,
@@ -28,9 +37,19 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
             vectors=semantic_part(found, settings),
             features=features,
             candidate_vectors=found.vectors,
+            kept=kept,
         )
+        if kept.current is not None:
+            cache.save(path, key, kept.current)
     with progress.stage("reasons"):
-        related = with_reasons(papers, related, found.assignment.paper_topics, found.topics, features=features, forms=found.forms)
+        path = settings.cache_folder / SHARED_PHRASES_CACHE if settings.cache_folder else None
+        key = f"{SHARED_PHRASES_CACHE}:{found.model.related_key()}"
+        shared = SharedPhrases(digests, cache.load(path, key))
+        related = with_reasons(
+            papers, related, found.assignment.paper_topics, found.topics, features=features, forms=found.forms, shared=shared
+        )
+        if shared.current != shared.previous:
+            cache.save(path, key, shared.current)
     enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
     with progress.stage("map"):
         positions = map_positions(papers, found) if settings.topic_map else {}
@@ -39,5 +58,5 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         topics=found.topics,
         layout=positions,
         automatic_topics=found.automatic,
-        topic_model=fitted.to_bytes(found.model),
+        topic_model=model_bytes,
     )

@@ -11,12 +11,17 @@ scores the candidates exactly. Why both: sketches find papers that share rare ph
 collections where similarities are high), LSA finds papers of one subject when similarities are
 low and a sketch's noise (about 1/sqrt(128)) drowns them. Recall: bench/related_recall.py.
 
-Same input, same candidates: the projection is seeded and ties are broken by row.
+Same input, same candidates: the projection is seeded and ties are broken by row. And a paper's
+candidates never depend on how the collection is cut into blocks: the dense vectors are rounded to
+integer multiples of 1/QUANTUM before the products, so every dot product is a sum of integers that
+float32 holds exactly, whatever order BLAS adds them in.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -32,32 +37,95 @@ ROWS_PER_BLOCK = 512  # a block of sketch similarities is ROWS_PER_BLOCK x n flo
 SAMPLE_STRIDE = 16  # the cut-off of a row is estimated on every SAMPLE_STRIDE-th similarity
 NONE = -1  # marks a missing candidate (fewer other papers than asked for)
 BLOCKS_PER_PROCESS = 4  # fewer blocks than this per core are not worth a process
+# Unit vectors times QUANTUM, rounded: |q . r| <= |q| |r| <= (QUANTUM + sqrt(d) / 2)^2, below 2^24 (float32's
+# exact integers) for d up to about 10,000 dimensions.
+QUANTUM = 2048
+
+
+@dataclass(frozen=True)
+class CandidateLists:
+    """Per space of dense vectors, each row's best `take` other rows (best first, ties: lower row
+    first; NONE where there are fewer) and their similarities (exact integers)."""
+
+    best: tuple[np.ndarray, ...]
+    values: tuple[np.ndarray, ...]
+
+    def merged(self, count: int) -> np.ndarray:
+        """An n x (count x spaces) array of each row's distinct candidates, in no particular order."""
+        n = len(self.best[0]) if self.best else 0
+        candidates = np.full((n, count * len(self.best)), NONE, dtype=np.int64)
+        for s, best in enumerate(self.best):
+            candidates[:, s * count : s * count + best.shape[1]] = best
+        return _distinct_per_row(candidates)
 
 
 def candidate_neighbours(matrix: csr_matrix, count: int, vectors: np.ndarray | None = None) -> np.ndarray:
     """Per row, the `count` other rows of the highest sketch similarity and (with `vectors`, one
     row per paper) the `count` of the highest dot product of `vectors`: an n x (count or 2 count)
     array of distinct row indices per row, in no particular order, NONE where there are fewer."""
-    spaces = [sketches(matrix)] + ([np.asarray(vectors, dtype=np.float32)] if vectors is not None else [])
-    n = matrix.shape[0]
-    candidates = np.full((n, count * len(spaces)), NONE, dtype=np.int64)
-    take = min(count, n - 1)
-    if take <= 0:
-        return candidates
+    return candidate_lists(candidate_spaces(matrix, vectors), count).merged(count)
 
-    def best_of_blocks(blocks: range) -> np.ndarray:
-        rows = range(blocks.start * ROWS_PER_BLOCK, min(blocks.stop * ROWS_PER_BLOCK, n))
-        found = candidates[rows.start : rows.stop]
-        for start in range(rows.start, rows.stop, ROWS_PER_BLOCK):
-            stop = min(start + ROWS_PER_BLOCK, n)
-            for s, space in enumerate(spaces):
-                similarity = space[start:stop] @ space.T
-                similarity[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # never itself
-                found[start - rows.start : stop - rows.start, s * count : s * count + take] = best_columns(similarity, take)
-        return found
 
-    blocks = -(-n // ROWS_PER_BLOCK)
-    return _distinct_per_row(np.vstack(map_parts(best_of_blocks, blocks, minimum=BLOCKS_PER_PROCESS)))
+def candidate_spaces(matrix: csr_matrix, vectors: np.ndarray | None = None) -> list[np.ndarray]:
+    """The dense vectors candidates are found in: the sketches of the rows, and `vectors` when given."""
+    return [quantised(sketches(matrix))] + ([quantised(vectors)] if vectors is not None else [])
+
+
+def candidate_lists(spaces: Sequence[np.ndarray], count: int) -> CandidateLists:
+    """Every row's best `count` other rows in each space, a block of rows at a time on every core."""
+    n = len(spaces[0])
+    take = max(0, min(count, n - 1))
+    found = [_best_of_rows(space, np.arange(n), take) for space in spaces] if n else []
+    return CandidateLists(tuple(best for best, _ in found), tuple(values for _, values in found))
+
+
+def _best_of_rows(space: np.ndarray, rows: np.ndarray, take: int) -> tuple[np.ndarray, np.ndarray]:
+    """The best `take` other rows of each of `rows` in one space, and their similarities."""
+    best = np.full((len(rows), take), NONE, dtype=np.int64)
+    values = np.zeros((len(rows), take), dtype=np.float32)
+    if take <= 0 or not len(rows):
+        return best, values
+
+    def best_of_blocks(blocks: range) -> tuple[np.ndarray, np.ndarray]:
+        part = rows[blocks.start * ROWS_PER_BLOCK : blocks.stop * ROWS_PER_BLOCK]
+        found_best, found_values = best[: len(part)].copy(), values[: len(part)].copy()
+        for start in range(0, len(part), ROWS_PER_BLOCK):
+            block = part[start : start + ROWS_PER_BLOCK]
+            similarity = space[block] @ space.T
+            similarity[np.arange(len(block)), block] = -np.inf  # never itself
+            chosen = best_columns(similarity, take)
+            found_best[start : start + len(block)] = chosen
+            found_values[start : start + len(block)] = np.take_along_axis(similarity, chosen, axis=1)
+        return found_best, found_values
+
+    parts = map_parts(best_of_blocks, -(-len(rows) // ROWS_PER_BLOCK), minimum=BLOCKS_PER_PROCESS)
+    return np.vstack([b for b, _ in parts]), np.vstack([v for _, v in parts])
+
+
+def updated_lists(spaces: Sequence[np.ndarray], kept: CandidateLists, fresh: np.ndarray, added: np.ndarray) -> CandidateLists:
+    """The candidate lists of the current rows, from `kept` (the lists of an earlier build, already
+    renumbered to the current rows): the `fresh` rows (new rows, and rows that lost a candidate)
+    are found afresh, the `added` rows enter every other row's lists where they beat its last.
+    Exactly candidate_lists(spaces, take): similarities are exact integers, ties go to the lower row."""
+    best_lists, value_lists = [], []
+    for space, best, values in zip(spaces, kept.best, kept.values):
+        best, values = best.copy(), values.copy()
+        take = best.shape[1]
+        if len(fresh):
+            best[fresh], values[fresh] = _best_of_rows(space, fresh, take)
+        others = np.setdiff1d(np.arange(len(space)), fresh)
+        for column in added.tolist():
+            similarity = (space[others] @ space[column]).astype(np.float32)
+            last, last_row = values[others, -1], best[others, -1]
+            beats = (similarity > last) | ((similarity == last) & (column < last_row))
+            for row, value in zip(others[beats].tolist(), similarity[beats].tolist()):
+                merged_rows = np.append(best[row], column)
+                merged_values = np.append(values[row], np.float32(value))
+                order = np.lexsort((merged_rows, -merged_values))[:take]
+                best[row], values[row] = merged_rows[order], merged_values[order]
+        best_lists.append(best)
+        value_lists.append(values)
+    return CandidateLists(tuple(best_lists), tuple(value_lists))
 
 
 def _distinct_per_row(candidates: np.ndarray) -> np.ndarray:
@@ -67,6 +135,11 @@ def _distinct_per_row(candidates: np.ndarray) -> np.ndarray:
     repeated[:, 1:] = ordered[:, 1:] == ordered[:, :-1]
     ordered[repeated] = NONE
     return ordered
+
+
+def quantised(vectors: np.ndarray) -> np.ndarray:
+    """Unit-length rows as float32 integers (QUANTUM per unit): their dot products are exact."""
+    return np.rint(np.asarray(vectors, dtype=np.float64) * QUANTUM).astype(np.float32)
 
 
 def sketches(matrix: csr_matrix) -> np.ndarray:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -20,7 +21,7 @@ from scipy.sparse import csr_matrix
 from .features import WORD, PhraseCounts, TfidfFeatures, build_tfidf, overlaps, surface_forms, word_count
 from .forked import map_parts
 from .model import Paper, Related, Topic
-from .neighbours import NONE, candidate_neighbours
+from .neighbours import NONE, CandidateLists, candidate_lists, candidate_spaces, updated_lists
 
 SCORE_SCALE = 10_000  # scores are rounded to 4 decimals
 ROWS_PER_CHUNK = 512  # a chunk's dense similarity block is ROWS_PER_CHUNK x n floats
@@ -31,7 +32,7 @@ CHUNKS_PER_PROCESS = 4  # fewer chunks than this per core are not worth a proces
 
 
 REASON_PHRASES = 3
-PAPERS_PER_PROCESS = 1_000  # the reasons of fewer papers than this per core are not worth a process
+PAIRS_PER_PROCESS = 5_000  # the shared phrases of fewer pairs than this per core are not worth a process
 
 
 def related_papers(
@@ -40,13 +41,15 @@ def related_papers(
     vectors: np.ndarray | None = None,
     features: TfidfFeatures | None = None,
     candidate_vectors: np.ndarray | None = None,
+    kept: KeptRelated | None = None,
 ) -> dict[str, tuple[Related, ...]]:
     """For each paper slug, up to k other papers by descending similarity, ties broken by slug.
 
     Never the paper itself, an exact duplicate of it, or (without `vectors`) a paper sharing no
     phrase with it. `vectors` (unit-length rows, e.g. sentence embeddings) are averaged in when given.
     Above EXACT_LIMIT papers, the neighbours by `candidate_vectors` (unit-length rows, e.g. the
-    topics' LSA vectors) are candidates too.
+    topics' LSA vectors) are candidates too; `kept` (the candidates and lists of an earlier build)
+    lets only the rows an added or removed paper touches be found again.
     """
     if not papers:
         return {}
@@ -57,8 +60,7 @@ def related_papers(
     keys = _ranking_keys(papers)
     duplicates = _duplicate_indices(papers)
     if len(papers) > EXACT_LIMIT:
-        candidates = candidate_neighbours(matrix, CANDIDATES, candidate_vectors)
-        neighbours = _neighbours_of_candidates(matrix, candidates, keys, duplicates, papers, k)
+        neighbours = _neighbours_by_candidates(matrix, keys, duplicates, papers, k, candidate_vectors, kept)
     else:
         neighbours = []
         for start in range(0, len(papers), ROWS_PER_CHUNK):
@@ -143,6 +145,42 @@ def _ranking(scores: np.ndarray, rows: range, keys: np.ndarray, duplicates: dict
     return ranking
 
 
+def _neighbours_by_candidates(
+    matrix: csr_matrix,
+    keys: np.ndarray,
+    duplicates: dict[int, list[int]],
+    papers: Sequence[Paper],
+    k: int,
+    candidate_vectors: np.ndarray | None,
+    kept: KeptRelated | None,
+) -> list[list[Related]]:
+    """Each paper's related papers among its candidates (neighbours.py), found for every row or,
+    with `kept`, only for the rows whose candidates changed since the earlier build. Candidates are
+    found with the rows in slug order, so ties go to the lower slug whatever the papers' order."""
+    order = np.array(sorted(range(len(papers)), key=lambda i: papers[i].slug), dtype=np.int64)
+    spaces = [space[order] for space in candidate_spaces(matrix, candidate_vectors)]
+    update = kept.update(spaces, CANDIDATES, order) if kept is not None else None
+    if update is None:
+        lists = candidate_lists(spaces, CANDIDATES)
+        rows = np.arange(len(papers))
+    else:
+        lists = updated_lists(spaces, update.lists, update.fresh, update.added)
+        rows = np.union1d(update.fresh, _changed_rows(update.lists, lists))
+    merged = lists.merged(CANDIDATES)
+    candidates = np.empty_like(merged)
+    candidates[order] = np.where(merged == NONE, NONE, order[np.maximum(merged, 0)])
+    found = _neighbours_of_candidates(matrix, candidates, keys, duplicates, papers, k, order[rows])
+    by_position = update.related if update is not None else [[] for _ in papers]
+    for row, row_neighbours in zip(rows.tolist(), found):
+        by_position[row] = row_neighbours
+    if kept is not None:
+        kept.keep(lists, by_position)
+    neighbours: list[list[Related]] = [[] for _ in papers]
+    for position, row in enumerate(order.tolist()):
+        neighbours[row] = by_position[position]
+    return neighbours
+
+
 def _neighbours_of_candidates(
     matrix: csr_matrix,
     candidates: np.ndarray,
@@ -150,18 +188,21 @@ def _neighbours_of_candidates(
     duplicates: dict[int, list[int]],
     papers: Sequence[Paper],
     k: int,
+    rows: np.ndarray,
 ) -> list[list[Related]]:
-    """Like the exact chunks, with each paper compared only to its candidates (rows of indices);
-    the chunks shared between the cores (forked.py)."""
+    """Like the exact chunks, with each of `rows` compared only to its candidates (rows of
+    indices); the chunks shared between the cores (forked.py)."""
+    if not len(rows):
+        return []
 
     def neighbours_of_chunks(chunks: range) -> tuple[np.ndarray, np.ndarray]:
         found = [
-            _chunk_of_candidates(matrix, range(start, min(start + ROWS_PER_CHUNK, len(papers))), candidates, keys, duplicates, k)
-            for start in range(chunks.start * ROWS_PER_CHUNK, chunks.stop * ROWS_PER_CHUNK, ROWS_PER_CHUNK)
+            _chunk_of_candidates(matrix, rows[start : start + ROWS_PER_CHUNK], candidates, keys, duplicates, k)
+            for start in range(chunks.start * ROWS_PER_CHUNK, min(chunks.stop * ROWS_PER_CHUNK, len(rows)), ROWS_PER_CHUNK)
         ]
         return np.vstack([best for best, _ in found]), np.vstack([scores for _, scores in found])
 
-    parts = map_parts(neighbours_of_chunks, -(-len(papers) // ROWS_PER_CHUNK), minimum=CHUNKS_PER_PROCESS)
+    parts = map_parts(neighbours_of_chunks, -(-len(rows) // ROWS_PER_CHUNK), minimum=CHUNKS_PER_PROCESS)
     best = np.vstack([best for best, _ in parts]).tolist()
     scores = np.vstack([scores for _, scores in parts]).tolist()
     return [
@@ -170,9 +211,17 @@ def _neighbours_of_candidates(
     ]
 
 
+def _changed_rows(before: CandidateLists, after: CandidateLists) -> np.ndarray:
+    """The rows whose candidates differ between two sets of lists."""
+    changed = np.zeros(len(after.best[0]), dtype=bool)
+    for old, new in zip(before.best, after.best):
+        changed |= (old != new).any(axis=1)
+    return np.flatnonzero(changed)
+
+
 def _chunk_of_candidates(
     matrix: csr_matrix,
-    rows: range,
+    rows: np.ndarray,
     candidates: np.ndarray,
     keys: np.ndarray,
     duplicates: dict[int, list[int]],
@@ -180,11 +229,11 @@ def _chunk_of_candidates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The best k candidates of each of the chunk's rows, best first (NONE for fewer), and their
     scores in 1/SCORE_SCALE units: plain arrays, cheap to send back from a forked process."""
-    chosen = candidates[rows.start : rows.stop]
+    chosen = candidates[rows]
     scores = _rounded_candidate_scores(matrix, rows, chosen)
     ranking = scores * len(keys) + keys[chosen]
     ranking[(scores <= 0) | (chosen == NONE)] = EXCLUDED
-    for offset, i in enumerate(rows):
+    for offset, i in enumerate(rows.tolist()):
         if i in duplicates:
             ranking[offset, np.isin(chosen[offset], duplicates[i])] = EXCLUDED
     best = np.argsort(-ranking, axis=1, kind="stable")[:, :k]
@@ -198,13 +247,72 @@ def _chunk_of_candidates(
     )
 
 
-def _rounded_candidate_scores(matrix: csr_matrix, rows: range, candidates: np.ndarray) -> np.ndarray:
+def _rounded_candidate_scores(matrix: csr_matrix, rows: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Cosine similarity of each row to each of its candidates (NONE: 0), in 1/SCORE_SCALE units."""
     flat = candidates.ravel()
-    repeated = matrix[np.repeat(np.arange(rows.start, rows.stop), candidates.shape[1])]
+    repeated = matrix[np.repeat(rows, candidates.shape[1])]
     dots = np.asarray(repeated.multiply(matrix[np.where(flat == NONE, 0, flat)]).sum(axis=1)).reshape(candidates.shape)
     dots[candidates == NONE] = 0
     return np.rint(dots * SCORE_SCALE).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class RelatedUpdate:
+    """What an earlier build's lists give the current rows: their candidate lists renumbered (rows
+    to be found afresh hold anything), the rows to find afresh, the rows added, and each row's
+    related papers as that build found them (empty for fresh rows)."""
+
+    lists: CandidateLists
+    fresh: np.ndarray
+    added: np.ndarray
+    related: list[list[Related]]
+
+
+class KeptRelated:
+    """The candidate lists and related papers of an earlier build (`previous`, plain data keyed by
+    each paper's key: its slug and a digest of its text), and after related_papers those of this one
+    (`current`), rows in slug order. Valid only with the vectors they were found with (the fitted
+    model and options)."""
+
+    def __init__(self, paper_keys: Sequence[bytes], previous: dict[str, Any] | None = None) -> None:
+        self.paper_keys = list(paper_keys)
+        self.previous = previous
+        self.current: dict[str, Any] | None = None
+
+    def update(self, spaces: Sequence[np.ndarray], count: int, order: np.ndarray) -> RelatedUpdate | None:
+        """The earlier build's lists for the current rows (in `order`: position -> paper row); None when
+        they cannot be used (none kept, other spaces, or fewer papers than a full list)."""
+        self.paper_keys = [self.paper_keys[i] for i in order.tolist()]
+        previous = self.previous
+        n = len(self.paper_keys)
+        if not previous or len(previous["best"]) != len(spaces) or n - 1 < count or len(previous["keys"]) - 1 < count:
+            return None
+        now = {key: i for i, key in enumerate(self.paper_keys)}
+        renumber = np.array([now.get(key, -1) for key in previous["keys"]], dtype=np.int64)
+        before = {key: i for i, key in enumerate(previous["keys"])}
+        source = np.array([before.get(key, -1) for key in self.paper_keys], dtype=np.int64)
+        added = np.flatnonzero(source < 0)
+        fresh = np.zeros(n, dtype=bool)
+        fresh[added] = True
+        best, values = [], []
+        for old_best, old_values in zip(previous["best"], previous["values"]):
+            lists = np.where(source[:, None] >= 0, renumber[old_best[np.maximum(source, 0)]], NONE)
+            fresh |= (lists < 0).any(axis=1)
+            best.append(lists)
+            values.append(old_values[np.maximum(source, 0)])
+        related = [
+            [Related(slug, score / SCORE_SCALE) for slug, score in previous["related"][s]] if s >= 0 else []
+            for s in source.tolist()
+        ]
+        return RelatedUpdate(CandidateLists(tuple(best), tuple(values)), np.flatnonzero(fresh), added, related)
+
+    def keep(self, lists: CandidateLists, related: Sequence[Sequence[Related]]) -> None:
+        self.current = {
+            "keys": self.paper_keys,
+            "best": lists.best,
+            "values": lists.values,
+            "related": [tuple((r.slug, round(r.score * SCORE_SCALE)) for r in row) for row in related],
+        }
 
 
 def with_reasons(
@@ -214,23 +322,51 @@ def with_reasons(
     topics: Sequence[Topic],
     features: TfidfFeatures | None = None,
     forms: dict[str, str] | None = None,
+    shared: SharedPhrases | None = None,
 ) -> dict[str, tuple[Related, ...]]:
     """The related papers with a short reason each: "Both in Self-play; shared: zero-sum games, MARL"
-    (phrases written as `forms`, the papers' `surface_forms`, made here when not given)."""
+    (phrases written as `forms`, the papers' `surface_forms`, made here when not given). `shared`
+    holds the shared phrases of pairs from an earlier build: only the other pairs are computed."""
     features = features or related_features(papers)
     row_of = {p.slug: i for i, p in enumerate(papers)}
     label_of = {t.slug: t.label for t in topics}
     forms = forms if forms is not None else surface_forms(papers, WORD)
+    shared = shared or SharedPhrases([b"%d" % i for i in range(len(papers))])
+    chosen = [(paper.slug, r.slug) for paper in papers for r in related.get(paper.slug, ())]
+    pairs = [(row_of[a], row_of[b]) for a, b in chosen]
+    missing = [pair for pair in dict.fromkeys(pairs) if shared.get(pair) is None]
 
-    def reasons_of(part: range) -> list[str]:  # of every related pair of these papers, in order
-        chosen = [(papers[i].slug, r.slug) for i in part for r in related.get(papers[i].slug, ())]
-        pairs = [(row_of[a], row_of[b]) for a, b in chosen]
-        shared = shared_phrases_of_pairs(features.matrix, features.terms, pairs)
-        return [_reason(phrases, paper_topics, label_of, a, b, forms) for phrases, (a, b) in zip(shared, chosen)]
+    def phrases_of(part: range) -> list[list[str]]:
+        return shared_phrases_of_pairs(features.matrix, features.terms, missing[part.start : part.stop])
 
-    parts = map_parts(reasons_of, len(papers), minimum=PAPERS_PER_PROCESS)  # both cores (forked.py)
-    reasons = iter([reason for part in parts for reason in part])
+    parts = map_parts(phrases_of, len(missing), minimum=PAIRS_PER_PROCESS)  # both cores (forked.py)
+    for pair, phrases in zip(missing, [phrases for part in parts for phrases in part]):
+        shared.put(pair, phrases)
+    reasons = iter([_reason(shared.get(pair), paper_topics, label_of, a, b, forms) for pair, (a, b) in zip(pairs, chosen)])
     return {paper.slug: tuple(replace(r, reason=next(reasons)) for r in related.get(paper.slug, ())) for paper in papers}
+
+
+class SharedPhrases:
+    """The shared phrases of pairs of papers, by the pair's keys (a digest of each paper's text):
+    those of an earlier build (`previous`) and those asked for in this one (`current`), the next
+    build's `previous`. Valid only with the TF-IDF weights they were computed with."""
+
+    def __init__(self, paper_keys: Sequence[bytes], previous: dict[tuple[bytes, bytes], list[str]] | None = None) -> None:
+        self.paper_keys = paper_keys
+        self.previous = previous or {}
+        self.current: dict[tuple[bytes, bytes], list[str]] = {}
+
+    def get(self, pair: tuple[int, int]) -> list[str] | None:
+        key = (self.paper_keys[pair[0]], self.paper_keys[pair[1]])
+        found = self.current.get(key)
+        if found is None:
+            found = self.previous.get(key)
+            if found is not None:
+                self.current[key] = found
+        return found
+
+    def put(self, pair: tuple[int, int], phrases: list[str]) -> None:
+        self.current[(self.paper_keys[pair[0]], self.paper_keys[pair[1]])] = phrases
 
 
 def _reason(phrases: list[str], paper_topics, label_of: dict[str, str], a: str, b: str, forms: dict[str, str]) -> str:

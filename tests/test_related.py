@@ -283,7 +283,7 @@ def test_forked_parts_give_the_same_lists_and_reasons(example: list[Paper], monk
     monkeypatch.setattr(neighbours, "ROWS_PER_BLOCK", 16)
     alone = enrich(example, settings=settings_for(topic_map=False))
     monkeypatch.setattr(related, "CHUNKS_PER_PROCESS", 1)
-    monkeypatch.setattr(related, "PAPERS_PER_PROCESS", 1)
+    monkeypatch.setattr(related, "PAIRS_PER_PROCESS", 1)
     monkeypatch.setattr(neighbours, "BLOCKS_PER_PROCESS", 1)
     assert enrich(example, settings=settings_for(topic_map=False)) == alone
 

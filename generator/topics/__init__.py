@@ -23,9 +23,9 @@ from sklearn.preprocessing import normalize
 
 from .. import progress
 from ..config import Settings
-from ..features import WORD, PhraseCounts, TfidfFeatures, count_phrases, count_vocabulary, kept_columns, surface_forms
+from ..features import WORD, PhraseCounts, TfidfFeatures, count_phrases, kept_columns, surface_forms
 from ..model import Paper, Topic
-from . import clusters, embeddings, fitted, state
+from . import clusters, counted, embeddings, fitted, state
 from . import file as topics_file
 from .discover import TopicAssignment, assign_topics, topic_feature_columns, topic_features
 from .map import layout
@@ -142,22 +142,16 @@ def _features(
     papers: Sequence[Paper], model: fitted.FittedModel, settings: Settings, counts: PhraseCounts | None = None
 ) -> _Features:
     """The topic and related TF-IDF rows and the paper vectors, through the model: from the
-    collection's phrase counts when given, else counting only the model's phrases."""
+    collection's phrase counts when given, else counting only the model's phrases (counted.py)."""
+    terms = sorted(set(model.related.terms) | set(model.topic.terms))
+    known = None
     if counts is not None:
-        column = {term: j for j, term in enumerate(counts.terms)}
-
-        def counts_of(terms: Sequence[str]) -> csr_matrix:
-            return counts.matrix[:, [column[t] for t in terms]]
-    else:
-        terms = sorted(set(model.related.terms) | set(model.topic.terms))
-        matrix = count_vocabulary(papers, terms)
-        column = {term: j for j, term in enumerate(terms)}
-
-        def counts_of(terms: Sequence[str]) -> csr_matrix:
-            return matrix[:, [column[t] for t in terms]]
-
-    topic = fitted.features(model.topic, counts_of(model.topic.terms))
-    related = fitted.features(model.related, counts_of(model.related.terms))
+        column_of = {term: j for j, term in enumerate(counts.terms)}
+        known = counts.matrix[:, [column_of[t] for t in terms]]
+    matrix = counted.counts(papers, terms, settings.cache_folder, known)
+    column = {term: j for j, term in enumerate(terms)}
+    topic = fitted.features(model.topic, matrix[:, [column[t] for t in model.topic.terms]])
+    related = fitted.features(model.related, matrix[:, [column[t] for t in model.related.terms]])
     return _Features(topic, related, paper_vectors(papers, topic, model, settings))
 
 

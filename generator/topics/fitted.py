@@ -16,6 +16,7 @@ could depend on the size of the collection.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -68,8 +69,13 @@ class FittedModel:
         reduced = topic_tfidf @ self.components.astype(np.float64).T
         return np.round(normalize(reduced), ROUNDING)
 
-    def form_of(self, word: str) -> str:
-        return self.forms.get(word, word)
+    def related_key(self) -> str:
+        """A digest of what the related papers' TF-IDF weights depend on besides each paper's text."""
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update("\n".join(self.related.terms).encode("utf-8"))
+        hasher.update(self.related.document_frequency.astype(np.int64).tobytes())
+        hasher.update(str(self.related.papers).encode())
+        return hasher.hexdigest()
 
     def with_centres(self, centres: dict[str, np.ndarray]) -> FittedModel:
         return FittedModel(self.related, self.topic, self.components, centres, self.forms, self.signature)

@@ -1,0 +1,123 @@
+"""The enrich stage's caches (phrase counts, candidate lists and related papers, shared phrases):
+enrich with the caches kept from earlier builds equals enrich without any cache, given the same
+saved topic state and model.
+
+On the example collection, with candidates in force (EXACT_LIMIT 0) and short candidate lists (so
+that edits change many of them), a sequence of edits: add a paper in the middle and at the end,
+change an abstract, change a title, remove papers, reorder, add a copy of a paper (an exact
+duplicate is never related). After each, the whole catalog (papers with their topics, related
+papers, scores and reasons; topics; automatic topics) is compared with enrich without a cache.
+A damaged cache file gives the same result too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator import enrich as enrich_module
+from generator import neighbours, related
+from generator.catalog import assign_slugs
+from generator.config import SourceSpec, settings_for
+from generator.enrich import enrich
+from generator.model import Catalog, Paper
+from generator.pipeline import read_all, save_topic_state
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
+Edit = Callable[[list[Paper]], list[Paper]]
+
+
+@pytest.fixture(scope="module")
+def example() -> list[Paper]:
+    papers, _ = read_all([SourceSpec(EXAMPLE)])
+    return papers
+
+
+def add_in_the_middle(papers: list[Paper]) -> list[Paper]:
+    donor = papers[40]
+    new = replace(donor, title="Marmot Burrows as " + donor.title, abstract=papers[41].abstract + " " + donor.abstract)
+    return [*papers[:100], new, *papers[100:]]
+
+
+def add_at_the_end(papers: list[Paper]) -> list[Paper]:
+    return [*papers, replace(papers[7], title="Tidal " + papers[7].title, abstract=papers[8].abstract)]
+
+
+def change_an_abstract(papers: list[Paper]) -> list[Paper]:
+    changed = list(papers)
+    changed[60] = replace(changed[60], abstract=changed[60].abstract + " " + changed[61].abstract)
+    return changed
+
+
+def change_a_title(papers: list[Paper]) -> list[Paper]:
+    changed = list(papers)
+    changed[30] = replace(changed[30], title="Reward Models for " + changed[30].title)
+    return changed
+
+
+def remove_papers(papers: list[Paper]) -> list[Paper]:
+    return papers[:10] + papers[12:150] + papers[151:]
+
+
+def reorder(papers: list[Paper]) -> list[Paper]:
+    return papers[100:] + papers[:100]
+
+
+def add_a_copy(papers: list[Paper]) -> list[Paper]:
+    return [*papers, replace(papers[20], title=papers[20].title + " (copy)", abstract=papers[20].abstract)]
+
+
+EDITS: tuple[Edit, ...] = (
+    add_in_the_middle,
+    add_at_the_end,
+    change_an_abstract,
+    change_a_title,
+    remove_papers,
+    reorder,
+    add_a_copy,
+)
+
+
+def comparable(catalog: Catalog) -> tuple[object, ...]:
+    return catalog.papers, catalog.topics, catalog.automatic_topics, catalog.topic_model
+
+
+def test_warm_caches_give_what_no_cache_gives(example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(related, "EXACT_LIMIT", 0)
+    monkeypatch.setattr(related, "CANDIDATES", 6)
+    monkeypatch.setattr(related, "ROWS_PER_CHUNK", 32)
+    monkeypatch.setattr(neighbours, "ROWS_PER_BLOCK", 32)
+    state = tmp_path / "topics.json"
+    cached = settings_for(topic_state=str(state), cache_folder=str(tmp_path / "cache"), topic_map=False)
+    uncached = settings_for(topic_state=str(state), topic_map=False)
+    first = enrich(assign_slugs(example), settings=cached)
+    save_topic_state(cached, first.automatic_topics, first.topic_model)
+    papers = list(example)
+    for edit in EDITS:
+        papers = edit(papers)
+        warm = enrich(assign_slugs(papers), settings=cached)
+        assert comparable(warm) == comparable(enrich(assign_slugs(papers), settings=uncached)), edit.__name__
+    assert {p.name for p in (tmp_path / "cache").iterdir()} >= {
+        enrich_module.RELATED_CACHE,
+        enrich_module.SHARED_PHRASES_CACHE,
+        "phrase-counts.pickle",
+    }
+
+
+def test_a_damaged_cache_is_not_trusted(example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(related, "EXACT_LIMIT", 0)
+    state = tmp_path / "topics.json"
+    cached = settings_for(topic_state=str(state), cache_folder=str(tmp_path / "cache"), topic_map=False)
+    first = enrich(assign_slugs(example), settings=cached)
+    save_topic_state(cached, first.automatic_topics, first.topic_model)
+    grown = assign_slugs(add_in_the_middle(list(example)))
+    enrich(grown, settings=cached)
+    for file in (tmp_path / "cache").iterdir():
+        data = bytearray(file.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        file.write_bytes(bytes(data))
+    again = enrich(grown, settings=cached)
+    assert comparable(again) == comparable(enrich(grown, settings=settings_for(topic_state=str(state), topic_map=False)))
