@@ -60,9 +60,11 @@ def generated_unchanged(output: str) -> int:
 
 
 def clean_copy(root: Path, copy: Path) -> Path:
-    """The project as it is now, without its site or build records: its first build is a clean one."""
+    """The project as it is now (its topic state and model too), without its site, build records or
+    caches: its first build is a clean one."""
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build.json", "build-pages.json"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build.json", "build-pages.json", "cache"))
+    assert not (copy / ".papersite" / "cache").exists() and (copy / ".papersite" / "topics-model.npz").is_file()
     return copy
 
 
