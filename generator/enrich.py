@@ -9,9 +9,9 @@ from dataclasses import replace
 
 from . import cache, progress
 from .config import Settings, settings_for
-from .model import Catalog, Paper
+from .model import Catalog, Paper, Related
 from .related import KeptRelated, SharedPhrases, related_papers, with_reasons
-from .topics import counted, find_topics, fitted, map_positions, semantic_part
+from .topics import FoundTopics, counted, find_topics, fitted, map_positions, semantic_part
 
 RELATED_CACHE = "related.pickle"  # candidates and related papers of each paper (related.KeptRelated)
 SHARED_PHRASES_CACHE = "shared-phrases.pickle"  # the shared phrases of related pairs (related.SharedPhrases)
@@ -24,32 +24,12 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         return Catalog(papers=())
     settings = settings or settings_for()
     found = find_topics(papers, settings)  # times its "features" and "topics" stages
-    model_bytes = fitted.to_bytes(found.model)
+    model_file = fitted.to_bytes(found.model)
     digests = counted.text_digests(papers)
     with progress.stage("related"):
-        path = settings.cache_folder / RELATED_CACHE if settings.cache_folder else None
-        key = f"{RELATED_CACHE}:{hashlib.blake2b(model_bytes).hexdigest()}:{settings.related_count}:{settings.topic_vectors}"
-        kept = KeptRelated([p.slug.encode() + b"\0" + d for p, d in zip(papers, digests)], cache.load(path, key))
-        features = found.related_features
-        related = related_papers(
-            papers,
-            k=settings.related_count,
-            vectors=semantic_part(found, settings),
-            features=features,
-            candidate_vectors=found.vectors,
-            kept=kept,
-        )
-        if kept.current is not None:
-            cache.save(path, key, kept.current)
+        related = _related(papers, found, settings, digests, model_file)
     with progress.stage("reasons"):
-        path = settings.cache_folder / SHARED_PHRASES_CACHE if settings.cache_folder else None
-        key = f"{SHARED_PHRASES_CACHE}:{found.model.related_key()}"
-        shared = SharedPhrases(digests, cache.load(path, key))
-        related = with_reasons(
-            papers, related, found.assignment.paper_topics, found.topics, features=features, forms=found.forms, shared=shared
-        )
-        if shared.current != shared.previous:
-            cache.save(path, key, shared.current)
+        related = _with_reasons(papers, found, settings, digests, related)
     enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
     with progress.stage("map"):
         positions = map_positions(papers, found) if settings.topic_map else {}
@@ -58,5 +38,41 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         topics=found.topics,
         layout=positions,
         automatic_topics=found.automatic,
-        topic_model=model_bytes,
+        topic_model=model_file,
     )
+
+
+def _related(
+    papers, found: FoundTopics, settings: Settings, digests: list[bytes], model_file: bytes
+) -> dict[str, tuple[Related, ...]]:
+    """related_papers, with the candidate lists and related papers of the last build (RELATED_CACHE)."""
+    path = settings.cache_folder / RELATED_CACHE if settings.cache_folder else None
+    key = f"{RELATED_CACHE}:{hashlib.blake2b(model_file).hexdigest()}:{settings.related_count}:{settings.topic_vectors}"
+    kept = KeptRelated([p.slug.encode() + b"\0" + d for p, d in zip(papers, digests)], cache.load(path, key))
+    related = related_papers(
+        papers,
+        k=settings.related_count,
+        vectors=semantic_part(found, settings),
+        features=found.related_features,
+        candidate_vectors=found.vectors,
+        kept=kept,
+    )
+    if kept.current is not None:
+        cache.save(path, key, kept.current)
+    return related
+
+
+def _with_reasons(
+    papers, found: FoundTopics, settings: Settings, digests: list[bytes], related
+) -> dict[str, tuple[Related, ...]]:
+    """with_reasons, with the shared phrases of the pairs of the last build (SHARED_PHRASES_CACHE)."""
+    path = settings.cache_folder / SHARED_PHRASES_CACHE if settings.cache_folder else None
+    key = f"{SHARED_PHRASES_CACHE}:{found.model.related_key()}"
+    shared = SharedPhrases(digests, cache.load(path, key))
+    topics = found.assignment
+    related = with_reasons(
+        papers, related, topics.paper_topics, topics.topics, features=found.related_features, forms=found.forms, shared=shared
+    )
+    if shared.current != shared.previous:
+        cache.save(path, key, shared.current)
+    return related
