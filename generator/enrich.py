@@ -3,7 +3,6 @@ paper of the collection."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -24,30 +23,27 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         return Catalog(papers=())
     settings = settings or settings_for()
     found = find_topics(papers, settings)  # times its "features" and "topics" stages
-    model_file = fitted.to_bytes(found.model)
     digests = counted.text_digests(papers)
     with progress.stage("related"):
-        related = _related(papers, found, settings, digests, model_file)
+        related = _related(papers, found, settings, digests)
     with progress.stage("reasons"):
         related = _with_reasons(papers, found, settings, digests, related)
     enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
     with progress.stage("map"):
-        positions = map_positions(papers, found) if settings.topic_map else {}
+        positions, discs = map_positions(papers, found) if settings.topic_map else ({}, found.model.discs)
     return Catalog(
         papers=enriched,
         topics=found.topics,
         layout=positions,
         automatic_topics=found.automatic,
-        topic_model=model_file,
+        topic_model=fitted.to_bytes(replace(found.model, discs=discs)),
     )
 
 
-def _related(
-    papers, found: FoundTopics, settings: Settings, digests: list[bytes], model_file: bytes
-) -> dict[str, tuple[Related, ...]]:
+def _related(papers, found: FoundTopics, settings: Settings, digests: list[bytes]) -> dict[str, tuple[Related, ...]]:
     """related_papers, with the candidate lists and related papers of the last build (RELATED_CACHE)."""
     path = settings.cache_folder / RELATED_CACHE if settings.cache_folder else None
-    key = f"{RELATED_CACHE}:{hashlib.blake2b(model_file).hexdigest()}:{settings.related_count}:{settings.topic_vectors}"
+    key = f"{RELATED_CACHE}:{found.model.vectors_key()}:{settings.related_count}:{settings.topic_vectors}"
     kept = KeptRelated([p.slug.encode() + b"\0" + d for p, d in zip(papers, digests)], cache.load(path, key))
     related = related_papers(
         papers,

@@ -6,7 +6,8 @@ On the example collection, with candidates in force (EXACT_LIMIT 0) and short ca
 that edits change many of them), a sequence of edits: add a paper in the middle and at the end,
 change an abstract, change a title, remove papers, reorder, add a copy of a paper (an exact
 duplicate is never related). After each, the whole catalog (papers with their topics, related
-papers, scores and reasons; topics; automatic topics) is compared with enrich without a cache.
+papers, scores and reasons; topics; automatic topics; the model; the map) is compared with enrich
+without a cache.
 A damaged cache file gives the same result too.
 """
 
@@ -25,6 +26,7 @@ from generator.config import SourceSpec, settings_for
 from generator.enrich import enrich
 from generator.model import Catalog, Paper
 from generator.pipeline import read_all, save_topic_state
+from generator.topics import map as topic_map
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
 Edit = Callable[[list[Paper]], list[Paper]]
@@ -82,7 +84,7 @@ EDITS: tuple[Edit, ...] = (
 
 
 def comparable(catalog: Catalog) -> tuple[object, ...]:
-    return catalog.papers, catalog.topics, catalog.automatic_topics, catalog.topic_model
+    return catalog.papers, catalog.topics, catalog.automatic_topics, catalog.topic_model, catalog.layout
 
 
 def test_warm_caches_give_what_no_cache_gives(example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,9 +92,10 @@ def test_warm_caches_give_what_no_cache_gives(example: list[Paper], tmp_path: Pa
     monkeypatch.setattr(related, "CANDIDATES", 6)
     monkeypatch.setattr(related, "ROWS_PER_CHUNK", 32)
     monkeypatch.setattr(neighbours, "ROWS_PER_BLOCK", 32)
+    monkeypatch.setattr(topic_map, "TSNE_LIMIT", 50)  # topic discs, kept with the model
     state = tmp_path / "topics.json"
-    cached = settings_for(topic_state=str(state), cache_folder=str(tmp_path / "cache"), topic_map=False)
-    uncached = settings_for(topic_state=str(state), topic_map=False)
+    cached = settings_for(topic_state=str(state), cache_folder=str(tmp_path / "cache"))
+    uncached = settings_for(topic_state=str(state))
     first = enrich(assign_slugs(example), settings=cached)
     save_topic_state(cached, first.automatic_topics, first.topic_model)
     papers = list(example)

@@ -15,6 +15,7 @@ from generator.enrich import enrich
 from generator.model import Paper
 from generator.pipeline import read_all, save_topic_state
 from generator.topics import find_topics, fitted
+from generator.topics import map as topic_map
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "papers" / "hf-papers-listing.txt"
 SIGNATURE = "vectors=tfidf"
@@ -76,3 +77,22 @@ def test_with_the_model_kept_an_added_paper_changes_no_other_papers_vectors_or_t
     assert all(after.of(p.slug) == before.of(p.slug) for p in example)
     assert {t.slug: t.label for t in after.topics} == {t.slug: t.label for t in before.topics}
     assert after.of(assign_slugs([*example[:50], new, *example[50:]])[50].slug)  # the new paper joined a topic
+
+
+def test_with_the_model_kept_an_added_paper_moves_only_its_own_discs_points(
+    example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(topic_map, "TSNE_LIMIT", 50)  # the example drawn as topic discs
+    state = tmp_path / "topics.json"
+    settings = settings_for(topic_state=str(state))
+    first = enrich(example, settings=settings)
+    save_topic_state(settings, first.automatic_topics, first.topic_model)
+    before = enrich(example, settings=settings)
+    new = replace(example[5], title="Tidal Marmots and " + example[5].title, abstract=example[9].abstract)
+    grown = assign_slugs([*example, new])
+    after = enrich(grown, settings=settings)
+    assert fitted.load(state.with_name("topics-model.npz"), SIGNATURE).discs  # kept with the model
+    own = after.paper(grown[-1].slug).topics[0]
+    others = [p.slug for p in before.papers if p.topics[0] != own]
+    assert others and all(after.layout[slug] == before.layout[slug] for slug in others)
+    assert before.layout != after.layout

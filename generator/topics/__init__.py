@@ -28,7 +28,7 @@ from ..model import Paper, Topic
 from . import clusters, counted, embeddings, fitted, state
 from . import file as topics_file
 from .discover import TopicAssignment, assign_topics, topic_feature_columns, topic_features
-from .map import layout
+from .map import Discs, layout, topic_discs, uses_discs
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -178,14 +178,28 @@ def semantic_part(found: FoundTopics, settings: Settings) -> np.ndarray | None:
     return normalize(found.vectors[:, : embeddings.DIMENSIONS])
 
 
-def map_positions(papers: Sequence[Paper], found: FoundTopics) -> dict[str, tuple[float, float]]:
-    """Paper slug -> (x, y) on the map, both in [0, 1]. Each paper's first topic groups it (large
-    collections draw topics as discs)."""
+def map_positions(
+    papers: Sequence[Paper], found: FoundTopics
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, ...]]]:
+    """Paper slug -> (x, y) on the map, both in [0, 1], and the topic discs drawn (topic slug ->
+    x, y, radius; large collections only): the model's when they are of the same topics. Each
+    paper's first topic groups it."""
     paper_topics = [found.of(p.slug) for p in papers]
-    number = {slug: n for n, slug in enumerate(sorted({ts[0] for ts in paper_topics if ts}))}
-    groups = [number[ts[0]] if ts else -1 for ts in paper_topics]
-    points = layout(map_vectors(found.vectors, paper_topics), groups)
-    return {p.slug: (float(x), float(y)) for p, (x, y) in zip(papers, points)}
+    firsts = sorted({ts[0] for ts in paper_topics if ts}) + ([""] if not all(paper_topics) else [])
+    number = {slug: n for n, slug in enumerate(sorted(firsts))}
+    groups = [number[ts[0] if ts else ""] for ts in paper_topics]
+    by_number = sorted(number, key=number.get)
+    vectors = map_vectors(found.vectors, paper_topics)
+    discs = None
+    if uses_discs(len(papers)):
+        kept = found.model.discs
+        if set(kept) == set(number):
+            discs = Discs(np.array([kept[s][:2] for s in by_number]), np.array([kept[s][2] for s in by_number]))
+        else:
+            discs = topic_discs(vectors, np.asarray(groups))
+    points = layout(vectors, groups, discs)
+    drawn = {s: (*discs.centres[n].tolist(), float(discs.radii[n])) for n, s in enumerate(by_number)} if discs else {}
+    return {p.slug: (float(x), float(y)) for p, (x, y) in zip(papers, points)}, drawn
 
 
 def map_vectors(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) -> np.ndarray:

@@ -7,7 +7,8 @@ of the automatic topics and how each word is written (`surface_forms`). With it,
 row, its LSA vector and its similarity to each topic depend on that paper alone: a paper added,
 changed or removed leaves every other paper's vectors, topics, labels and shared phrases as they
 were, and so the pages that show them. Without it (first build, refit, damaged or foreign file)
-the model is fitted afresh from the current papers.
+the model is fitted afresh from the current papers. It also keeps the map's topic discs (large
+collections), so that an added paper moves only its own disc's points.
 
 A clean build with the same state and model computes exactly what an incremental build computes:
 every number below is computed row by row (sparse rows, einsum), never in blocks whose rounding
@@ -21,7 +22,7 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,7 @@ class FittedModel:
     centres: dict[str, np.ndarray]  # automatic topic slug -> unit vector in the paper vectors' space
     forms: dict[str, str]  # lower-case word -> how it is written, only where they differ
     signature: str  # the options the model depends on
+    discs: dict[str, tuple[float, ...]] = field(default_factory=dict)  # the map's topic discs: slug -> x, y, radius
 
     def lsa_vectors(self, topic_tfidf: csr_matrix) -> np.ndarray:
         """Unit-length LSA vectors of topic TF-IDF rows, rounded (one row never depends on another)."""
@@ -68,6 +70,16 @@ class FittedModel:
             return normalize(topic_tfidf.toarray()) if topic_tfidf.shape[1] else np.ones((topic_tfidf.shape[0], 1))
         reduced = topic_tfidf @ self.components.astype(np.float64).T
         return np.round(normalize(reduced), ROUNDING)
+
+    def vectors_key(self) -> str:
+        """A digest of what the paper vectors depend on besides each paper's text (and the options)."""
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(self.related_key().encode())
+        hasher.update("\n".join(self.topic.terms).encode("utf-8"))
+        hasher.update(self.topic.document_frequency.astype(np.int64).tobytes())
+        hasher.update(str(self.topic.papers).encode())
+        hasher.update(np.ascontiguousarray(self.components).tobytes())
+        return hasher.hexdigest()
 
     def related_key(self) -> str:
         """A digest of what the related papers' TF-IDF weights depend on besides each paper's text."""
@@ -78,7 +90,7 @@ class FittedModel:
         return hasher.hexdigest()
 
     def with_centres(self, centres: dict[str, np.ndarray]) -> FittedModel:
-        return FittedModel(self.related, self.topic, self.components, centres, self.forms, self.signature)
+        return replace(self, centres=centres, discs={})
 
 
 def vocabulary(counts: PhraseCounts, columns: np.ndarray, papers: int) -> Vocabulary:
@@ -130,6 +142,7 @@ def to_bytes(model: FittedModel) -> bytes:
                 "papers": [model.related.papers, model.topic.papers],
                 "centre_slugs": slugs,
                 "forms": model.forms,
+                "discs": model.discs,
             }
         ),
     }
@@ -162,6 +175,7 @@ def load(path: Path | None, signature: str) -> FittedModel | None:
                 centres={slug: centres[i].astype(np.float64) for i, slug in enumerate(meta["centre_slugs"])},
                 forms={str(k): str(v) for k, v in meta["forms"].items()},
                 signature=signature,
+                discs={str(k): tuple(float(x) for x in v) for k, v in meta.get("discs", {}).items()},
             )
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError):
         return None

@@ -4,13 +4,16 @@ Up to TSNE_LIMIT papers: a 2-D t-SNE embedding (seeded) of the paper vectors. Ab
 minutes, and PCA of everything is one round blob; so each topic (a paper's first topic) becomes a
 disc, its area proportional to its papers, placed where a 2-D MDS of the topic centres puts it and
 pushed apart until no two discs overlap; inside a disc, papers keep the direction and the distance
-order of a 2-D PCA of their vectors, spread evenly over the disc.
+order of a 2-D PCA of their vectors, spread evenly over the disc. The discs are kept with the fitted
+model while the topics are kept (topics/__init__.map_positions), so an added paper moves only the
+points of its own disc.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -25,18 +28,29 @@ DISC_GAP = 0.04  # space between two topic discs, in units of the layout (discs 
 PUSH_ROUNDS = 500
 
 
-def layout(vectors: np.ndarray, groups: Sequence[int] | None = None) -> np.ndarray:
+@dataclass(frozen=True)
+class Discs:
+    """Where each group's disc sits (centres, k x 2) and how big it is (radii), groups in sorted order."""
+
+    centres: np.ndarray
+    radii: np.ndarray
+
+
+def layout(vectors: np.ndarray, groups: Sequence[int] | None = None, discs: Discs | None = None) -> np.ndarray:
     """One (x, y) per row, both within [0, 1]; deterministic for the same vectors.
 
-    `groups` (each paper's topic number) is needed above TSNE_LIMIT papers, for the topic discs."""
+    `groups` (each paper's topic number) is needed above TSNE_LIMIT papers, for the topic discs;
+    `discs` (of those groups) places them where an earlier layout did (topic_discs makes them)."""
     n = len(vectors)
     if n == 0:
         return np.zeros((0, 2))
     if n < 4 or np.allclose(vectors, vectors[0]):
         return _on_a_circle(n)
-    if n > TSNE_LIMIT and groups is not None:
-        points = topic_discs(vectors, np.asarray(groups))
-    elif n > TSNE_LIMIT:
+    if uses_discs(n) and groups is not None:
+        groups = np.asarray(groups)
+        discs = discs or topic_discs(vectors, groups)
+        return np.round(_unit_square(in_discs(vectors, groups, discs), _bounds(discs)), DECIMALS)
+    if n > TSNE_LIMIT:
         points = PCA(n_components=2, random_state=RANDOM_STATE).fit_transform(vectors)
     else:
         tsne = TSNE(
@@ -50,17 +64,33 @@ def layout(vectors: np.ndarray, groups: Sequence[int] | None = None) -> np.ndarr
     return np.round(_unit_square(points), DECIMALS)
 
 
-def topic_discs(vectors: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """One disc per group (area ~ its papers), discs apart, papers spread over their disc."""
-    names, groups = np.unique(groups, return_inverse=True)
-    sizes = np.bincount(groups, minlength=len(names))
+def uses_discs(n: int) -> bool:
+    """Whether n papers are drawn as topic discs (else t-SNE)."""
+    return n > TSNE_LIMIT
+
+
+def topic_discs(vectors: np.ndarray, groups: np.ndarray) -> Discs:
+    """One disc per group (area ~ its papers), placed by a 2-D MDS of the groups' centres and pushed
+    apart until no two overlap."""
+    _, groups = np.unique(groups, return_inverse=True)
+    sizes = np.bincount(groups)
     radii = 0.5 * np.sqrt(sizes / sizes.sum())
-    centres = _separated(_centre_positions(vectors, groups, len(names)), radii)
+    return Discs(_separated(_centre_positions(vectors, groups, len(sizes)), radii), radii)
+
+
+def in_discs(vectors: np.ndarray, groups: np.ndarray, discs: Discs) -> np.ndarray:
+    """Papers spread over their group's disc: a disc's points depend on its own papers alone."""
+    _, groups = np.unique(groups, return_inverse=True)
     points = np.zeros((len(vectors), 2))
-    for g in range(len(names)):
+    for g in range(len(discs.radii)):
         members = np.flatnonzero(groups == g)
-        points[members] = centres[g] + radii[g] * _spread_over_disc(vectors[members])
+        points[members] = discs.centres[g] + discs.radii[g] * _spread_over_disc(vectors[members])
     return points
+
+
+def _bounds(discs: Discs) -> tuple[np.ndarray, np.ndarray]:
+    """The box around every disc: the map's extent whatever papers the discs hold."""
+    return (discs.centres - discs.radii[:, None]).min(axis=0), (discs.centres + discs.radii[:, None]).max(axis=0)
 
 
 def _centre_positions(vectors: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
@@ -120,7 +150,7 @@ def _on_a_circle(n: int) -> np.ndarray:
     return np.round(0.5 + 0.4 * np.column_stack([np.cos(angles), np.sin(angles)]), DECIMALS)
 
 
-def _unit_square(points: np.ndarray) -> np.ndarray:
-    low, high = points.min(axis=0), points.max(axis=0)
+def _unit_square(points: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    low, high = bounds or (points.min(axis=0), points.max(axis=0))
     span = np.where(high - low > 0, high - low, 1.0)
     return (points - low) / span
