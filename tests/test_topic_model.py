@@ -79,7 +79,7 @@ def test_with_the_model_kept_an_added_paper_changes_no_other_papers_vectors_or_t
     assert after.of(assign_slugs([*example[:50], new, *example[50:]])[50].slug)  # the new paper joined a topic
 
 
-def test_with_the_model_kept_an_added_paper_moves_only_its_own_discs_points(
+def test_with_the_model_kept_an_added_paper_moves_no_other_point_on_the_map(
     example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(topic_map, "TSNE_LIMIT", 50)  # the example drawn as topic discs
@@ -92,7 +92,7 @@ def test_with_the_model_kept_an_added_paper_moves_only_its_own_discs_points(
     grown = assign_slugs([*example, new])
     after = enrich(grown, settings=settings)
     assert fitted.load(state.with_name("topics-model.npz"), SIGNATURE).discs  # kept with the model
-    own = after.paper(grown[-1].slug).topics[0]
-    others = [p.slug for p in before.papers if p.topics[0] != own]
-    assert others and all(after.layout[slug] == before.layout[slug] for slug in others)
-    assert before.layout != after.layout
+    assert all(after.layout[slug] == point for slug, point in before.layout.items())
+    assert len(after.layout) == len(before.layout) + 1
+    fresh = enrich(grown, settings=settings_for())  # no state: the discs of the grown collection
+    assert fresh.layout != after.layout

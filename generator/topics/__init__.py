@@ -193,12 +193,21 @@ def map_positions(
     discs = None
     if uses_discs(len(papers)):
         kept = found.model.discs
-        if set(kept) == set(number):
-            discs = Discs(np.array([kept[s][:2] for s in by_number]), np.array([kept[s][2] for s in by_number]))
+        if set(kept) == set(number) and all(d.spread is None or len(d.spread.mean) == vectors.shape[1] for d in kept.values()):
+            discs = Discs(
+                np.array([kept[s].centre for s in by_number]),
+                np.array([kept[s].radius for s in by_number]),
+                tuple(kept[s].spread for s in by_number),
+            )
         else:
             discs = topic_discs(vectors, np.asarray(groups))
     points = layout(vectors, groups, discs)
-    drawn = {s: (*discs.centres[n].tolist(), float(discs.radii[n])) for n, s in enumerate(by_number)} if discs else {}
+    drawn = {}
+    if discs is not None:
+        drawn = {
+            s: fitted.Disc(tuple(discs.centres[n].tolist()), float(discs.radii[n]), discs.spreads[n])
+            for n, s in enumerate(by_number)
+        }
     return {p.slug: (float(x), float(y)) for p, (x, y) in zip(papers, points)}, drawn
 
 

@@ -33,6 +33,7 @@ from sklearn.preprocessing import normalize
 
 from ..features import PhraseCounts, TfidfFeatures
 from . import clusters
+from .map import Spread
 
 MODEL_VERSION = 1
 ROUNDING = clusters.ROUNDING
@@ -62,7 +63,7 @@ class FittedModel:
     centres: dict[str, np.ndarray]  # automatic topic slug -> unit vector in the paper vectors' space
     forms: dict[str, str]  # lower-case word -> how it is written, only where they differ
     signature: str  # the options the model depends on
-    discs: dict[str, tuple[float, ...]] = field(default_factory=dict)  # the map's topic discs: slug -> x, y, radius
+    discs: dict[str, Disc] = field(default_factory=dict)  # the map's topic discs by topic slug
 
     def lsa_vectors(self, topic_tfidf: csr_matrix) -> np.ndarray:
         """Unit-length LSA vectors of topic TF-IDF rows, rounded (one row never depends on another)."""
@@ -135,6 +136,7 @@ def to_bytes(model: FittedModel) -> bytes:
         "topic_df": model.topic.document_frequency,
         "components": model.components,
         "centres": np.vstack([model.centres[s] for s in slugs]) if slugs else np.zeros((0, 0)),
+        **_spread_arrays([model.discs[s].spread for s in sorted(model.discs) if model.discs[s].spread is not None]),
         "meta": _json_bytes(
             {
                 "version": MODEL_VERSION,
@@ -142,7 +144,7 @@ def to_bytes(model: FittedModel) -> bytes:
                 "papers": [model.related.papers, model.topic.papers],
                 "centre_slugs": slugs,
                 "forms": model.forms,
-                "discs": model.discs,
+                "discs": {slug: [*disc.centre, disc.radius, disc.spread is not None] for slug, disc in model.discs.items()},
             }
         ),
     }
@@ -175,10 +177,43 @@ def load(path: Path | None, signature: str) -> FittedModel | None:
                 centres={slug: centres[i].astype(np.float64) for i, slug in enumerate(meta["centre_slugs"])},
                 forms={str(k): str(v) for k, v in meta["forms"].items()},
                 signature=signature,
-                discs={str(k): tuple(float(x) for x in v) for k, v in meta.get("discs", {}).items()},
+                discs=_discs(meta["discs"], saved),
             )
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError):
         return None
+
+
+@dataclass(frozen=True)
+class Disc:
+    """One topic's disc on the map (topics/map.py): centre, radius and how it spreads its papers."""
+
+    centre: tuple[float, float]
+    radius: float
+    spread: Spread | None
+
+
+def _spread_arrays(spreads: Sequence[Spread]) -> dict[str, np.ndarray]:
+    return {
+        "disc_means": np.vstack([s.mean for s in spreads]) if spreads else np.zeros((0, 0)),
+        "disc_axes": np.vstack([s.axes for s in spreads]) if spreads else np.zeros((0, 0)),
+        "disc_distances": np.concatenate([s.distances for s in spreads]) if spreads else np.zeros(0),
+        "disc_sizes": np.array([len(s.distances) for s in spreads], dtype=np.int64),
+    }
+
+
+def _discs(saved_discs: dict, arrays) -> dict[str, Disc]:
+    discs = {}
+    means, axes, distances, sizes = arrays["disc_means"], arrays["disc_axes"], arrays["disc_distances"], arrays["disc_sizes"]
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    n = 0
+    for slug in sorted(saved_discs):
+        x, y, radius, has_spread = saved_discs[slug]
+        spread = None
+        if has_spread:
+            spread = Spread(means[n], axes[2 * n : 2 * n + 2], distances[starts[n] : starts[n + 1]])
+            n += 1
+        discs[str(slug)] = Disc((float(x), float(y)), float(radius), spread)
+    return discs
 
 
 def _joined(terms: Sequence[str]) -> np.ndarray:

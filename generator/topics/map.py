@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -29,11 +29,24 @@ PUSH_ROUNDS = 500
 
 
 @dataclass(frozen=True)
+class Spread:
+    """How a disc spreads its papers: the plane of a 2-D PCA of the papers it was made with (mean,
+    axes) and their squared distances from the middle in that plane, sorted. A paper's point is its
+    direction in that plane and its distance's rank among those: its own, whatever else joins."""
+
+    mean: np.ndarray
+    axes: np.ndarray
+    distances: np.ndarray
+
+
+@dataclass(frozen=True)
 class Discs:
-    """Where each group's disc sits (centres, k x 2) and how big it is (radii), groups in sorted order."""
+    """Where each group's disc sits (centres, k x 2), how big it is (radii) and how it spreads its
+    papers (None: on a circle), groups in sorted order."""
 
     centres: np.ndarray
     radii: np.ndarray
+    spreads: tuple[Spread | None, ...]
 
 
 def layout(vectors: np.ndarray, groups: Sequence[int] | None = None, discs: Discs | None = None) -> np.ndarray:
@@ -75,7 +88,8 @@ def topic_discs(vectors: np.ndarray, groups: np.ndarray) -> Discs:
     _, groups = np.unique(groups, return_inverse=True)
     sizes = np.bincount(groups)
     radii = 0.5 * np.sqrt(sizes / sizes.sum())
-    return Discs(_separated(_centre_positions(vectors, groups, len(sizes)), radii), radii)
+    spreads = tuple(spread_of(vectors[groups == g]) for g in range(len(sizes)))
+    return Discs(_separated(_centre_positions(vectors, groups, len(sizes)), radii), radii, spreads)
 
 
 def in_discs(vectors: np.ndarray, groups: np.ndarray, discs: Discs) -> np.ndarray:
@@ -84,7 +98,7 @@ def in_discs(vectors: np.ndarray, groups: np.ndarray, discs: Discs) -> np.ndarra
     points = np.zeros((len(vectors), 2))
     for g in range(len(discs.radii)):
         members = np.flatnonzero(groups == g)
-        points[members] = discs.centres[g] + discs.radii[g] * _spread_over_disc(vectors[members])
+        points[members] = discs.centres[g] + discs.radii[g] * _spread_over_disc(vectors[members], discs.spreads[g])
     return points
 
 
@@ -131,18 +145,32 @@ def _separated(centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
     return centres
 
 
-def _spread_over_disc(vectors: np.ndarray) -> np.ndarray:
-    """Points within the unit disc: the direction of each paper's 2-D PCA coordinates, and its rank
-    by distance from the middle as the radius (evenly spread, like a sunflower)."""
+def spread_of(vectors: np.ndarray) -> Spread | None:
+    """The Spread of a disc's papers: a 2-D PCA; None for fewer than 3 or identical papers."""
+    if len(vectors) < 3 or np.allclose(vectors, vectors[0]):
+        return None
+    pca = PCA(n_components=2, svd_solver="covariance_eigh").fit(vectors)  # d x d: fast for many papers
+    spread = Spread(pca.mean_, pca.components_, np.zeros(0))
+    return replace(spread, distances=np.sort(_plane_distances(vectors, spread)[1]))
+
+
+def _spread_over_disc(vectors: np.ndarray, spread: Spread | None) -> np.ndarray:
+    """Points within the unit disc: the direction of each paper in the spread's plane, and the rank
+    of its distance from the middle as the radius (evenly spread, like a sunflower)."""
     m = len(vectors)
-    if m < 3 or np.allclose(vectors, vectors[0]):
+    if spread is None:
         return _on_a_circle(m) * 2 - 1 if m > 1 else np.zeros((m, 2))
-    flat = PCA(n_components=2, svd_solver="covariance_eigh").fit_transform(vectors)  # d x d: fast for many papers
-    angle = np.arctan2(flat[:, 1], flat[:, 0])
-    rank = np.empty(m)
-    rank[np.lexsort((np.arange(m), np.round((flat**2).sum(axis=1), 9)))] = np.arange(m)
-    radius = np.sqrt((rank + 0.5) / m)
+    angle, distance = _plane_distances(vectors, spread)
+    rank = np.minimum(np.searchsorted(spread.distances, distance), len(spread.distances) - 1)
+    radius = np.sqrt((rank + 0.5) / len(spread.distances))
     return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+
+
+def _plane_distances(vectors: np.ndarray, spread: Spread) -> tuple[np.ndarray, np.ndarray]:
+    """Each paper's angle in the spread's plane and its squared distance from the middle (rounded);
+    einsum, not BLAS: a paper's numbers never depend on the other papers."""
+    flat = np.einsum("ij,kj->ik", vectors - spread.mean, spread.axes, optimize=False)
+    return np.arctan2(flat[:, 1], flat[:, 0]), np.round(np.einsum("ij,ij->i", flat, flat, optimize=False), 9)
 
 
 def _on_a_circle(n: int) -> np.ndarray:
