@@ -20,8 +20,7 @@ from generator import related  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec, settings_for  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
-from generator.topics import paper_vectors  # noqa: E402
-from generator.topics.discover import topic_features  # noqa: E402
+from generator.topics import find_topics  # noqa: E402
 
 
 def timed_related(papers, features, vectors, k: int, exact: bool):
@@ -58,8 +57,8 @@ def main() -> None:
     for size in [int(n) for n in options.papers.split(",")]:
         listing = write_records(options.scratch / "collections" / f"papers-{size}.json", size)
         papers = assign_slugs(read_all([SourceSpec(listing)])[0])
-        features = related.related_features(papers)
-        vectors = paper_vectors(papers, topic_features(papers), settings_for())  # what enrich passes
+        found = find_topics(papers, settings_for())  # what enrich passes
+        features, vectors = found.related_features, found.vectors
         exact, exact_seconds = timed_related(papers, features, vectors, options.k, exact=True)
         found, found_seconds = timed_related(papers, features, vectors, options.k, exact=False)
         print(

@@ -34,7 +34,7 @@ from generator.config import (  # noqa: E402
 )
 from generator.features import analyze  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
-from generator.topics import embeddings, paper_vectors  # noqa: E402
+from generator.topics import embeddings, find_topics  # noqa: E402
 from generator.topics.discover import TopicAssignment, assign_topics, topic_features  # noqa: E402
 from generator.topics.labels import phrase_use  # noqa: E402
 
@@ -144,7 +144,7 @@ def main() -> None:
             warm, _ = timed(lambda: embeddings.embed_papers(papers, cache))
             features = topic_features(papers)
             settings = settings_for(topic_vectors="semantic", embedding_cache=str(cache))
-            hybrid_seconds, hybrid = timed(lambda: paper_vectors(papers, features, settings))
+            hybrid_seconds, hybrid = timed(lambda: find_topics(papers, settings).vectors)
         for method in ("kmeans", "agglomerative"):
             seconds, assignment = timed(
                 lambda method=method: assign_topics(

@@ -101,7 +101,7 @@ def find_topics(papers: Sequence[Paper], settings: Settings, *, refit: bool = Fa
         log.warning("papersite: %s", warning)
     edited = TopicAssignment(_by_size(topics), paper_topics)
     report = tuple(state.refit_report(old_topics, automatic.topics)) if refitted else ()
-    if old_topics and report and not refit:  # a build's automatic refit (the first run has nothing to compare with)
+    if old_topics and report:  # a build's automatic refit (the first run has nothing to compare with)
         for line in report:
             log.info("papersite: %s", line)
     return FoundTopics(edited, _by_size(automatic.topics), features.vectors, features.related, model.forms, model, report)
