@@ -123,6 +123,16 @@ def generate(
     return report
 
 
+def holds_topic_state(path: Path, catalog: Catalog) -> bool:
+    """Whether the topic state file at path holds what generate saves for this catalog."""
+    from .topics.state import state_text  # the topics package imports scikit-learn (see collect)
+
+    try:
+        return path.read_text(encoding="utf-8") == state_text(catalog.automatic_topics)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def warning_lines(problems: Sequence[Problem], shown_per_kind: int = 5, *, merges: bool = False) -> list[str]:
     """The warnings to show: the first few of each kind, then one line per kind with the count of
     the rest. Merge notes are left out (a build counts them) unless merges is set (check lists them)."""
