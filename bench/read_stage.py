@@ -53,17 +53,16 @@ def as_bibtex(records: list[dict]) -> str:
             "eprint": record.get("arxiv_id", ""),
         }
         body = ",\n".join(f"  {name} = {braced(value)}" for name, value in fields.items() if value)
-        entries.append(f"@article{{paper{number},\n{body}\n}}\n")
+        entries.append(f"@article{{{record.get('key', f'paper{number}')},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
 def add_a_bibtex_entry(records: list[dict]) -> list[dict]:
-    middle = len(records) // 2
-    return [
-        *records[:middle],
-        dict(records[middle], title=f"Tidal Marmots Revisited: {records[middle]['title']}"),
-        *records[middle:],
-    ]
+    """One entry more in the middle; every other entry keeps its key (as_bibtex numbers them by position)."""
+    keyed = [dict(record, key=f"paper{number}") for number, record in enumerate(records)]
+    middle = len(keyed) // 2
+    new = dict(keyed[middle], key="marmots2024", title=f"Tidal Marmots Revisited: {keyed[middle]['title']}")
+    return [*keyed[:middle], new, *keyed[middle:]]
 
 
 def row(name: str, source: Path, cache_folder: Path) -> None:

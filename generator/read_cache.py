@@ -10,12 +10,17 @@ means normalising afresh: the result is the same.
 
 Records are kept as plain tuples (unpickling 10,000 dataclasses costs ten times more), keyed by a
 digest of the read record's tuple.
+
+The readers' author names (cache_folder/author-names.pickle, `names_kept`): each name the last
+read parsed, with the author readers.common.author_from_name made of it (a pure function of the
+name), so that a name read again is looked up, not parsed again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -23,11 +28,15 @@ from typing import Any
 from . import cache
 from .model import Author, Link, Paper, Related, Source
 from .normalise import normalise
+from .readers.common import names_used
 
 CACHE_FILE = "normalised.pickle"
 CACHE_KEY = "normalised-1"
+NAMES_FILE = "author-names.pickle"
+NAMES_KEY = "author-names-1"
 _FIELDS = tuple(f.name for f in fields(Paper) if f.name != "source")
 _PARTS: dict[str, type] = {"authors": Author, "links": Link, "merged_from": Source, "related": Related}
+_PART_FIELDS: dict[type, tuple[str, ...]] = {part: tuple(f.name for f in fields(part)) for part in _PARTS.values()}
 
 
 def normalise_all(papers: Sequence[Paper], cache_folder: Path | None = None) -> list[Paper]:
@@ -66,4 +75,17 @@ def from_tuple(values: tuple[Any, ...], source: Source) -> Paper:
 
 
 def _plain(part: Any) -> tuple[Any, ...]:
-    return tuple(getattr(part, f.name) for f in fields(part))
+    return tuple([getattr(part, name) for name in _PART_FIELDS[type(part)]])
+
+
+@contextlib.contextmanager
+def names_kept(cache_folder: Path | None) -> Iterator[None]:
+    """Within the block, readers take the author names the last read kept in cache_folder as parsed;
+    when it ends, the names of this read are kept (None: nothing kept)."""
+    path = cache_folder / NAMES_FILE if cache_folder is not None else None
+    saved: dict[str, tuple[str, str]] = cache.load(path, NAMES_KEY) or {}
+    with names_used({name: Author(*parts) for name, parts in saved.items()}) as used:
+        yield
+    now = {name: (author.family, author.given) for name, author in used.items()}
+    if now != saved:
+        cache.save(path, NAMES_KEY, now)

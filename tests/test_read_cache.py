@@ -17,6 +17,7 @@ import pytest
 from generator import read_cache
 from generator.config import SourceSpec, settings_for
 from generator.pipeline import read_all, read_checked
+from generator.readers import common
 
 Record = dict[str, str]
 
@@ -24,6 +25,12 @@ ABSTRACT = (
     "We study {topic} with \\emph{{sparse}} attention and $O(n \\log n)$ cost, caf\\'e-style. "
     "Our method improves {topic} by a wide margin on five benchmarks. Code: https://github.com/x/{n}."
 )
+
+
+def cold_read(source: Path):
+    """read_all with no cache folder, and no author name parsed before in this process (readers/common.py)."""
+    common._parsed_names.clear()
+    return read_all([SourceSpec(source)])
 
 
 def records(count: int) -> list[Record]:
@@ -139,12 +146,13 @@ def test_warm_cache_reads_what_a_cold_read_reads(tmp_path: Path, name: str) -> N
     papers = records(16)
     write(source, papers)
     first = read_all([SourceSpec(source)], cache_folder)
-    assert first == read_all([SourceSpec(source)]) and len(first[0]) == 16
+    assert first == cold_read(source) and len(first[0]) == 16
     for edit_name, edit in edits():
         papers = edit(papers)
         write(source, papers)
+        common._parsed_names.clear()  # a new process: the names come from the cache folder
         warm = read_all([SourceSpec(source)], cache_folder)
-        assert warm == read_all([SourceSpec(source)]), f"{name}: {edit_name}"
+        assert warm == cold_read(source), f"{name}: {edit_name}"
 
 
 def test_one_changed_record_is_normalised_again_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,16 +173,18 @@ def test_one_changed_record_is_normalised_again_alone(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
-def test_a_damaged_cache_reads_the_same(tmp_path: Path, damage: str) -> None:
-    source, cache_folder = tmp_path / "papers.bib", tmp_path / "cache"
-    write_bibtex(source, records(16))
+@pytest.mark.parametrize("kept", [read_cache.CACHE_FILE, read_cache.NAMES_FILE])
+def test_a_damaged_cache_reads_the_same(tmp_path: Path, damage: str, kept: str) -> None:
+    source, cache_folder = tmp_path / "papers.json", tmp_path / "cache"
+    write_records(source, records(16))
     read_all([SourceSpec(source)], cache_folder)
-    cache_file = cache_folder / read_cache.CACHE_FILE
+    cache_file = cache_folder / kept
     raw = cache_file.read_bytes()
     cache_file.write_bytes(
         {"garbage": raw[:100] + b"\x00junk" + raw[105:], "truncated": raw[: len(raw) // 2], "empty": b""}[damage]
     )
-    assert read_all([SourceSpec(source)], cache_folder) == read_all([SourceSpec(source)])
+    common._parsed_names.clear()
+    assert read_all([SourceSpec(source)], cache_folder) == cold_read(source)
     assert cache_file.read_bytes() == raw  # recomputed and saved again
 
 
@@ -185,3 +195,24 @@ def test_read_checked_keeps_the_cache_in_the_cache_folder(tmp_path: Path) -> Non
     assert read_checked(settings) == read_all([SourceSpec(source)])[0]
     assert (tmp_path / "cache" / read_cache.CACHE_FILE).is_file()
     assert read_checked(settings) == read_all([SourceSpec(source)])[0]
+
+
+def test_a_warm_read_parses_only_the_new_author_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The names the last read parsed are kept in the cache folder: a new process parses only new names,
+    and what it reads equals a cold read."""
+    source, cache_folder = tmp_path / "papers.json", tmp_path / "cache"
+    papers = records(16)
+    write_records(source, papers)
+    read_all([SourceSpec(source)], cache_folder)
+    common._parsed_names.clear()
+    parsed: list[str] = []
+    real = common._parse_name
+    monkeypatch.setattr(common, "_parse_name", lambda name: parsed.append(name) or real(name))
+    write_records(source, [*papers, dict(papers[3], title="Tidal Marmots", authors="Ada Lovelace and Grace  Hopper")])
+    warm = read_all([SourceSpec(source)], cache_folder)
+    assert parsed == ["Grace Hopper"]
+    monkeypatch.undo()
+    assert warm == cold_read(source)
+    assert set(read_cache.cache.load(cache_folder / read_cache.NAMES_FILE, read_cache.NAMES_KEY)) == {
+        name for p in [*papers, {"authors": "Ada Lovelace and Grace Hopper"}] for name in p["authors"].split(" and ")
+    }  # the names of this read only
