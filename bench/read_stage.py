@@ -27,11 +27,14 @@ from bench.synthetic import write_records  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
+from generator.readers import common  # noqa: E402
 
 COLLECTIONS = Path(__file__).resolve().parent.parent / ".bench-scale" / "collections"
 
 
 def read_stage(source: Path, cache_folder: Path | None) -> float:
+    common._parsed_names.clear()  # no author name parsed or remembered before, as in a new process
+    common._known_names.clear()
     started = time.perf_counter()
     papers, _ = read_all([SourceSpec(source)], cache_folder)
     assign_slugs(papers)
@@ -94,6 +97,7 @@ def main() -> None:
         read_stage(bib, cache_folder)
         bib.write_text(as_bibtex(add_a_bibtex_entry(records)), encoding="utf-8")
         row("BibTeX: one entry added in the middle", bib, cache_folder)
+        row("BibTeX: nothing changed", bib, cache_folder)
     finally:
         shutil.rmtree(work)
 

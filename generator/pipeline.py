@@ -19,7 +19,7 @@ from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
 from .merge import merge_same_works
 from .model import Catalog, Paper
-from .read_cache import names_kept, normalise_all
+from .read_cache import NormalisedReads
 from .readers import read_sources
 from .render import PaperPageCache, render_site
 from .write import WriteReport, write_if_changed, write_pages
@@ -58,10 +58,11 @@ def read_checked(settings: Settings) -> list[Paper]:
 
 def read_all(sources: Sequence[SourceSpec], cache_folder: Path | None = None) -> tuple[list[Paper], list[Problem]]:
     """Read and normalise every source and merge records of the same work; problems are returned, not raised.
-    With a cache_folder, records normalised before are reused (generator/read_cache.py): same result."""
-    with names_kept(cache_folder):
-        papers, problems = read_sources([(s.path, s.format) for s in sources])
-    papers, merged = merge_same_works(normalise_all(papers, cache_folder))
+    With a cache_folder, files read and records normalised before are reused (generator/read_cache.py): same result."""
+    reads = NormalisedReads(cache_folder)
+    papers, problems = read_sources([(s.path, s.format) for s in sources], reads.read)
+    reads.save()
+    papers, merged = merge_same_works(papers)
     problems += merged
     if not papers and not any(p.fatal for p in problems):
         problems.append(Problem(str(sources[0].path), 0, "no papers found" + (" (every entry was skipped)" if problems else "")))

@@ -25,8 +25,10 @@ _AND = re.compile(r"\s+and\s+")
 
 # author_from_name's results by name (whitespace folded): each name is parsed once per process, and
 # read_cache.py keeps those of the last read between builds (parsing names was a third of reading
-# 10,000 records). `_names_used` collects the names looked up while read_cache.names_kept runs
+# 10,000 records) as (family, given). `_names_used` collects the names looked up while a
+# `names_used` block runs.
 _parsed_names: dict[str, Author] = {}
+_known_names: dict[str, tuple[str, str]] = {}
 _names_used: set[str] | None = None
 
 
@@ -35,18 +37,22 @@ def author_from_name(name: str) -> Author:
     name = " ".join(name.split())
     author = _parsed_names.get(name)
     if author is None:
-        author = _parsed_names[name] = _parse_name(name)
+        known = _known_names.get(name)
+        author = _parsed_names[name] = Author(*known) if known is not None else _parse_name(name)
     if _names_used is not None:
         _names_used.add(name)
     return author
 
 
+def remember_names(known: dict[str, tuple[str, str]]) -> None:
+    """Take `known` as parsed names: name -> the family and given names author_from_name made of it."""
+    _known_names.update(known)
+
+
 @contextlib.contextmanager
-def names_used(known: dict[str, Author]) -> Iterator[dict[str, Author]]:
-    """Take `known` as parsed names (what author_from_name returned for them before); yields a dict
-    that holds, once the block ends, every name author_from_name was given in the block."""
+def names_used() -> Iterator[dict[str, Author]]:
+    """Yields a dict that holds, once the block ends, every name author_from_name was given in it."""
     global _names_used
-    _parsed_names.update(known)
     used: dict[str, Author] = {}
     _names_used = set()
     try:
