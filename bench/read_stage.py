@@ -27,11 +27,14 @@ from bench.synthetic import write_records  # noqa: E402
 from generator.catalog import assign_slugs  # noqa: E402
 from generator.config import SourceSpec  # noqa: E402
 from generator.pipeline import read_all  # noqa: E402
+from generator.readers import common  # noqa: E402
 
 COLLECTIONS = Path(__file__).resolve().parent.parent / ".bench-scale" / "collections"
 
 
 def read_stage(source: Path, cache_folder: Path | None) -> float:
+    common._parsed_names.clear()  # no author name parsed or remembered before, as in a new process
+    common._known_names.clear()
     started = time.perf_counter()
     papers, _ = read_all([SourceSpec(source)], cache_folder)
     assign_slugs(papers)
@@ -53,17 +56,16 @@ def as_bibtex(records: list[dict]) -> str:
             "eprint": record.get("arxiv_id", ""),
         }
         body = ",\n".join(f"  {name} = {braced(value)}" for name, value in fields.items() if value)
-        entries.append(f"@article{{paper{number},\n{body}\n}}\n")
+        entries.append(f"@article{{{record.get('key', f'paper{number}')},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
 def add_a_bibtex_entry(records: list[dict]) -> list[dict]:
-    middle = len(records) // 2
-    return [
-        *records[:middle],
-        dict(records[middle], title=f"Tidal Marmots Revisited: {records[middle]['title']}"),
-        *records[middle:],
-    ]
+    """One entry more in the middle; every other entry keeps its key (as_bibtex numbers them by position)."""
+    keyed = [dict(record, key=f"paper{number}") for number, record in enumerate(records)]
+    middle = len(keyed) // 2
+    new = dict(keyed[middle], key="marmots2024", title=f"Tidal Marmots Revisited: {keyed[middle]['title']}")
+    return [*keyed[:middle], new, *keyed[middle:]]
 
 
 def row(name: str, source: Path, cache_folder: Path) -> None:
@@ -95,6 +97,7 @@ def main() -> None:
         read_stage(bib, cache_folder)
         bib.write_text(as_bibtex(add_a_bibtex_entry(records)), encoding="utf-8")
         row("BibTeX: one entry added in the middle", bib, cache_folder)
+        row("BibTeX: nothing changed", bib, cache_folder)
     finally:
         shutil.rmtree(work)
 

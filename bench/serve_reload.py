@@ -1,13 +1,14 @@
 """Live preview as a person meets it: `papersite serve`, a paper's page open in Chromium, an edit to
 that paper's abstract saved in the paper list; how long until the page shows the new text.
 
-    .venv/bin/python bench/serve_reload.py PROJECT SOURCE [--edits 3]
+    .venv/bin/python bench/serve_reload.py PROJECT SOURCE [--edits 3] [--add-paper]
 
 PROJECT holds mkdocs.yml; SOURCE is a paper list in the hf JSON shape (bench/synthetic.py's, as
 bench/scale.py writes them). The server's first build is not timed (it may take minutes at
 10,000 papers); each edit is: the abstract of one paper (a third of the way down the list) gets a
 new sentence with a fresh word, the file is saved, and the clock runs until the page open in the
-browser (reloaded by MkDocs' live reload) holds that word. bench/scale.py reports the median.
+browser (reloaded by MkDocs' live reload) holds that word; with --add-paper, the same save also
+appends a new paper (which changes the saved topic state too). bench/scale.py reports the median.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from browser import browser, offline_page  # noqa: E402
 from sitebuild import Output, free_port  # noqa: E402
 
 RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last build wrote them")
+READ = "papersite: read "  # the log line of each run of the read stage (pipeline.read_checked)
 
 
 class Server:
@@ -50,6 +52,18 @@ class Server:
             self.output.wait_for(text, times, timeout)
         except AssertionError:
             raise SystemExit(f"no {text!r} from papersite serve:\n" + "".join(self.lines[-40:])) from None
+
+    def count(self, text: str) -> int:
+        return self.output.count(text)
+
+    def settle(self, quiet: float = 2.0) -> None:
+        """Until every build started has reloaded the browsers and nothing was logged for `quiet` seconds."""
+        seen = -1
+        while len(self.lines) != seen or self.count("Building documentation") != self.count("Reloading browsers") + 1:
+            seen = len(self.lines)  # + 1: the first build reloads nothing
+            if self.process.poll() is not None:
+                raise SystemExit("papersite serve ended:\n" + "".join(self.lines[-40:]))
+            time.sleep(quiet)
 
     def base(self) -> str:
         root = next((line.split("Serving on ", 1)[1].strip() for line in self.lines if "Serving on " in line), "")
@@ -78,8 +92,9 @@ def shows(page, word: str) -> bool:
         return False
 
 
-def reload_times(project: Path, source: Path, edits: int = 3, timeout: float = 600) -> dict[str, object]:
-    """Seconds from saving an edit to the page showing it, for each edit; and the pages each rebuild rendered."""
+def reload_times(project: Path, source: Path, edits: int = 3, timeout: float = 600, add_paper: bool = False) -> dict[str, object]:
+    """Seconds from saving an edit to the page showing it, for each edit; the pages each rebuild
+    rendered, the runs of the read stage and the MkDocs builds each edit caused."""
     records = json.loads(source.read_text(encoding="utf-8"))
     target = len(records) // 3
     server = Server(project, source)
@@ -87,7 +102,7 @@ def reload_times(project: Path, source: Path, edits: int = 3, timeout: float = 6
         server.wait_for("Serving on")
         base = server.base()
         url = page_url(base, records[target]["title"])
-        seconds, rendered = [], []
+        seconds, rendered, reads, builds_run = [], [], [], []
         with browser() as chromium:
             blocked: list[str] = []
             page = offline_page(chromium, blocked)
@@ -95,7 +110,11 @@ def reload_times(project: Path, source: Path, edits: int = 3, timeout: float = 6
             for n in range(edits):
                 word = f"marmotwatch{n}x{int(time.time())}"
                 records[target]["abstract"] += f" Tidal {word} counts."
-                builds = sum("Reloading browsers" in line for line in list(server.lines))
+                if add_paper:
+                    new = {key: value for key, value in records[target].items() if key != "arxiv_id"}
+                    records.append({**new, "title": f"Tidal Marmots {word}: {new['title']}"})
+                builds = server.count("Reloading browsers")
+                reads_before, started_before = server.count(READ), server.count("Building documentation")
                 source.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
                 saved = time.perf_counter()
                 while not shows(page, word):
@@ -107,12 +126,20 @@ def reload_times(project: Path, source: Path, edits: int = 3, timeout: float = 6
                 counts = [RENDERED.search(line) for line in list(server.lines)]
                 last = [c for c in counts if c][-1]
                 rendered.append((int(last[1]), int(last[2])))
-                time.sleep(1)  # let the server settle before the next edit
+                server.settle()  # every build the edit caused has ended
+                reads.append(server.count(READ) - reads_before)
+                builds_run.append(server.count("Building documentation") - started_before)
             if blocked:
                 raise SystemExit(f"the browser was refused: {blocked}")
     finally:
         server.stop()
-    return {"seconds": seconds, "median": statistics.median(seconds), "rendered": rendered}
+    return {
+        "seconds": seconds,
+        "median": statistics.median(seconds),
+        "rendered": rendered,
+        "reads": reads,
+        "builds": builds_run,
+    }
 
 
 def main() -> None:
@@ -120,8 +147,9 @@ def main() -> None:
     parser.add_argument("project", type=Path)
     parser.add_argument("source", type=Path)
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--add-paper", action="store_true", help="each edit also appends a new paper")
     args = parser.parse_args()
-    found = reload_times(args.project.resolve(), args.source.resolve(), args.edits)
+    found = reload_times(args.project.resolve(), args.source.resolve(), args.edits, add_paper=args.add_paper)
     print(json.dumps(found, indent=1))
 
 

@@ -19,7 +19,7 @@ from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
 from .merge import merge_same_works
 from .model import Catalog, Paper
-from .read_cache import normalise_all
+from .read_cache import NormalisedReads
 from .readers import read_sources
 from .render import PaperPageCache, render_site
 from .write import WriteReport, write_if_changed, write_pages
@@ -58,9 +58,11 @@ def read_checked(settings: Settings) -> list[Paper]:
 
 def read_all(sources: Sequence[SourceSpec], cache_folder: Path | None = None) -> tuple[list[Paper], list[Problem]]:
     """Read and normalise every source and merge records of the same work; problems are returned, not raised.
-    With a cache_folder, records normalised before are reused (generator/read_cache.py): same result."""
-    papers, problems = read_sources([(s.path, s.format) for s in sources])
-    papers, merged = merge_same_works(normalise_all(papers, cache_folder))
+    With a cache_folder, files read and records normalised before are reused (generator/read_cache.py): same result."""
+    reads = NormalisedReads(cache_folder)
+    papers, problems = read_sources([(s.path, s.format) for s in sources], reads.read)
+    reads.save()
+    papers, merged = merge_same_works(papers)
     problems += merged
     if not papers and not any(p.fatal for p in problems):
         problems.append(Problem(str(sources[0].path), 0, "no papers found" + (" (every entry was skipped)" if problems else "")))
@@ -132,6 +134,20 @@ def save_topic_state(settings: Settings, automatic_topics, topic_model: bytes) -
     if saved:
         log.info("papersite: topic state saved to %s", settings.topic_state)
     return saved
+
+
+def holds_topic_state(settings: Settings, catalog: Catalog) -> bool:
+    """Whether the topic state file and the model beside it hold what generate saves for this catalog."""
+    from .topics.state import state_text  # the topics package imports scikit-learn (see collect)
+
+    if settings.topic_state is None:
+        return False
+    try:
+        if settings.topic_state.read_text(encoding="utf-8") != state_text(catalog.automatic_topics):
+            return False
+        return not catalog.topic_model or settings.topic_model is None or settings.topic_model.read_bytes() == catalog.topic_model
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def warning_lines(problems: Sequence[Problem], shown_per_kind: int = 5, *, merges: bool = False) -> list[str]:

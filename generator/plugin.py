@@ -11,6 +11,7 @@ import html
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,7 +34,7 @@ from .identifiers import today
 from .model import Catalog
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import SourceWatcher
-from .write import write_file
+from .write import MANIFEST_NAME, write_file
 
 ASSET_PREFIX = "assets/papersite"
 KATEX_CSS = [f"{ASSET_PREFIX}/katex/katex.min.css"]
@@ -63,6 +64,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.serve_dirty = False
         self.serve_record: incremental.SiteRecord | None = None  # what the last build of this serve left
         self.serve_context = contextlib.ExitStack()  # what a dirty serve sets up until it ends
+        self.generating = threading.Lock()
+        self.generated: GeneratedState | None = None  # what the last generate left (generated_state)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -120,15 +123,37 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         return self.catalog
 
     def generate(self, config: MkDocsConfig) -> None:
-        """Write the catalog's pages into the docs folder and keep the topic state."""
-        catalog = self.load_catalog(config)
-        settings = self.settings(config)
-        workers = 1 if self.serving else prerender.workers_wanted(settings.build_workers)  # serve: no forks beside its threads
-        report = pipeline.generate(
-            catalog, settings, Path(config.docs_dir), config.site_name, directory_urls=config.use_directory_urls, workers=workers
-        )
-        self.report = report
-        self.generated_pages = set(report.written) | set(report.unchanged)
+        """Write the catalog's pages into the docs folder and keep the topic state. Nothing is done when
+        the last generate left the docs folder and every input as they are now (`papersite serve`: the
+        watcher regenerates for an edit, then MkDocs' rebuild would generate the same pages again)."""
+        with self.generating:  # the watcher's thread and MkDocs' builds
+            settings = self.settings(config)
+            generated, pages = self.generated, self.generated_pages
+            if generated is not None and generated == generated_state(config, pages, input_fingerprint(settings)):
+                log.info("papersite: pages in %s: as the last generate left them", config.docs_dir)
+                return
+            self.generated = None
+            catalog = self.load_catalog(config)
+            # serve: no forked workers beside its threads
+            workers = 1 if self.serving else prerender.workers_wanted(settings.build_workers)
+            docs_dir = Path(config.docs_dir)
+            report = pipeline.generate(
+                catalog, settings, docs_dir, config.site_name, directory_urls=config.use_directory_urls, workers=workers
+            )
+            self.report = report
+            self.generated_pages = set(report.written) | set(report.unchanged)
+            self.keep_own_topic_state(settings, catalog)
+            self.generated = generated_state(config, self.generated_pages, self.collected_from)
+
+    def keep_own_topic_state(self, settings: Settings, catalog: Catalog) -> None:
+        """The topic state generate just saved is the one this catalog leaves, not a new input: the catalog
+        is kept (as `papersite build` records the state it leaves as up to date, uptodate.py). A state
+        file that holds anything else, or a paper list changed since it was read, still means reading again."""
+        if self.collected_from is None or settings.topic_state is None:
+            return
+        now = input_fingerprint(settings)
+        if now[:-1] == self.collected_from[:-1] and pipeline.holds_topic_state(settings, catalog):
+            self.collected_from = now
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         try:
@@ -298,11 +323,30 @@ def _allow_live_reload(server: Any) -> None:
 
 
 def input_fingerprint(settings: Settings) -> tuple[object, ...]:
-    """What the catalog depends on: the options and the size and modification time of each input file."""
-    files = [s.path for s in settings.sources] + [
-        p for p in (settings.topics_file, settings.topic_state, settings.topic_model) if p
-    ]
-    return (settings, *(_stat(path) for path in files))
+    """What the catalog depends on: the options and the size and modification time of each input
+    file, the topic state and its model last (None when there is no topic state)."""
+    files = [s.path for s in settings.sources] + ([settings.topics_file] if settings.topics_file else [])
+    state = (_stat(settings.topic_state), _stat(settings.topic_model)) if settings.topic_state and settings.topic_model else None
+    return (settings, *(_stat(path) for path in files), state)
+
+
+@dataclass(frozen=True)
+class GeneratedState:
+    """What generate's pages depend on and what it left: the inputs (input_fingerprint), the options
+    of the MkDocs config it writes with, the day (the New page), and the size and modification time
+    of each generated page and of the docs folder's manifest (write.py)."""
+
+    inputs: tuple[object, ...] | None
+    options: tuple[object, ...]
+    files: tuple[tuple[str, tuple[int, int] | None], ...]
+
+
+def generated_state(config: MkDocsConfig, pages: set[str], inputs: tuple[object, ...] | None) -> GeneratedState:
+    """The GeneratedState of these generated pages in config's docs folder, made from these inputs."""
+    docs = Path(config.docs_dir)
+    options = (str(docs), config.site_name, config.use_directory_urls, today())
+    files = tuple((page, _stat(docs / page)) for page in sorted(pages | {MANIFEST_NAME}))
+    return GeneratedState(inputs, options, files)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -1,15 +1,26 @@
-"""The read stage's cache (cache_folder/normalised.pickle): normalised records by their read record.
+"""The read stage's cache (cache_folder/normalised.pickle): each source file's normalised records.
 
 `normalise` is a pure function of a Paper in which the source (file and line) only passes through,
 so the cache maps each record as a reader produced it, without its source, to the record after
 normalise, without its source; the source is put back from the current read, so a record inserted
 in the middle leaves every line number right. A record added, changed or moved costs one normalise;
-every other record is a look-up. Only the records of the current read are saved, so the file never
-grows beyond the collection. A missing, damaged or other-version cache (generator/cache.py) only
-means normalising afresh: the result is the same.
+every other record is a look-up.
+
+A reader's output is a function of the file's bytes, its path (named in every source and problem)
+and the format: the cache also keeps, for each source file by (path, format, SHA-256 of its bytes),
+its records' keys with their sources and its problems. A file whose bytes are unchanged is not read
+again. A file that changed while it was read is not kept.
+
+Only the records and files of the current read are saved, so the file never grows beyond the
+collection. A missing, damaged or other-version cache (generator/cache.py) only means reading and
+normalising afresh: the result is the same.
 
 Records are kept as plain tuples (unpickling 10,000 dataclasses costs ten times more), keyed by a
 digest of the read record's tuple.
+
+The readers' author names: each name the files of the last read held, with the author
+readers.common.author_from_name made of it (a pure function of the name), so that a name read
+again is looked up, not parsed again.
 """
 
 from __future__ import annotations
@@ -21,33 +32,103 @@ from pathlib import Path
 from typing import Any
 
 from . import cache
+from .errors import Problem
 from .model import Author, Link, Paper, Related, Source
 from .normalise import normalise
+from .readers import read_file
+from .readers.common import names_used, remember_names
 
 CACHE_FILE = "normalised.pickle"
-CACHE_KEY = "normalised-1"
+CACHE_KEY = "normalised-2"
 _FIELDS = tuple(f.name for f in fields(Paper) if f.name != "source")
 _PARTS: dict[str, type] = {"authors": Author, "links": Link, "merged_from": Source, "related": Related}
+_PART_FIELDS: dict[type, tuple[str, ...]] = {part: tuple(f.name for f in fields(part)) for part in _PARTS.values()}
+
+
+FileKey = tuple[str, str, bytes]  # path, format name, SHA-256 of the file's bytes
+# per record (its key, source path, line); the problems; the author names the reader looked up
+KeptFile = tuple[list[tuple[bytes, str, int]], list[Problem], tuple[str, ...]]
+
+
+class NormalisedReads:
+    """Reads source files (readers.read_file) and normalises their records, reusing what the last
+    read kept in cache_folder (None: nothing kept); `save` keeps what this read found."""
+
+    def __init__(self, cache_folder: Path | None) -> None:
+        self.path = cache_folder / CACHE_FILE if cache_folder is not None else None
+        kept = cache.load(self.path, CACHE_KEY) or {}
+        self.kept_records: dict[bytes, tuple[Any, ...]] = kept.get("records", {})
+        self.kept_files: dict[FileKey, KeptFile] = kept.get("files", {})
+        self.kept_names: dict[str, tuple[str, str]] = kept.get("names", {})
+        self.records: dict[bytes, tuple[Any, ...]] = {}
+        self.files: dict[FileKey, KeptFile] = {}
+        self.names: dict[str, tuple[str, str]] = {}
+        remember_names(self.kept_names)
+
+    def read(self, path: Path, format_name: str) -> tuple[list[Paper], list[Problem]]:
+        """The normalised papers and the problems of one file."""
+        digest = _file_digest(path) if self.path is not None else None
+        key = (str(path), format_name, digest) if digest is not None else None
+        found = self._kept(key) if key is not None else None
+        if found is not None:
+            return found
+        with names_used() as names:
+            papers, problems = read_file(path, format_name)
+        self.names.update((name, (author.family, author.given)) for name, author in names.items())
+        records = [(self.record_key(paper), paper.source.path, paper.source.line) for paper in papers]
+        result = [self.normalised(paper, record) for paper, (record, _, _) in zip(papers, records)]
+        if key is not None and _file_digest(path) == digest:
+            self.files[key] = (records, problems, tuple(names))
+        return result, problems
+
+    def _kept(self, key: FileKey) -> tuple[list[Paper], list[Problem]] | None:
+        kept = self.files.get(key) or self.kept_files.get(key)
+        if kept is None:
+            return None
+        records, problems, names = kept
+        values = [self.records.get(record) or self.kept_records.get(record) for record, _, _ in records]
+        if any(value is None for value in values):
+            return None
+        for (record, _, _), value in zip(records, values):
+            self.records[record] = value
+        self.files[key] = kept
+        self.names.update((name, self.kept_names[name]) for name in names if name in self.kept_names)
+        return [from_tuple(value, Source(path, line)) for value, (_, path, line) in zip(values, records)], list(problems)
+
+    @staticmethod
+    def record_key(paper: Paper) -> bytes:
+        return hashlib.blake2b(repr(as_tuple(paper)).encode()).digest()
+
+    def normalised(self, paper: Paper, key: bytes) -> Paper:
+        """normalise(paper), from the records normalised before when one has this key."""
+        done = self.records.get(key) or self.kept_records.get(key)
+        if done is None:
+            result = normalise(paper)
+            done = as_tuple(result)
+        else:
+            result = from_tuple(done, paper.source)
+        self.records[key] = done
+        return result
+
+    def save(self) -> None:
+        changed = self.records.keys() != self.kept_records.keys() or self.files.keys() != self.kept_files.keys()
+        if changed or self.names != self.kept_names:
+            cache.save(self.path, CACHE_KEY, {"records": self.records, "files": self.files, "names": self.names})
 
 
 def normalise_all(papers: Sequence[Paper], cache_folder: Path | None = None) -> list[Paper]:
-    """normalise(p) for every paper, reusing the results kept in cache_folder (None: no cache)."""
-    path = cache_folder / CACHE_FILE if cache_folder is not None else None
-    kept: dict[bytes, tuple[Any, ...]] = cache.load(path, CACHE_KEY) or {}
-    now: dict[bytes, tuple[Any, ...]] = {}
-    result = []
-    for paper in papers:
-        key = hashlib.blake2b(repr(as_tuple(paper)).encode()).digest()
-        done = now.get(key) or kept.get(key)
-        if done is None:
-            result.append(normalise(paper))
-            done = as_tuple(result[-1])
-        else:
-            result.append(from_tuple(done, paper.source))
-        now[key] = done
-    if now.keys() != kept.keys():
-        cache.save(path, CACHE_KEY, now)
+    """normalise(p) for every paper, reusing the records normalised before in cache_folder (None: no cache)."""
+    reads = NormalisedReads(cache_folder)
+    result = [reads.normalised(paper, reads.record_key(paper)) for paper in papers]
+    reads.save()
     return result
+
+
+def _file_digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
 
 
 def as_tuple(paper: Paper) -> tuple[Any, ...]:
@@ -66,4 +147,4 @@ def from_tuple(values: tuple[Any, ...], source: Source) -> Paper:
 
 
 def _plain(part: Any) -> tuple[Any, ...]:
-    return tuple(getattr(part, f.name) for f in fields(part))
+    return tuple([getattr(part, name) for name in _PART_FIELDS[type(part)]])

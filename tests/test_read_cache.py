@@ -17,6 +17,7 @@ import pytest
 from generator import read_cache
 from generator.config import SourceSpec, settings_for
 from generator.pipeline import read_all, read_checked
+from generator.readers import common
 
 Record = dict[str, str]
 
@@ -24,6 +25,18 @@ ABSTRACT = (
     "We study {topic} with \\emph{{sparse}} attention and $O(n \\log n)$ cost, caf\\'e-style. "
     "Our method improves {topic} by a wide margin on five benchmarks. Code: https://github.com/x/{n}."
 )
+
+
+def forget_names() -> None:
+    """No author name parsed or remembered in this process (readers/common.py), as in a new one."""
+    common._parsed_names.clear()
+    common._known_names.clear()
+
+
+def cold_read(source: Path):
+    """read_all with no cache folder, and no author name parsed before in this process (readers/common.py)."""
+    forget_names()
+    return read_all([SourceSpec(source)])
 
 
 def records(count: int) -> list[Record]:
@@ -139,12 +152,13 @@ def test_warm_cache_reads_what_a_cold_read_reads(tmp_path: Path, name: str) -> N
     papers = records(16)
     write(source, papers)
     first = read_all([SourceSpec(source)], cache_folder)
-    assert first == read_all([SourceSpec(source)]) and len(first[0]) == 16
+    assert first == cold_read(source) and len(first[0]) == 16
     for edit_name, edit in edits():
         papers = edit(papers)
         write(source, papers)
+        forget_names()  # a new process: the names come from the cache folder
         warm = read_all([SourceSpec(source)], cache_folder)
-        assert warm == read_all([SourceSpec(source)]), f"{name}: {edit_name}"
+        assert warm == cold_read(source), f"{name}: {edit_name}"
 
 
 def test_one_changed_record_is_normalised_again_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,15 +180,16 @@ def test_one_changed_record_is_normalised_again_alone(tmp_path: Path, monkeypatc
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
 def test_a_damaged_cache_reads_the_same(tmp_path: Path, damage: str) -> None:
-    source, cache_folder = tmp_path / "papers.bib", tmp_path / "cache"
-    write_bibtex(source, records(16))
+    source, cache_folder = tmp_path / "papers.json", tmp_path / "cache"
+    write_records(source, records(16))
     read_all([SourceSpec(source)], cache_folder)
     cache_file = cache_folder / read_cache.CACHE_FILE
     raw = cache_file.read_bytes()
     cache_file.write_bytes(
         {"garbage": raw[:100] + b"\x00junk" + raw[105:], "truncated": raw[: len(raw) // 2], "empty": b""}[damage]
     )
-    assert read_all([SourceSpec(source)], cache_folder) == read_all([SourceSpec(source)])
+    forget_names()
+    assert read_all([SourceSpec(source)], cache_folder) == cold_read(source)
     assert cache_file.read_bytes() == raw  # recomputed and saved again
 
 
@@ -185,3 +200,78 @@ def test_read_checked_keeps_the_cache_in_the_cache_folder(tmp_path: Path) -> Non
     assert read_checked(settings) == read_all([SourceSpec(source)])[0]
     assert (tmp_path / "cache" / read_cache.CACHE_FILE).is_file()
     assert read_checked(settings) == read_all([SourceSpec(source)])[0]
+
+
+def test_a_warm_read_parses_only_the_new_author_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The names the last read parsed are kept in the cache folder: a new process parses only new names,
+    and what it reads equals a cold read."""
+    source, cache_folder = tmp_path / "papers.json", tmp_path / "cache"
+    papers = records(16)
+    write_records(source, papers)
+    read_all([SourceSpec(source)], cache_folder)
+    forget_names()
+    parsed: list[str] = []
+    real = common._parse_name
+    monkeypatch.setattr(common, "_parse_name", lambda name: parsed.append(name) or real(name))
+    write_records(source, [*papers, dict(papers[3], title="Tidal Marmots", authors="Ada Lovelace and Grace  Hopper")])
+    warm = read_all([SourceSpec(source)], cache_folder)
+    assert parsed == ["Grace Hopper"]
+    monkeypatch.undo()
+    assert warm == cold_read(source)
+    assert set(read_cache.cache.load(cache_folder / read_cache.CACHE_FILE, read_cache.CACHE_KEY)["names"]) == {
+        name for p in [*papers, {"authors": "Ada Lovelace and Grace Hopper"}] for name in p["authors"].split(" and ")
+    }  # the names of this read only
+
+
+def test_a_collection_of_files_reads_only_the_file_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five files, one per format; each edit of the sequence goes to one of them in turn. Only that file
+    is read again (none when its bytes did not change), and the whole read (papers, problems with their files
+    and lines, merges across files) equals a cold read."""
+    cache_folder = tmp_path / "cache"
+    names = sorted(WRITERS)
+    collection = {name: records(16) for name in names}
+    sources = [SourceSpec(tmp_path / WRITERS[name][0]) for name in names]
+    for name in names:
+        WRITERS[name][1](tmp_path / WRITERS[name][0], collection[name])
+    read_all(sources, cache_folder)
+    reads: list[str] = []
+    real = read_cache.read_file
+    monkeypatch.setattr(read_cache, "read_file", lambda path, fmt: reads.append(path.name) or real(path, fmt))
+    for number, (edit_name, edit) in enumerate(edits()):
+        name = names[number % len(names)]
+        collection[name] = edit(collection[name])
+        file_name, write = WRITERS[name]
+        before = (tmp_path / file_name).read_bytes()
+        write(tmp_path / file_name, collection[name])
+        changed = (tmp_path / file_name).read_bytes() != before
+        reads.clear()
+        forget_names()
+        warm = read_all(sources, cache_folder)
+        assert reads == ([file_name] if changed else []), f"{name}: {edit_name}"
+        forget_names()
+        assert warm == read_all(sources), f"{name}: {edit_name}"
+
+
+def test_a_file_is_kept_only_under_its_own_path_and_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same bytes under another name are read again (every source names the file); a file that
+    changed while it was read is not kept under the bytes it had before."""
+    cache_folder = tmp_path / "cache"
+    source, twin = tmp_path / "papers.json", tmp_path / "twin.json"
+    write_hf(source, records(8))
+    read_all([SourceSpec(source)], cache_folder)
+    twin.write_bytes(source.read_bytes())
+    assert read_all([SourceSpec(twin)], cache_folder) == read_all([SourceSpec(twin)])
+
+    before = source.read_bytes()
+    real = read_cache.read_file
+
+    def edited_while_read(path: Path, fmt: str):
+        write_hf(source, records(16))
+        return real(path, fmt)
+
+    monkeypatch.setattr(read_cache, "read_file", edited_while_read)
+    read_all([SourceSpec(source)], cache_folder)
+    monkeypatch.undo()
+    source.write_bytes(before)  # the bytes the file had when the read began
+    warm = read_all([SourceSpec(source)], cache_folder)
+    assert warm == read_all([SourceSpec(source)]) and len(warm[0]) == 8

@@ -242,3 +242,46 @@ def test_a_file_with_no_records_is_one_empty_warning(tmp_path, name, text):
     assert papers == [] and [(p.line, p.message, p.kind, p.fatal) for p in problems] == [
         (0, "no records in this file", ProblemKind.EMPTY, False)
     ]
+
+
+JSON_DOCUMENTS = [
+    "hf/daily_papers.json",
+    "hf/paper.json",
+    "hf/papers_by_id.json",
+    "zotero/library.json",
+    "csl/zotero.json",
+    "records/papers.json",
+    "records/unknown-shape.json",
+    "bad/deep-array.json",
+    "bad/deep-object.json",
+]
+
+
+def walked_into_every_record(monkeypatch) -> None:
+    """parse_json as it was: every list member walked too (readers/located.py decodes them whole)."""
+    from generator.readers import located
+
+    walk = located._walk
+    monkeypatch.setattr(located, "_walk", lambda text, path, lines, walk_lists: walk(text, path, lines, True))
+
+
+@pytest.mark.parametrize("name", JSON_DOCUMENTS)
+def test_json_read_with_records_decoded_whole_is_the_walked_read(tmp_path, monkeypatch, name):
+    """What read_json returns (papers, problems with their lines) is the same whether a list's records
+    are decoded whole or walked, for each document, each of its truncations and each with one
+    character changed or taken out (a broken document is walked again to name the same place)."""
+    from generator.readers.detect import read_json
+
+    text = (DATA / name).read_text(encoding="utf-8")[:2000]
+    variants = [text, *(text[:end] for end in range(0, len(text), max(1, len(text) // 80)))]
+    for at in range(0, len(text), max(1, len(text) // 40)):
+        variants += [text[:at] + text[at + 1 :], text[:at] + "," + text[at + 1 :], text[:at] + "[" + text[at:]]
+    source = tmp_path / "papers.json"
+    quick = []
+    for variant in variants:
+        source.write_text(variant, encoding="utf-8")
+        quick.append(read_json(source))
+    walked_into_every_record(monkeypatch)
+    for variant, found in zip(variants, quick):
+        source.write_text(variant, encoding="utf-8")
+        assert found == read_json(source), variant

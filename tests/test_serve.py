@@ -1,8 +1,10 @@
-"""`papersite serve`: an edit to the paper list regenerates the pages and rebuilds the site once."""
+"""`papersite serve`: an edit to the paper list regenerates the pages and rebuilds the site once,
+running the pipeline (read, enrich) once."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -10,7 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 from sitebuild import Output, free_port, make_project
+
+from generator import pipeline
 
 PAPERS = [
     ("Self-play in zero-sum games", "Agents improve by playing against copies of themselves in games."),
@@ -52,6 +57,8 @@ def test_an_edit_to_the_paper_list_rebuilds_once(tmp_path: Path) -> None:
         output.wait_for("Reloading browsers")
         time.sleep(3)  # long enough for a second rebuild to start, if the edit caused one
         assert output.count("Building documentation") == 2, "".join(output.lines)
+        # once before the server started, once for the edit (which changes the topic state too)
+        assert output.count("papersite: read ") == 2, "".join(output.lines)
         assert (root / "site_src" / "papers" / "robots-that-learn-from-play.md").is_file()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/papers/robots-that-learn-from-play.html", timeout=10) as page:
             assert "Robots that learn from play" in page.read().decode("utf-8")
@@ -63,9 +70,10 @@ def test_an_edit_to_the_paper_list_rebuilds_once(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_rebuild_renders_only_the_changed_pages_and_serves_a_clean_builds_site(tmp_path: Path) -> None:
     """`papersite serve` rebuilds dirty, incremental.py deciding which pages to render (from the record
-    of the last rebuild, in memory): after an edit, the served folder is byte for byte what a clean
-    `papersite build` of the same inputs (same topic state and site_url) makes."""
-    from test_incremental import assert_same_site, clean_copy, project, rendered
+    of the last rebuild, in memory): after each edit (an abstract changed; a paper added, which
+    changes the topic state too), the served folder is byte for byte what a clean `papersite build`
+    of the same inputs (same topic state and site_url) makes, and the pipeline ran once for it."""
+    from test_incremental import add_a_paper, project, rendered
 
     root = project(tmp_path / "project")
     listing = root / "papers" / "hf-papers-listing.txt"
@@ -74,36 +82,68 @@ def test_a_rebuild_renders_only_the_changed_pages_and_serves_a_clean_builds_site
     port = free_port()
     server = start_serve(root, port, TMPDIR=str(temp))
     output = Output(server.stderr)
-    try:
-        output.wait_for("Serving on")
+    state = root / ".papersite" / "topics.json"
+
+    def change_an_abstract() -> None:
         lines = listing.read_text(encoding="utf-8").splitlines()
         lines[5] += " We also survey marmots near tidal flats."  # the third paper's abstract
         listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        output.wait_for("Reloading browsers")
-        log = "".join(output.lines)
-        first, again = (rendered(line) for line in log.splitlines() if "pages rendered" in line)
-        assert first[1] == 0 and again[1] > 0, log  # the first build renders all, the rebuild keeps pages
-        assert again[0] < first[0] / 2, log
-        (served,) = temp.glob("mkdocs_*")
-        copy = clean_copy(root, tmp_path / "copy")
-        config = copy / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(text.replace("https://example.org/marmots/", f"http://127.0.0.1:{port}/marmots/"), encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, "-m", "generator.cli", "build"],
-            cwd=copy,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr
-        assert_same_site(served, copy / "site")
+
+    try:
+        output.wait_for("Serving on")
+        for number, edit in enumerate([change_an_abstract, lambda: add_a_paper(root)], start=1):
+            reads, state_before = output.count("papersite: read "), state.read_bytes()
+            edit()
+            output.wait_for("Reloading browsers", number)
+            settle(output)
+            log = "".join(output.lines)
+            assert output.count("papersite: read ") == reads + 1, log
+            if number == 1:
+                first, again = [rendered(line) for line in log.splitlines() if "pages rendered" in line][:2]
+                assert first[1] == 0 and again[1] > 0, log  # the first build renders all, the rebuild keeps pages
+                assert again[0] < first[0] / 2, log
+            else:
+                assert state.read_bytes() != state_before  # the new paper joined a topic
+            assert_serves_a_clean_build(root, temp, tmp_path / f"copy{number}", port)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/marmots/", timeout=10) as page:
             assert page.status == 200
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def settle(output: Output, quiet: float = 2.0) -> None:
+    """Until the server has finished every build it started and logged nothing for `quiet` seconds."""
+    deadline = time.monotonic() + 120
+    seen = -1
+    while time.monotonic() < deadline:
+        now = len(output.lines)
+        if now == seen and output.count("Building documentation") == output.count("Reloading browsers") + 1:
+            return  # + 1: the first build logs no reload
+        seen = now
+        time.sleep(quiet)
+    raise AssertionError("the server did not settle:\n" + "".join(output.lines))
+
+
+def assert_serves_a_clean_build(root: Path, temp: Path, copy_folder: Path, port: int) -> None:
+    """The folder MkDocs serves from equals the site a clean `papersite build` of a copy makes."""
+    from test_incremental import assert_same_site, clean_copy
+
+    (served,) = temp.glob("mkdocs_*")
+    copy = clean_copy(root, copy_folder)
+    config = copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("https://example.org/marmots/", f"http://127.0.0.1:{port}/marmots/"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=copy,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert_same_site(served, copy / "site")
 
 
 def test_reading_a_watched_file_is_no_change(tmp_path: Path) -> None:
@@ -129,3 +169,82 @@ def test_reading_a_watched_file_is_no_change(tmp_path: Path) -> None:
         assert len(calls) == 1
     finally:
         watcher.observer.stop()
+
+
+def serve_plugin(root: Path):
+    """The loaded config of root's mkdocs.yml and its papersite plugin, started as `papersite serve` starts it."""
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["papersite"]
+    plugin.on_startup(command="serve", dirty=False)
+    return config, plugin
+
+
+def docs_files(root: Path) -> dict[str, bytes]:
+    docs = root / "site_src"
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def test_an_edit_runs_the_pipeline_once_and_the_rebuild_takes_its_pages(tmp_path: Path, monkeypatch) -> None:
+    """The watcher regenerates for an edit (here one that changes the topic state too); MkDocs' rebuild
+    then finds the docs folder as that left it and generates nothing, reads nothing; its pages are
+    what a fresh plugin generates from the same inputs and topic state."""
+    from test_incremental import add_a_paper
+    from test_uptodate import small_project
+
+    root = small_project(tmp_path / "project", papers=30)
+    collected: list[int] = []
+    collect = pipeline.collect
+    monkeypatch.setattr(pipeline, "collect", lambda settings: collected.append(1) or collect(settings))
+    config, plugin = serve_plugin(root)
+    plugin.on_pre_build(config)  # the first build
+    state = root / ".papersite" / "topics.json"
+    state_before = state.read_bytes()
+    add_a_paper(root)
+    plugin._regenerate(config)
+    assert len(collected) == 2 and state.read_bytes() != state_before
+    regenerated = docs_files(root)
+    plugin.on_pre_build(load_config(str(root / "mkdocs.yml")))  # serve loads mkdocs.yml again for a rebuild
+    assert len(collected) == 2
+    assert docs_files(root) == regenerated
+
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    shutil.rmtree(copy / "site_src")
+    (copy / "site_src").mkdir()
+    shutil.copy(root / "site_src" / "about.md", copy / "site_src" / "about.md")
+    fresh_config, fresh = serve_plugin(copy)
+    fresh.on_pre_build(fresh_config)
+    assert docs_files(copy) == regenerated
+
+
+def test_the_rebuild_generates_again_when_anything_changed_since_the_regeneration(tmp_path: Path, monkeypatch) -> None:
+    """A generated page edited by hand is generated again (the catalog kept); an input edited since
+    (before the watcher's next regeneration) is read again; the topic state written by anyone else too."""
+    from test_incremental import add_a_paper, change_an_abstract
+    from test_uptodate import small_project
+
+    root = small_project(tmp_path / "project", papers=30)
+    collected: list[int] = []
+    collect = pipeline.collect
+    monkeypatch.setattr(pipeline, "collect", lambda settings: collected.append(1) or collect(settings))
+    config, plugin = serve_plugin(root)
+    plugin.on_pre_build(config)
+    add_a_paper(root)
+    plugin._regenerate(config)
+    regenerated = docs_files(root)
+    page = root / "site_src" / "papers" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "A line written by hand.\n", encoding="utf-8")
+    plugin.on_pre_build(config)
+    assert len(collected) == 2 and docs_files(root) == regenerated
+
+    change_an_abstract(root)
+    plugin.on_pre_build(config)
+    assert len(collected) == 3
+    edited = docs_files(root)
+    assert edited != regenerated
+
+    state = root / ".papersite" / "topics.json"
+    saved = state.read_text(encoding="utf-8")
+    state.write_text(saved.replace("{", "{ ", 1), encoding="utf-8")  # the same topics, other bytes
+    plugin.on_pre_build(config)
+    assert len(collected) == 4 and docs_files(root) == edited

@@ -11,6 +11,7 @@ from . import arxiv, bibtex, csl_json, detect, hf, listing, records, ris
 from .limits import MAX_INPUT_BYTES
 
 Reader = Callable[[Path], tuple[list[Paper], list[Problem]]]
+FileReader = Callable[[Path, str], tuple[list[Paper], list[Problem]]]  # (path, format name)
 
 READERS: dict[str, Reader] = {
     "listing": listing.read,
@@ -77,12 +78,16 @@ def known_formats() -> str:
     return ", ".join(described)
 
 
-def read_sources(sources: Sequence[tuple[Path, str | None]]) -> tuple[list[Paper], list[Problem]]:
-    """All papers and problems of the given (path, explicit format) inputs, in order.
+def read_sources(
+    sources: Sequence[tuple[Path, str | None]], read_one: FileReader | None = None
+) -> tuple[list[Paper], list[Problem]]:
+    """All papers and problems of the given (path, explicit format) inputs, in order; each file read
+    by read_one (default: read_file; the read cache passes its own, generator/read_cache.py).
 
     Every format is checked before any file is read, so a wrong name fails fast with ConfigError.
     A file that cannot be read is a fatal problem for that file, not an exception.
     """
+    read_one = read_one or read_file
     formats = [None if path.is_dir() else format_for(path, explicit) for path, explicit in sources]
     papers: list[Paper] = []
     problems: list[Problem] = []
@@ -106,7 +111,7 @@ def read_sources(sources: Sequence[tuple[Path, str | None]]) -> tuple[list[Paper
         if size == 0:
             problems.append(Problem(str(path), 0, "empty file (0 bytes): no papers to read"))
             continue
-        file_papers, file_problems = _read_one(path, READERS[name])
+        file_papers, file_problems = read_one(path, name)
         papers += file_papers
         problems += file_problems
     return papers, problems
@@ -116,12 +121,13 @@ def _size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
-        return -1  # _read_one reports why the file cannot be read
+        return -1  # read_file reports why the file cannot be read
 
 
-def _read_one(path: Path, reader: Reader) -> tuple[list[Paper], list[Problem]]:
+def read_file(path: Path, format_name: str) -> tuple[list[Paper], list[Problem]]:
+    """The papers and problems of one file in the named format."""
     try:
-        return reader(path)
+        return READERS[format_name](path)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return [], [Problem(str(path), 0, f"cannot read this file ({reason})")]
