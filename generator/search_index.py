@@ -137,7 +137,7 @@ class TermCache:
 
     def saved(self) -> tuple[list[str], dict[bytes, DocTerms]]:
         """What to keep for the next build: this build's documents, over a vocabulary of only their terms."""
-        every = np.frombuffer(b"".join(numbers for numbers, _ in self.current.values()), dtype=TERM_NUMBER)
+        every = np.frombuffer(b"".join(doc_numbers for doc_numbers, _ in self.current.values()), dtype=TERM_NUMBER)
         used = np.unique(every)
         renumber = np.zeros(len(self.vocabulary), dtype=TERM_NUMBER)
         renumber[used] = np.arange(len(used), dtype=TERM_NUMBER)
@@ -171,9 +171,9 @@ def build_index(docs: Sequence[SearchDoc], term_cache: TermCache | None = None) 
     tags = sorted({tag for doc in docs for tag in doc.tags})
     tag_number = {tag: i for i, tag in enumerate(tags)}
     per_doc = [cache.terms_of(doc) for doc in docs]
-    numbers = np.frombuffer(b"".join(numbers for numbers, _ in per_doc), dtype=TERM_NUMBER)
-    masks = np.frombuffer(b"".join(masks for _, masks in per_doc), dtype=np.uint8)
-    doc_numbers = np.repeat(np.arange(len(docs), dtype=np.int64), [len(masks) for _, masks in per_doc])
+    numbers = np.frombuffer(b"".join(doc_numbers for doc_numbers, _ in per_doc), dtype=TERM_NUMBER)
+    masks = np.frombuffer(b"".join(doc_masks for _, doc_masks in per_doc), dtype=np.uint8)
+    doc_numbers = np.repeat(np.arange(len(docs), dtype=np.int64), [len(doc_masks) for _, doc_masks in per_doc])
     used = np.unique(numbers)
     ordered = sorted(cache.vocabulary[i] for i in used)  # terms sort by code point, as sorted() does
     rank = np.zeros(len(cache.vocabulary), dtype=np.int64)
