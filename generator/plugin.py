@@ -7,10 +7,12 @@ mkdocs.yml, sets this plugin's options (sources, strict) on the loaded config an
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -183,12 +185,13 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.outputs = set()
         if self.catalog is None or self.files is None:
             return
-        if self.config.papers_json:
-            self.write_output(config, PAPERS_JSON, papers_json_text(papers_json(self.catalog, self.files)))
-        self.write_feeds(config, self.catalog, self.files)
-        self.write_digest(config, self.catalog, self.files)
-        if self.search_worker:
-            self.write_search_index(config, self.catalog, self.files)
+        with _collector_paused():
+            if self.config.papers_json:
+                self.write_output(config, PAPERS_JSON, papers_json_text(papers_json(self.catalog, self.files)))
+            self.write_feeds(config, self.catalog, self.files)
+            self.write_digest(config, self.catalog, self.files)
+            if self.search_worker:
+                self.write_search_index(config, self.catalog, self.files)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Generated pages are searched through papersite's index (search_index.py), not Material's."""
@@ -308,6 +311,20 @@ def _allow_live_reload(server: Any) -> None:
         return csp.allow_script(sent.decode("utf-8"), script.decode("utf-8")).encode("utf-8")
 
     server._inject_js_into_html = inject_allowed
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the outputs are made: they are acyclic data, freed as they
+    go, but their many small objects made the collector walk the build's whole heap (every page and
+    paper: millions of objects at 10,000 papers) again and again, a fifth of on_post_build."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def input_fingerprint(settings: Settings) -> tuple[object, ...]:
