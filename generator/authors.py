@@ -74,8 +74,13 @@ def author_entries(papers: Sequence[Paper]) -> dict[str, AuthorEntry]:
     written_as: dict[str, Author] = {}
     papers_by_key: dict[str, list[Paper]] = {}
     for paper in papers:
-        for key in dict.fromkeys(author_key(a) for a in paper.authors if author_key(a)):
-            written_as.setdefault(key, next(a for a in paper.authors if author_key(a) == key))
+        first_written: dict[str, Author] = {}  # each author of the paper once, as first written there
+        for author in paper.authors:
+            key = author_key(author)
+            if key and key not in first_written:
+                first_written[key] = author
+        for key, author in first_written.items():
+            written_as.setdefault(key, author)
             papers_by_key.setdefault(key, []).append(paper)
     entries: dict[str, AuthorEntry] = {}
     taken: set[str] = set()

@@ -24,7 +24,7 @@ from .model import Catalog, Paper
 from .paths import digest_file
 from .render import first_sentence, inert
 from .whats_new import newest_added_first
-from .write import write_file, write_if_changed
+from .write import write_file, write_if_changed, write_output
 
 OTHER = "Other papers"
 LAST_BUILD = "last-build.json"  # in the digest folder: the papers of the previous build
@@ -159,9 +159,11 @@ def write_digest(site: DigestSite, catalog: Catalog, folder: Path, today: dateti
     return written
 
 
-def publish_digests(folder: Path, site_dir: Path) -> int:
-    """Copy every digest kept in folder into the built site (paths.digest_file); how many files."""
+def publish_digests(folder: Path, site_dir: Path) -> list[str]:
+    """Copy every digest kept in folder into the built site (paths.digest_file), each unless the site
+    already holds it as it is; the digests' paths in the site."""
     files = sorted(p for p in folder.glob("*") if p.suffix in (".html", ".md")) if folder.is_dir() else []
-    for path in files:
-        write_file(site_dir, digest_file(path.stem, path.suffix), path.read_bytes())
-    return len(files)
+    published = [digest_file(path.stem, path.suffix) for path in files]
+    for path, relative in zip(files, published):
+        write_output(site_dir, relative, path.read_bytes())
+    return published

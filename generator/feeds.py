@@ -55,14 +55,15 @@ def paper_date(paper: Paper) -> datetime | None:
     return datetime(year, month, day, tzinfo=timezone.utc)
 
 
-def newest_first(papers: Sequence[Paper]) -> list[Paper]:
+def newest_first(papers: Sequence[Paper], date_of: Callable[[Paper], datetime | None] = paper_date) -> list[Paper]:
     """The New page's order when the collection records entry days (papers added most recently first,
-    see whats_new.py), else dated papers newest first (ties keep input order), then undated papers in input order."""
+    see whats_new.py), else dated papers newest first (ties keep input order), then undated papers in
+    input order. date_of is paper_date (render_feeds passes each paper's, worked out once)."""
     if any(p.added for p in papers):
         return newest_added_first(papers)
-    dated = [p for p in papers if paper_date(p) is not None]
-    undated = [p for p in papers if paper_date(p) is None]
-    return sorted(dated, key=lambda p: paper_date(p), reverse=True) + undated  # type: ignore[arg-type, return-value]
+    dates = [date_of(p) for p in papers]
+    dated = sorted(((d, p) for d, p in zip(dates, papers) if d is not None), key=lambda pair: pair[0], reverse=True)
+    return [p for _, p in dated] + [p for d, p in zip(dates, papers) if d is None]
 
 
 def xml_text(text: str) -> str:
@@ -87,14 +88,20 @@ class FeedSite:
     page_url: Callable[[str], str]  # paper slug -> absolute URL of its page
 
 
-def build_feed(site: FeedSite, catalog: Catalog, feed: FeedLink, papers: Sequence[Paper]) -> FeedGenerator:
+def build_feed(
+    site: FeedSite,
+    catalog: Catalog,
+    feed: FeedLink,
+    papers: Sequence[Paper],
+    date_of: Callable[[Paper], datetime | None] = paper_date,
+) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(site.url + feed.path)
     generator.title(xml_text(feed.title))
     generator.author({"name": xml_text(site.author)})
     generator.link(href=site.url + feed.path, rel="self")
     generator.link(href=site.url, rel="alternate")
-    entries = newest_first(papers)[:FEED_SIZE]
+    entries = newest_first(papers, date_of)[:FEED_SIZE]
     for paper in entries:
         _add_entry(generator, site, catalog, paper)
     generator.updated(max((_updated(p) for p in entries), default=EPOCH))
@@ -127,7 +134,12 @@ def render_feeds(site: FeedSite, catalog: Catalog) -> dict[str, bytes]:
     """The site feed and one feed per topic: path from the site folder -> Atom XML."""
     feeds = [(site_feed_link(site.name), list(catalog.papers))]
     feeds += [(topic_feed_link(site.name, t), [catalog.paper(s) for s in t.papers]) for t in catalog.topics]
-    return {link.path: build_feed(site, catalog, link, papers).atom_str(pretty=True) for link, papers in feeds}
+    dates = {paper.slug: paper_date(paper) for paper in catalog.papers}  # every paper is in several feeds
+
+    def date_of(paper: Paper) -> datetime | None:
+        return dates[paper.slug]
+
+    return {link.path: build_feed(site, catalog, link, papers, date_of).atom_str(pretty=True) for link, papers in feeds}
 
 
 def page_feeds(site_name: str, catalog: Catalog, src_uri: str) -> list[FeedLink]:

@@ -329,7 +329,7 @@ class IncrementalBuild(BasePlugin):
         except the pages left unchanged: what a clean build would not have made."""
         self.removed = []
         site = Path(config.site_dir)
-        kept = {file.dest_uri for file in self.unchanged}
+        kept = {file.dest_uri for file in self.unchanged} | self.papersite.outputs  # outputs: left as they were when unchanged
         for name, before in self.previous.listing.items() if self.previous is not None else ():
             if name in kept:
                 continue

@@ -77,6 +77,20 @@ def write_file(root: Path, relative: str, content: str | bytes) -> Path:
     return target
 
 
+def write_output(root: Path, relative: str, content: str | bytes) -> bool:
+    """write_file, unless the file already holds exactly content: then it is left as it is (its
+    modification time too). Whether it wrote."""
+    target = safe_target(root, relative)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(target, data)
+    return True
+
+
 def write_if_changed(target: Path, content: str | bytes) -> bool:
     """Write a state file (atomically) unless it already holds content; returns whether it wrote."""
     data = content.encode("utf-8") if isinstance(content, str) else content

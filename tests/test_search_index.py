@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 from generator.model import Author, Catalog, Paper, Source, Topic
-from generator.search_index import DIGITS, FIELDS, SearchDoc, build_index, catalog_docs, index_script, terms, varint
+from generator.search_index import (
+    DIGITS,
+    FIELDS,
+    WEIGHTS,
+    SearchDoc,
+    TermCache,
+    build_index,
+    catalog_docs,
+    index_script,
+    terms,
+    text_digest,
+    varint,
+)
 
 
 def decode(postings: str) -> list[tuple[int, int]]:
@@ -96,3 +109,102 @@ def test_index_script_is_one_call_with_json_inside():
     data = json.loads(text[len("papersiteSearch(") : -len(");\n")])
     assert data["fields"] == list(FIELDS) and data["tags"] == ["Self-improvement"]
     assert data["docs"][1][1] == "Gödel <b>machines</b>"
+
+
+def reference_index(docs: list[SearchDoc]) -> dict:
+    """The index as the format says, a posting at a time (build_index's first version): what the
+    numpy assembly must equal byte for byte."""
+    masks: dict[str, dict[int, int]] = {}
+    for number, document in enumerate(docs):
+        for bit, field in enumerate(FIELDS):
+            for term in set(terms(document.text.get(field, ""))):
+                per_doc = masks.setdefault(term, {})
+                per_doc[number] = per_doc.get(number, 0) | (1 << bit)
+    ordered = sorted(masks)
+
+    def postings(per_doc: dict[int, int]) -> str:
+        out, previous = [], 0
+        for number in sorted(per_doc):
+            out.append(varint(number - previous) + DIGITS[per_doc[number]])
+            previous = number
+        return "".join(out)
+
+    tags = sorted({tag for d in docs for tag in d.tags})
+    return {
+        "version": 1,
+        "fields": list(FIELDS),
+        "weights": list(WEIGHTS),
+        "docs": [[d.location, d.title, d.byline, [tags.index(t) for t in d.tags]] for d in docs],
+        "tags": tags,
+        "terms": "\n".join(ordered),
+        "postings": ",".join(postings(masks[term]) for term in ordered),
+    }
+
+
+def many_docs(count: int) -> list[SearchDoc]:
+    """Documents with rare and common terms, accents and scripts that sort apart, some with no term at
+    all, and gaps between postings long enough for three-digit varints."""
+    docs = []
+    for i in range(count):
+        words = [f"w{i % 13}", f"rare{i}", "Ærø" if i % 5 == 0 else "zeta", "東京" if i % 1500 == 0 else ""]
+        title = "" if i % 97 == 0 else " ".join(words)
+        tags = ("Marmots",) if i % 3 == 0 else ()
+        docs.append(SearchDoc(f"p/{i}.html", title, "", tags, {"title": title, "abstract": "common words" if i % 2 else "a"}))
+    return docs
+
+
+def test_the_index_is_the_reference_index_byte_for_byte():
+    for docs in (
+        [],
+        [doc("A")],
+        [doc("Reward models", abstract="reward hacking"), doc("Other", authors="Ada Reward")],
+        many_docs(40_000),
+    ):
+        assert build_index(docs) == reference_index(docs)
+        assert (
+            index_script(docs)
+            == f"papersiteSearch({json.dumps(reference_index(docs), ensure_ascii=False, separators=(',', ':'))});\n"
+        )
+
+
+def doc_edits(docs: list[SearchDoc]) -> list[tuple[str, list[SearchDoc]]]:
+    """The bench's kinds of edit of a collection, as documents, one after the other."""
+    middle = len(docs) // 2
+    steps = [("start", docs)]
+    steps.append(
+        ("add a paper in the middle", docs[:middle] + [doc("Marmots on tidal flats", abstract="marmots")] + docs[middle:])
+    )
+    current = steps[-1][1]
+    changed = SearchDoc(current[3].location, current[3].title, "", (), {**current[3].text, "abstract": "brand new marmot words"})
+    steps.append(("change an abstract", current[:3] + [changed] + current[4:]))
+    current = steps[-1][1]
+    steps.append(("change a title", current[:5] + [doc("A new title for a paper")] + current[6:]))
+    current = steps[-1][1]
+    steps.append(("remove a paper", current[:middle] + current[middle + 1 :]))
+    steps.append(("reorder", steps[-1][1][::-1]))
+    steps.append(("back to the start", docs))
+    return steps
+
+
+def test_an_index_made_with_the_term_cache_is_the_index_made_without_it():
+    saved = None
+    reused = 0
+    for name, docs in doc_edits(many_docs(600)):
+        term_cache = TermCache(pickle.loads(pickle.dumps(saved)))  # as the plugin keeps it: through a file
+        assert index_script(docs, term_cache) == index_script(docs), name
+        reused += len(term_cache.previous.keys() & term_cache.current.keys())
+        vocabulary, kept = term_cache.saved()
+        assert set(vocabulary) == {term for d in docs for field in FIELDS for term in terms(d.text.get(field, ""))}, name
+        assert kept.keys() == {text_digest(d) for d in docs}, name  # only this build's documents: it never grows
+        saved = (vocabulary, kept)
+    assert reused > 0  # the cache served documents: the comparison above tested it
+
+
+def test_terms_are_used_only_under_their_text_digest():
+    docs = many_docs(50)
+    term_cache = TermCache()
+    build_index(docs, term_cache)
+    vocabulary, kept = term_cache.saved()
+    wrong = {digest: (numbers[::-1], masks[::-1]) for digest, (numbers, masks) in kept.items()}  # another text's terms
+    stale = TermCache((vocabulary, {b"not a digest": next(iter(wrong.values()))}))
+    assert build_index(docs, stale) == reference_index(docs)

@@ -92,7 +92,7 @@ def test_write_digest_writes_only_when_something_is_new_and_remembers_the_build(
     (html, md) = write_digest(site, grown, folder, TODAY + datetime.timedelta(1))
     assert html.name == "2024-01-20.html" and "../papers/e.html" in html.read_text() and "[E](../papers/e.html)" in md.read_text()
     assert "Papers/C" not in md.read_text() and "c.html" not in md.read_text()
-    assert publish_digests(folder, tmp_path / "site") == 4
+    assert len(publish_digests(folder, tmp_path / "site")) == 4
     assert (tmp_path / "site/digest/2024-01-19.html").read_bytes() == first[0].read_bytes()
 
 
