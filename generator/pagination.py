@@ -1,14 +1,25 @@
 """Long listings split into pages of a bounded size, with links between them.
 
-A listing (a topic's papers, All papers) of any length becomes pages of at most `size` entries
-(paginate), or of entries weighing at most a budget together (paginate_by_weight: the authors
-directory, an entry weighing its paper links): the first at the listing's own path, the next ones at
-paths.listing_page(first, n). Every page links to the previous and the next one, the first and
-the last, and its near neighbours, so each entry is a few clicks from the first page.
+A listing (a topic's papers, All papers, the authors directory) of any length becomes pages whose
+entries weigh at most a budget together (an entry weighs 1, or its paper links in the directory);
+a listing that fits in the budget is one page.
+Where a page ends depends only on the entries around that place, as in the content-defined chunking
+of rsync or backup tools, so that one entry added, removed or changed rewrites only the pages around
+it: a page ends after an entry whose key hashes under a threshold (`ends_page`), once the page
+weighs at least a third of the budget, or earlier when the next entry would take it over the
+budget (a forced end; the next natural one puts the pages back in step). Pages average about 60% of
+the budget.
+
+Pages are named by what they hold, never by their number: the first at the listing's own path, each
+next one at paths.listing_page(first, key of its last entry), the entry whose hash ended it. A page
+links to the first and the last page, the previous and the next one and NEIGHBOURS on each side
+(by their label, when the listing gives pages one), but tells no page number and no total: what a
+page shows depends on its entries and its near neighbours only.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -16,49 +27,55 @@ from typing import Generic, TypeVar
 from .paths import listing_page
 
 T = TypeVar("T")
-NEIGHBOURS = 2  # page numbers linked on each side of the current one
+NEIGHBOURS = 2  # pages linked by label on each side of the current one
+SHORTEST = 3  # a page ends by its content only once it weighs budget / SHORTEST or more
+MEAN_EXTRA = 3  # past that, a page weighs budget / MEAN_EXTRA more on average (before forced ends)
 
 
 @dataclass(frozen=True)
 class Pager:
-    """Where one page sits in its listing: its number (from 1), every page's path, and the range
-    of entries it holds (first and last, from 1) out of total."""
+    """Where one page sits in its listing: its index (from 0) among every page's path and label.
+    Templates read its ends, previous, next and neighbours(); `count` only to tell one page from many."""
 
-    number: int
+    index: int
     pages: tuple[str, ...]
-    first: int
-    last: int
-    total: int
+    labels: tuple[str, ...]  # "" for every page of a listing whose pages have no label
 
     @property
     def count(self) -> int:
         return len(self.pages)
 
     @property
-    def span(self) -> str:
-        """The entries on this page: "201–400", "9,801–10,000", or "401" alone."""
-        return f"{self.first:,}–{self.last:,}" if self.last > self.first else f"{self.first:,}"
+    def is_first(self) -> bool:
+        return self.index == 0
+
+    @property
+    def first(self) -> str:
+        return self.pages[0]
+
+    @property
+    def last(self) -> str:
+        return self.pages[-1]
+
+    @property
+    def label(self) -> str:
+        return self.labels[self.index]
 
     @property
     def previous(self) -> str | None:
-        return self.pages[self.number - 2] if self.number > 1 else None
+        return self.pages[self.index - 1] if self.index > 0 else None
 
     @property
     def next(self) -> str | None:
-        return self.pages[self.number] if self.number < self.count else None
+        return self.pages[self.index + 1] if self.index + 1 < self.count else None
 
-    def links(self) -> list[tuple[int, str] | None]:
-        """(number, path) of the pages to link by number, in order, with None where numbers are left
-        out: the first, the last, and NEIGHBOURS on each side of this page."""
-        shown = sorted(
-            {1, self.count} | set(range(max(1, self.number - NEIGHBOURS), min(self.count, self.number + NEIGHBOURS) + 1))
-        )
-        result: list[tuple[int, str] | None] = []
-        for n in shown:
-            if result and result[-1] is not None and n > result[-1][0] + 1:
-                result.append(None)
-            result.append((n, self.pages[n - 1]))
-        return result
+    def neighbours(self) -> list[tuple[str, str, bool]]:
+        """(label, path, is this page) of the pages up to NEIGHBOURS on each side and this one, in
+        order; none when the listing's pages have no label."""
+        if not self.label:
+            return []
+        shown = range(max(0, self.index - NEIGHBOURS), min(self.count, self.index + NEIGHBOURS + 1))
+        return [(self.labels[n], self.pages[n], n == self.index) for n in shown]
 
 
 @dataclass(frozen=True)
@@ -70,38 +87,51 @@ class ListingPage(Generic[T]):
     pager: Pager
 
 
-def paginate(first: str, items: Sequence[T], size: int) -> list[ListingPage[T]]:
-    """items split into pages of at most size entries (one empty page when there are none)."""
-    if size < 1:
-        raise ValueError(f"a page holds at least one entry, not {size}")
-    count = max(1, -(-len(items) // size))
-    paths = tuple(listing_page(first, n) for n in range(1, count + 1))
-    return [
-        ListingPage(
-            paths[n],
-            items[n * size : (n + 1) * size],
-            Pager(n + 1, paths, n * size + 1, min(len(items), (n + 1) * size), len(items)),
-        )
-        for n in range(count)
-    ]
-
-
-def paginate_by_weight(first: str, items: Sequence[T], budget: int, weight: Callable[[T], int]) -> list[ListingPage[T]]:
+def paginate(
+    first: str,
+    items: Sequence[T],
+    budget: int,
+    key: Callable[[T], str],
+    weight: Callable[[T], int] = lambda _: 1,
+    label: Callable[[Sequence[T]], str] | None = None,
+) -> list[ListingPage[T]]:
     """items in order on pages whose entries weigh at most budget together (an entry heavier than
-    budget alone on its page); one empty page when there are none."""
+    budget alone on its page); one empty page when there are none. key(item): a name unique in
+    the listing that stays with the entry, safe in a path (a slug): it decides where pages end and
+    names them. label(entries): a page's name in the links of its neighbours (none without; never
+    asked of an empty page)."""
     if budget < 1:
         raise ValueError(f"a page holds at least one entry, not {budget}")
-    groups: list[list[T]] = [[]]
-    load = 0
-    for item in items:
-        if groups[-1] and load + weight(item) > budget:
-            groups.append([])
-            load = 0
-        groups[-1].append(item)
-        load += weight(item)
-    paths = tuple(listing_page(first, n) for n in range(1, len(groups) + 1))
-    pages, before = [], 0
-    for n, group in enumerate(groups):
-        pages.append(ListingPage(paths[n], group, Pager(n + 1, paths, before + 1, before + len(group), len(items))))
-        before += len(group)
-    return pages
+    groups = split(items, budget, key, weight)
+    paths = tuple(listing_page(first, key(group[-1]) if n else None) for n, group in enumerate(groups))
+    labels = tuple(label(group) if label and group else "" for group in groups)
+    return [ListingPage(path, group, Pager(n, paths, labels)) for n, (path, group) in enumerate(zip(paths, groups))]
+
+
+def split(items: Sequence[T], budget: int, key: Callable[[T], str], weight: Callable[[T], int]) -> list[Sequence[T]]:
+    """The entries of each page: all on one when they fit (one empty page when there are none)."""
+    if sum(map(weight, items)) <= budget:
+        return [items]
+    shortest = max(1, budget // SHORTEST)
+    chance = min(1.0, MEAN_EXTRA / budget)  # of an end after an entry, for each unit of its weight
+    groups: list[Sequence[T]] = []
+    start, load = 0, 0
+    for n, item in enumerate(items):
+        heavy = weight(item)
+        if n > start and load + heavy > budget:  # a forced end
+            groups.append(items[start:n])
+            start, load = n, 0
+        load += heavy
+        if load >= shortest and ends_page(key(item), heavy, chance):
+            groups.append(items[start : n + 1])
+            start, load = n + 1, 0
+    if start < len(items) or not groups:
+        groups.append(items[start:])
+    return groups
+
+
+def ends_page(key: str, weight: int, chance: float) -> bool:
+    """Whether a page ends after the entry with this key (when long enough): a fixed draw from the
+    key's hash, for a chance that grows with the entry's weight as if each unit drew on its own."""
+    draw = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big") / 2**64
+    return draw < 1 - (1 - chance) ** weight
