@@ -114,7 +114,7 @@ def _part_weight(part: DirectoryPart) -> int:
 
 def _page_label(parts: Sequence[DirectoryPart]) -> str:
     """A page in the links of its neighbours: the name of its first author."""
-    return parts[0].entry.directory_name
+    return parts[0].entry.directory_name + (" (continued)" if parts[0].continued else "")
 
 
 def _parts(entry: AuthorEntry, page_size: int) -> list[DirectoryPart]:

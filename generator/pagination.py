@@ -11,7 +11,8 @@ budget (a forced end; the next natural one puts the pages back in step). Pages a
 the budget.
 
 Pages are named by what they hold, never by their number: the first at the listing's own path, each
-next one at paths.listing_page(first, key of its last entry), the entry whose hash ended it. A page
+next one at paths.listing_page(first, key of its last entry), the entry whose hash ended it, and
+the last one, which ends with the listing, at paths.listing_page(first, LAST_PAGE). A page
 links to the first and the last page, the previous and the next one and NEIGHBOURS on each side
 (by their label, when the listing gives pages one), but tells no page number and no total: what a
 page shows depends on its entries and its near neighbours only.
@@ -30,6 +31,7 @@ T = TypeVar("T")
 NEIGHBOURS = 2  # pages linked by label on each side of the current one
 SHORTEST = 3  # a page ends by its content only once it weighs budget / SHORTEST or more
 MEAN_EXTRA = 3  # past that, a page weighs budget / MEAN_EXTRA more on average (before forced ends)
+LAST_PAGE = "_last"  # the name of a listing's last page, which ends with the listing: never a key (a slug has no "_")
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,13 @@ def paginate(
     """items in order on pages whose entries weigh at most budget together (an entry heavier than
     budget alone on its page); one empty page when there are none. key(item): a name unique in
     the listing that stays with the entry, safe in a path (a slug): it decides where pages end and
-    names them. label(entries): a page's name in the links of its neighbours (none without; never
+    names them (but the first and the last). label(entries): a page's name in the links of its neighbours (none without; never
     asked of an empty page)."""
     if budget < 1:
         raise ValueError(f"a page holds at least one entry, not {budget}")
     groups = split(items, budget, key, weight)
-    paths = tuple(listing_page(first, key(group[-1]) if n else None) for n, group in enumerate(groups))
+    names = [None] + [key(group[-1]) for group in groups[1:-1]] + [LAST_PAGE]
+    paths = tuple(listing_page(first, name) for name in names[: len(groups)])
     labels = tuple(label(group) if label and group else "" for group in groups)
     return [ListingPage(path, group, Pager(n, paths, labels)) for n, (path, group) in enumerate(zip(paths, groups))]
 

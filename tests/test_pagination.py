@@ -24,13 +24,14 @@ def same(key: str) -> str:
     return key
 
 
-def test_a_listing_is_split_in_order_into_pages_of_at_most_the_budget_named_by_their_last_entry():
+def test_a_listing_is_split_in_order_into_pages_of_at_most_the_budget_named_by_their_last_entry_but_the_ends():
     items = keys(500)
     pages = paginate("topics/x.md", items, 20, key=same)
     assert [entry for page in pages for entry in page.entries] == items
     assert all(1 <= len(page.entries) <= 20 for page in pages)
     assert pages[0].path == "topics/x.md"
-    assert [page.path for page in pages[1:]] == [f"topics/x/{page.entries[-1]}.md" for page in pages[1:]]
+    assert [page.path for page in pages[1:-1]] == [f"topics/x/{page.entries[-1]}.md" for page in pages[1:-1]]
+    assert pages[-1].path == "topics/x/_last.md"
     assert len({page.path for page in pages}) == len(pages)
     assert pages[0].pager.previous is None and pages[0].pager.next == pages[1].path
     assert pages[-1].pager.next is None and pages[-1].pager.previous == pages[-2].path
@@ -208,3 +209,34 @@ def test_pages_by_weight_hold_at_most_the_budget_and_a_heavier_entry_alone():
 def test_pages_by_weight_of_nothing_are_one_empty_page():
     (page,) = paginate("authors/index.md", [], 8, key=same, weight=len)
     assert list(page.entries) == [] and page.pager.count == 1
+
+
+def many_authors(n: int, extra: bool = False) -> Catalog:
+    """n papers by two of 150 authors each, dated over a year; with extra, one more paper in the middle."""
+    people = [Author(f"Family{i:03d}", f"Given{i}") for i in range(150)]
+    numbers = list(range(n)) + ([n] if extra else [])
+    papers = tuple(
+        Paper(
+            title=f"Paper {i}",
+            abstract=f"Sentence {i}.",
+            source=Source("t", i),
+            slug=f"paper-{i}",
+            date=f"2024-{1 + i * 7 % 12:02d}-{1 + i % 28:02d}",
+            authors=(people[i * 7 % 150], people[(i * 11 + 3) % 150]),
+            topics=("all",),
+        )
+        for i in numbers
+    )
+    topics = (Topic("all", "All", papers=tuple(p.slug for p in papers)),)
+    return Catalog(papers=papers, topics=topics, layout={p.slug: (0.5, 0.5) for p in papers})
+
+
+def test_one_paper_added_rewrites_only_the_listing_pages_around_it_and_no_other_paper_page():
+    before = {p.path: p.text for p in render_site(many_authors(1_500), "Site", page_size=50)}
+    after = {p.path: p.text for p in render_site(many_authors(1_500, extra=True), "Site", page_size=50)}
+    changed = {path for path in after if before.get(path) != after[path]} | (set(before) - set(after))
+    listings = [path for path in after if path.startswith(("authors/", "papers/index", "topics/all"))]
+    assert len(listings) > 100
+    paper_pages = {path for path in changed if paper_slug(path)}
+    assert paper_pages <= {"papers/paper-1500.md"}  # the new paper's authors' pages kept their names
+    assert len(changed - paper_pages) <= 12, sorted(changed)  # of the directory, All papers, the topic, the home page
