@@ -38,7 +38,8 @@ def topic_page(slug: str) -> str:
 def listing_page(first: str, name: str | None) -> str:
     """A page of a listing split into pages (pagination.py): the first page (name None) is `first`
     itself, the next ones go into a folder named after it, each named by a slug that stays with its
-    entries (topics/x.md -> topics/x/some-paper.md, authors/index.md -> authors/index/ada-lovelace.md).
+    entries (topics/x.md -> topics/x/some-paper.md, authors/index.md -> authors/index/ada-lovelace.md)
+    or, the last page, _last (topics/x/_last.md).
     A slug never holds "/", so these never meet a paper or topic page."""
     return first if name is None else f"{first.removesuffix('.md')}/{name}.md"
 
