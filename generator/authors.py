@@ -21,6 +21,7 @@ from .paths import AUTHORS_INDEX
 from .slugs import first_free, slug_base, sort_key
 
 MIN_PAPERS_FOR_AN_ENTRY = 2
+TYPICAL_PAPERS = 4  # paper links of an entry on average, for the size of pages (4.5 in bench/scale.py's collections)
 OTHER_LETTER = "#"  # names that do not start with a letter A to Z (after transliteration)
 
 
@@ -101,7 +102,9 @@ def directory_pages(entries: dict[str, AuthorEntry], page_size: int) -> list[Lis
     """The directory's pages, A to Z, each with at most page_size paper links (one empty page when
     there is no author)."""
     parts = [part for entry in sorted(entries.values(), key=lambda e: e.order) for part in _parts(entry, page_size)]
-    return paginate(AUTHORS_INDEX, parts, page_size, key=_part_key, weight=_part_weight, label=_page_label)
+    return paginate(
+        AUTHORS_INDEX, parts, page_size, key=_part_key, weight=_part_weight, label=_page_label, typical_weight=TYPICAL_PAPERS
+    )
 
 
 def _part_key(part: DirectoryPart) -> str:

@@ -5,10 +5,12 @@ entries weigh at most a budget together (an entry weighs 1, or its paper links i
 a listing that fits in the budget is one page.
 Where a page ends depends only on the entries around that place, as in the content-defined chunking
 of rsync or backup tools, so that one entry added, removed or changed rewrites only the pages around
-it: a page ends after an entry whose key hashes under a threshold (`ends_page`), once the page
-weighs at least a third of the budget, or earlier when the next entry would take it over the
-budget (a forced end; the next natural one puts the pages back in step). Pages average about 60% of
-the budget.
+it: a page ends after an entry whose key hashes under a threshold, once the page holds a third of
+the entries a full page typically holds; or, when the next entry would take it over the budget,
+after its entry of lowest hash from there on (a forced end, chosen by content as well; the next
+natural end puts the pages back in step). Natural ends depend on keys and entry counts only, never
+on weights (an author's paper count changes with every paper of theirs). Pages average about 60%
+of the budget.
 
 Pages are named by what they hold, never by their number: the first at the listing's own path, each
 next one at paths.listing_page(first, key of its last entry), the entry whose hash ended it, and
@@ -29,8 +31,8 @@ from .paths import listing_page
 
 T = TypeVar("T")
 NEIGHBOURS = 2  # pages linked by label on each side of the current one
-SHORTEST = 3  # a page ends by its content only once it weighs budget / SHORTEST or more
-MEAN_EXTRA = 3  # past that, a page weighs budget / MEAN_EXTRA more on average (before forced ends)
+SHORTEST = 3  # a page ends by its content only once it holds 1 / SHORTEST of a full page's entries
+MEAN_EXTRA = 3  # past that, it holds 1 / MEAN_EXTRA of them more on average (before forced ends)
 LAST_PAGE = "_last"  # the name of a listing's last page, which ends with the listing: never a key (a slug has no "_")
 
 
@@ -96,45 +98,61 @@ def paginate(
     key: Callable[[T], str],
     weight: Callable[[T], int] = lambda _: 1,
     label: Callable[[Sequence[T]], str] | None = None,
+    typical_weight: float = 1,
 ) -> list[ListingPage[T]]:
     """items in order on pages whose entries weigh at most budget together (an entry heavier than
     budget alone on its page); one empty page when there are none. key(item): a name unique in
     the listing that stays with the entry, safe in a path (a slug): it decides where pages end and
     names them (but the first and the last). label(entries): a page's name in the links of its neighbours (none without; never
-    asked of an empty page)."""
+    asked of an empty page). typical_weight: what an entry weighs on average, for the size of pages."""
     if budget < 1:
         raise ValueError(f"a page holds at least one entry, not {budget}")
-    groups = split(items, budget, key, weight)
+    groups = split(items, budget, key, weight, typical_weight)
     names = [None] + [key(group[-1]) for group in groups[1:-1]] + [LAST_PAGE]
     paths = tuple(listing_page(first, name) for name in names[: len(groups)])
     labels = tuple(label(group) if label and group else "" for group in groups)
     return [ListingPage(path, group, Pager(n, paths, labels)) for n, (path, group) in enumerate(zip(paths, groups))]
 
 
-def split(items: Sequence[T], budget: int, key: Callable[[T], str], weight: Callable[[T], int]) -> list[Sequence[T]]:
-    """The entries of each page: all on one when they fit (one empty page when there are none)."""
-    if sum(map(weight, items)) <= budget:
+def split(
+    items: Sequence[T], budget: int, key: Callable[[T], str], weight: Callable[[T], int], typical_weight: float = 1
+) -> list[Sequence[T]]:
+    """The entries of each page: all on one when they fit (one empty page when there are none).
+    Natural ends depend on keys and entry counts only, never on weights, which change more often
+    (an author's paper count): weights only force ends."""
+    weights = [weight(item) for item in items]
+    if sum(weights) <= budget:
         return [items]
-    shortest = max(1, budget // SHORTEST)
-    chance = min(1.0, MEAN_EXTRA / budget)  # of an end after an entry, for each unit of its weight
+    typical = budget / typical_weight  # entries in a page of the budget's weight
+    shortest = max(1, round(typical / SHORTEST))
+    chance = min(1.0, MEAN_EXTRA / typical)
+    draws = [_draw(key(item)) for item in items]
     groups: list[Sequence[T]] = []
-    start, load = 0, 0
-    for n, item in enumerate(items):
-        heavy = weight(item)
-        if n > start and load + heavy > budget:  # a forced end
-            groups.append(items[start:n])
-            start, load = n, 0
-        load += heavy
-        if load >= shortest and ends_page(key(item), heavy, chance):
-            groups.append(items[start : n + 1])
-            start, load = n + 1, 0
-    if start < len(items) or not groups:
-        groups.append(items[start:])
+    start = 0
+    while start < len(items):
+        end = _page_end(start, weights, draws, budget, shortest, chance)
+        groups.append(items[start:end])
+        start = end
     return groups
 
 
-def ends_page(key: str, weight: int, chance: float) -> bool:
-    """Whether a page ends after the entry with this key (when long enough): a fixed draw from the
-    key's hash, for a chance that grows with the entry's weight as if each unit drew on its own."""
-    draw = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big") / 2**64
-    return draw < 1 - (1 - chance) ** weight
+def _page_end(start: int, weights: list[int], draws: list[float], budget: int, shortest: int, chance: float) -> int:
+    """Where the page beginning with entry start ends (the index after its last entry): after the
+    first entry from its shortest-th on whose draw is under chance; or, when the next entry would
+    take the page over the budget, after the entry of lowest draw from the shortest-th on (a forced
+    end, chosen by content too, so that a weight changed in the page rarely moves it); or at the
+    end of the listing."""
+    load = 0
+    for n in range(start, len(weights)):
+        if n > start and load + weights[n] > budget:
+            eligible = range(start + shortest - 1, n)
+            return 1 + min(eligible, key=draws.__getitem__) if eligible else n
+        load += weights[n]
+        if n - start + 1 >= shortest and draws[n] < chance:
+            return n + 1
+    return len(weights)
+
+
+def _draw(key: str) -> float:
+    """A fixed number in [0, 1) for a key, from its hash: the same wherever the entry is."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big") / 2**64
