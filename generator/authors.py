@@ -3,7 +3,9 @@ family name, each an entry (a stable anchor, the name, their papers newest first
 
 A directory page holds at most `page_size` paper links (the option listing_page_size), so a page
 stays small however prolific its authors are: an author with more papers than that is split into
-parts, the first holding the anchor, each later one starting a page as "(continued)".
+parts, the first holding the anchor, each later one starting a page as "(continued)". Where pages
+end depends on the entries around that place only (pagination.py), and a page is named by the
+anchor of its last entry, so an author's page changes only when entries near theirs change.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from functools import lru_cache
 
 from .model import Author, Paper
 from .normalise import title_key
-from .pagination import ListingPage, paginate_by_weight
+from .pagination import ListingPage, paginate
 from .paths import AUTHORS_INDEX
 from .slugs import first_free, slug_base, sort_key
 
 MIN_PAPERS_FOR_AN_ENTRY = 2
+TYPICAL_PAPERS = 4  # paper links of an entry on average, for the size of pages (4.5 in bench/scale.py's collections)
 OTHER_LETTER = "#"  # names that do not start with a letter A to Z (after transliteration)
 
 
@@ -61,6 +64,13 @@ class DirectoryPart:
     papers: tuple[str, ...]
     continued: bool = False
     more: bool = False
+    number: int = 1  # of the part, from 1
+
+    @property
+    def key(self) -> str:
+        """The part's name in the directory: the entry's anchor, with ".2", ".3"... for later parts
+        (a slug never holds a dot)."""
+        return self.entry.anchor if self.number == 1 else f"{self.entry.anchor}.{self.number}"
 
 
 @lru_cache(maxsize=1 << 16)  # asked for every author of every paper several times a build
@@ -97,13 +107,30 @@ def directory_pages(entries: dict[str, AuthorEntry], page_size: int) -> list[Lis
     """The directory's pages, A to Z, each with at most page_size paper links (one empty page when
     there is no author)."""
     parts = [part for entry in sorted(entries.values(), key=lambda e: e.order) for part in _parts(entry, page_size)]
-    return paginate_by_weight(AUTHORS_INDEX, parts, page_size, lambda part: len(part.papers))
+    return paginate(
+        AUTHORS_INDEX, parts, page_size, key=_part_key, weight=_part_weight, label=_page_label, typical_weight=TYPICAL_PAPERS
+    )
+
+
+def _part_key(part: DirectoryPart) -> str:
+    return part.key
+
+
+def _part_weight(part: DirectoryPart) -> int:
+    return len(part.papers)
+
+
+def _page_label(parts: Sequence[DirectoryPart]) -> str:
+    """A page in the links of its neighbours: the name of its first author."""
+    return parts[0].entry.directory_name + (" (continued)" if parts[0].continued else "")
 
 
 def _parts(entry: AuthorEntry, page_size: int) -> list[DirectoryPart]:
     """An entry whole, or split into parts of page_size papers when it has more."""
     chunks = [entry.papers[i : i + page_size] for i in range(0, len(entry.papers), page_size)]
-    return [DirectoryPart(entry, chunk, continued=i > 0, more=i < len(chunks) - 1) for i, chunk in enumerate(chunks)]
+    return [
+        DirectoryPart(entry, chunk, continued=i > 0, more=i < len(chunks) - 1, number=i + 1) for i, chunk in enumerate(chunks)
+    ]
 
 
 def entry_pages(pages: Sequence[ListingPage[DirectoryPart]]) -> dict[str, str]:

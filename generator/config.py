@@ -114,8 +114,9 @@ class PapersiteConfig(base.Config):
     that a build after a small change redoes little. Safe to delete; empty: keep none."""
 
     listing_page_size = c.Type(int, default=200)
-    """How many entries one page of a listing holds (a topic's papers, All papers; in the authors
-    directory, paper links); a longer listing is split into pages linked to each other."""
+    """How many entries one page of a listing holds at most (a topic's papers, All papers; in the
+    authors directory, paper links); a longer listing is split into pages linked to each other,
+    ending where the content says (pagination.py: about 60% of this on average)."""
 
     build_workers = c.Type(int, default=0)
     """How many processes render the paper pages (render.py) and convert and build the generated pages

@@ -35,11 +35,13 @@ def topic_page(slug: str) -> str:
     return f"topics/{slug}.md"
 
 
-def listing_page(first: str, number: int) -> str:
-    """Page `number` (from 1) of a listing split into pages: the first page is `first` itself, the
-    next ones go into a folder named after it (topics/x.md -> topics/x/2.md, papers/index.md ->
-    papers/index/2.md). A slug never holds "/", so these never meet a paper or topic page."""
-    return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
+def listing_page(first: str, name: str | None) -> str:
+    """A page of a listing split into pages (pagination.py): the first page (name None) is `first`
+    itself, the next ones go into a folder named after it, each named by a slug that stays with its
+    entries (topics/x.md -> topics/x/some-paper.md, authors/index.md -> authors/index/ada-lovelace.md)
+    or, the last page, _last (topics/x/_last.md).
+    A slug never holds "/", so these never meet a paper or topic page."""
+    return first if name is None else f"{first.removesuffix('.md')}/{name}.md"
 
 
 def topic_feed(slug: str) -> str:

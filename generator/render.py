@@ -15,6 +15,7 @@ import html
 import multiprocessing
 import pickle
 import re
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -296,7 +297,7 @@ def render_site(
     pages = [
         _page(env, home_page, "home.md.j2", site=site),
         _page(env, paths.TOPICS_INDEX, "topics_index.md.j2", site=site),
-        *_listing(env, paths.PAPERS_INDEX, "all_papers.md.j2", newest_first, page_size, site=site),
+        *_listing(env, paths.PAPERS_INDEX, "all_papers.md.j2", newest_first, page_size, _dates(years), site=site),
         _page(env, paths.TAGS_PAGE, "tags.md.j2", site=site),
     ]
     pages += _new_page(env, site["new"])
@@ -469,14 +470,34 @@ def papers_by_year(papers: tuple[Paper, ...]) -> list[tuple[str, list[Paper]]]:
 
 
 def _listing(
-    env: jinja2.Environment, first: str, template: str, items: list[Any], page_size: int, **context: Any
+    env: jinja2.Environment,
+    first: str,
+    template: str,
+    items: list[Paper],
+    page_size: int,
+    label: Callable[[Sequence[Paper]], str] | None = None,
+    **context: Any,
 ) -> list[RenderedPage]:
-    """A listing split into pages of at most page_size entries (pagination.py): each page is rendered
-    from template with its `entries` and its `pager`."""
+    """A listing of papers split into pages of at most page_size entries (pagination.py): each page
+    is rendered from template with its `entries`, its `pager` and the listing's `total`."""
     return [
-        _page(env, page.path, template, entries=page.entries, pager=page.pager, **context)
-        for page in paginate(first, items, page_size)
+        _page(env, page.path, template, entries=page.entries, pager=page.pager, total=len(items), **context)
+        for page in paginate(first, items, page_size, key=_paper_slug, label=label)
     ]
+
+
+def _paper_slug(paper: Paper) -> str:
+    return paper.slug
+
+
+def _dates(years: list[tuple[str, list[Paper]]]) -> Callable[[Sequence[Paper]], str] | None:
+    """How pages of All papers are labelled: by date, unless no paper has one."""
+    return _first_date if any(year != "Undated" for year, _ in years) else None
+
+
+def _first_date(papers: Sequence[Paper]) -> str:
+    """A page of All papers in the links of its neighbours: the date of its first (newest) paper."""
+    return human_date(papers[0].date) if papers[0].date else "Undated"
 
 
 def _page(env: jinja2.Environment, path: str, template: str, **context: Any) -> RenderedPage:
