@@ -24,9 +24,9 @@ from mkdocs.utils.yaml import yaml_load
 from rich.console import Console
 from rich.logging import RichHandler
 
+from . import collector, incremental, pipeline, progress, scaffold, uptodate
 from . import deploy as deployment
 from . import fetch as fetching
-from . import incremental, pipeline, progress, scaffold, uptodate
 from .config import SourceSpec, project_folder
 from .errors import ConfigError, InputError, PapersiteError
 from .identifiers import today
@@ -353,6 +353,7 @@ def _setup_logging(quiet: bool) -> None:
 
 def main() -> None:
     """Entry point: one clean message and an exit code for every error the user can act on."""
+    collector.tune()
     try:
         cli.main(standalone_mode=False)
     except InputError as err:

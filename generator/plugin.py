@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import cache, csp, digest, feeds, incremental, pipeline, prerender, search_index, uptodate
+from . import cache, collector, csp, digest, feeds, incremental, pipeline, prerender, search_index, uptodate
 from .authors import directory_places
 from .compact import compact_html
 from .config import PapersiteConfig, Settings, project_folder, settings_from
@@ -72,6 +72,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.outputs: set[str] = set()  # what on_post_build put in the site folder (or found there as it would write it)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        collector.tune()  # plain `mkdocs build` and `serve` too
         self.serving = command == "serve"
         self.serve_dirty = self.serving and dirty
         self.serve_record = None
