@@ -21,11 +21,11 @@ from .merge import merge_same_works
 from .model import Catalog, Paper
 from .read_cache import NormalisedReads
 from .readers import read_sources
-from .render import PaperPageCache, render_site
+from .render import PageCache, render_site
 from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
-PAPER_PAGES_CACHE = "paper-pages"  # the render cache's file in the cache folder, and its key
+PAGES_CACHE = "rendered-pages"  # render.PageCache: the text of paper and listing pages by a digest of their inputs
 
 
 def collect(settings: Settings) -> Catalog:
@@ -101,9 +101,9 @@ def generate(
 ) -> WriteReport:
     """Render the catalog (the paper pages in `workers` forked processes), bring the generated pages in
     docs_dir up to date, and keep the topic state."""
-    cache_file = settings.cache_folder / PAPER_PAGES_CACHE if settings.cache_folder else None
+    cache_file = settings.cache_folder / PAGES_CACHE if settings.cache_folder else None
     with progress.stage("render"):
-        paper_cache = PaperPageCache(cache.load(cache_file, PAPER_PAGES_CACHE) or {})
+        page_cache = PageCache(cache.load(cache_file, PAGES_CACHE) or {})
         pages = render_site(
             catalog,
             site_name,
@@ -111,10 +111,10 @@ def generate(
             directory_urls=directory_urls,
             page_size=settings.listing_page_size,
             workers=workers,
-            paper_cache=paper_cache,
+            page_cache=page_cache,
         )
-        if paper_cache.current != paper_cache.previous:
-            cache.save(cache_file, PAPER_PAGES_CACHE, paper_cache.current)
+        if page_cache.current != page_cache.previous:
+            cache.save(cache_file, PAGES_CACHE, page_cache.current)
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())

@@ -33,7 +33,7 @@ from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
 from .map_svg import render_map
-from .model import Catalog, Link, Paper, RenderedPage
+from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
 from .pagination import ListingPage, paginate
 from .paths import relative_link
@@ -271,15 +271,17 @@ def render_site(
     today: datetime.date | None = None,
     page_size: int = 200,  # the default of the option listing_page_size (config.py)
     workers: int = 1,
-    paper_cache: PaperPageCache | None = None,
+    page_cache: PageCache | None = None,
 ) -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page.
     `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
     (MkDocs does not rewrite raw HTML). `today` is the build day of the New page (default: today).
     Listings are split into pages of at most page_size entries. The paper pages are rendered in
-    `workers` forked processes when there are many (the same text either way). With a paper_cache,
+    `workers` forked processes when there are many (the same text either way). With a page_cache,
     a paper page whose inputs have the digest recorded there takes the recorded text unrendered."""
     env = make_environment()
+    page_cache = page_cache or PageCache()
+    templates = templates_digest(env)
     env.globals["topic_map"] = _map_maker(catalog, directory_urls)
     env.globals["directory_urls"] = directory_urls
     authors = author_entries(catalog.papers)
@@ -297,17 +299,31 @@ def render_site(
     pages = [
         _page(env, home_page, "home.md.j2", site=site),
         _page(env, paths.TOPICS_INDEX, "topics_index.md.j2", site=site),
-        *_listing(env, paths.PAPERS_INDEX, "all_papers.md.j2", newest_first, page_size, _dates(years), site=site),
+        *_listing(
+            env,
+            paths.PAPERS_INDEX,
+            "all_papers.md.j2",
+            newest_first,
+            page_size,
+            _dates(years),
+            cached=_CachedPages(env, page_cache, templates, _all_papers_inputs(years, bool(authors))),
+            site=site,
+        ),
         _page(env, paths.TAGS_PAGE, "tags.md.j2", site=site),
     ]
     pages += _new_page(env, site["new"])
     for topic in catalog.topics:
         papers = [catalog.paper(slug) for slug in topic.papers]
-        pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, topic=topic)
+        cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic))
+        pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, cached=cached, topic=topic)
     directory = directory_pages(authors, page_size)
     places = entry_pages(directory)
-    pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls), workers, paper_cache or PaperPageCache())
-    pages += _authors_directory(env, catalog, directory, len(authors)) if authors else []
+    pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls), workers, page_cache)
+    pages += (
+        _authors_directory(env, catalog, directory, len(authors), _CachedPages(env, page_cache, templates, None))
+        if authors
+        else []
+    )
     return pages
 
 
@@ -343,9 +359,10 @@ PAPER_TEMPLATE = "paper.md.j2"
 
 
 @dataclass
-class PaperPageCache:
-    """Paper pages by path: (digest of the page's inputs, text). `previous` is read (from the last
-    build), `current` is filled by render_site with every paper page of this one."""
+class PageCache:
+    """Pages by path: (digest of the page's inputs, text). `previous` is read (from the last build),
+    `current` is filled by render_site with every paper page and every listing page (All papers,
+    a topic's pages after its first, the authors directory) of this one."""
 
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -392,7 +409,7 @@ def template_digest(env: jinja2.Environment, name: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
-def _paper_pages(job: _PaperPages, workers: int, cache: PaperPageCache) -> list[RenderedPage]:
+def _paper_pages(job: _PaperPages, workers: int, cache: PageCache) -> list[RenderedPage]:
     """Every paper's page, in the order of the catalog: the cache's text when the page's inputs have
     the recorded digest, else rendered by this process, or by forked processes PAPERS_PER_TASK at a
     time (at 10,000 papers most of rendering, and independent pages)."""
@@ -415,7 +432,7 @@ def _paper_pages(job: _PaperPages, workers: int, cache: PaperPageCache) -> list[
         for i, text in zip(task, rendered):
             texts[i] = text
     pages = [RenderedPage(paths.paper_page(paper.slug), text or "") for paper, text in zip(papers, texts)]
-    cache.current = {page.path: (digest, page.text) for page, digest in zip(pages, digests)}
+    cache.current.update({page.path: (digest, page.text) for page, digest in zip(pages, digests)})
     return pages
 
 
@@ -439,23 +456,81 @@ def _entry_place(key: str, authors: dict[str, AuthorEntry], places: dict[str, st
 
 
 def _authors_directory(
-    env: jinja2.Environment, catalog: Catalog, directory: list[ListingPage[DirectoryPart]], count: int
+    env: jinja2.Environment, catalog: Catalog, directory: list[ListingPage[DirectoryPart]], count: int, cached: _CachedPages
 ) -> list[RenderedPage]:
-    """The authors directory's pages (authors.py), A to Z, with the A to Z links on every page."""
+    """The authors directory's pages (authors.py), A to Z, with the A to Z links on every page; a page
+    whose inputs (its entries, the titles and years of their papers, its pager, the count and the
+    letters) are unchanged is taken from the cache."""
     a_to_z = letters(directory)
-    return [
-        _page(
-            env,
-            page.path,
-            "authors_index.md.j2",
-            entries=page.entries,
-            pager=page.pager,
-            count=count,
-            letters=a_to_z,
-            catalog=catalog,
-        )
-        for page in directory
-    ]
+    pages = []
+    for page in directory:
+        papers = {slug: (catalog.paper(slug).title, catalog.paper(slug).year) for part in page.entries for slug in part.papers}
+        inputs = (tuple(page.entries), papers, page.pager, count, tuple(a_to_z))
+        values = dict(entries=page.entries, pager=page.pager, count=count, letters=a_to_z, catalog=catalog)
+        pages.append(cached.page(page.path, "authors_index.md.j2", inputs, **values))
+    return pages
+
+
+@dataclass(frozen=True)
+class _CachedPages:
+    """Listing pages taken from the page cache when the plain data `inputs` makes of a page (everything
+    its template reads, besides the page's path, the URL style and the templates, which the digest
+    adds) is what the last build recorded. `listing` holds what the whole listing's pages share."""
+
+    env: jinja2.Environment
+    cache: PageCache
+    templates: str  # templates_digest(env)
+    listing: Any
+
+    def inputs(self, entries: Sequence[Paper], pager: Any, total: int) -> Any:
+        return self.listing(entries, pager, total) if callable(self.listing) else None
+
+    def page(self, path: str, template: str, inputs: Any, **context: Any) -> RenderedPage:
+        if inputs is None:
+            return _page(self.env, path, template, **context)
+        given = (self.templates, self.env.globals["directory_urls"], path, template, inputs)
+        digest = hashlib.sha256(pickle.dumps(given, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        recorded = self.cache.previous.get(path)
+        text = recorded[1] if recorded is not None and recorded[0] == digest else _page(self.env, path, template, **context).text
+        self.cache.current[path] = (digest, text)
+        return RenderedPage(path, text)
+
+
+def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) -> Callable[..., Any]:
+    """What a page of All papers reads (all_papers.md.j2): of the collection, whether it has years,
+    only undated papers, undated papers last, authors; of each entry, what its line and by_year show."""
+    shape = (
+        bool(years),
+        [year for year, _ in years[:1]] == ["Undated"] and len(years) == 1,
+        bool(years) and years[-1][0] == "Undated",
+    )
+
+    def inputs(entries: Sequence[Paper], pager: Any, total: int) -> Any:
+        lines = [
+            (p.slug, p.title, p.authors[0].name if p.authors else None, len(p.authors), p.venue, p.year, p.date) for p in entries
+        ]
+        return (shape, has_authors, pager, total, lines)
+
+    return inputs
+
+
+def _topic_inputs(topic: Topic) -> Callable[..., Any]:
+    """What a topic's page after its first reads (topic.md.j2; the first draws the map, read from the
+    whole collection's layout, and is always rendered): the topic, and each entry's title, slug and abstract."""
+
+    def inputs(entries: Sequence[Paper], pager: Any, total: int) -> Any:
+        if pager.is_first:
+            return None
+        return ((topic.slug, topic.label, topic.description), pager, total, [(p.slug, p.title, p.abstract) for p in entries])
+
+    return inputs
+
+
+def templates_digest(env: jinja2.Environment) -> str:
+    """A digest of every template's source (a page's template includes others: pager.md.j2)."""
+    assert env.loader is not None
+    sources = tuple((name, env.loader.get_source(env, name)[0]) for name in sorted(env.loader.list_templates()))
+    return hashlib.sha256(repr(sources).encode("utf-8")).hexdigest()
 
 
 def papers_by_year(papers: tuple[Paper, ...]) -> list[tuple[str, list[Paper]]]:
@@ -476,14 +551,20 @@ def _listing(
     items: list[Paper],
     page_size: int,
     label: Callable[[Sequence[Paper]], str] | None = None,
+    cached: _CachedPages | None = None,
     **context: Any,
 ) -> list[RenderedPage]:
     """A listing of papers split into pages of at most page_size entries (pagination.py): each page
-    is rendered from template with its `entries`, its `pager` and the listing's `total`."""
-    return [
-        _page(env, page.path, template, entries=page.entries, pager=page.pager, total=len(items), **context)
-        for page in paginate(first, items, page_size, key=_paper_slug, label=label)
-    ]
+    is rendered from template with its `entries`, its `pager` and the listing's `total` (or, with
+    `cached`, taken from the cache when its inputs are unchanged)."""
+    pages = []
+    for page in paginate(first, items, page_size, key=_paper_slug, label=label):
+        values = dict(entries=page.entries, pager=page.pager, total=len(items), **context)
+        if cached is None:
+            pages.append(_page(env, page.path, template, **values))
+        else:
+            pages.append(cached.page(page.path, template, cached.inputs(page.entries, page.pager, len(items)), **values))
+    return pages
 
 
 def _paper_slug(paper: Paper) -> str:

@@ -1,5 +1,5 @@
-"""The render cache (render.PaperPageCache, kept by pipeline.generate in the cache folder): a paper
-page whose inputs have the recorded digest takes the recorded text. With the cache, after any
+"""The render cache (render.PageCache, kept by pipeline.generate in the cache folder): a paper or
+listing page whose inputs have the recorded digest takes the recorded text. With the cache, after any
 sequence of edits, every page is the page rendered without it."""
 
 from __future__ import annotations
@@ -7,13 +7,14 @@ from __future__ import annotations
 import dataclasses
 
 import jinja2.meta
+import pytest
 
 from generator.config import settings_for
 from generator.enrich import enrich
 from generator.model import Author, Paper
 from generator.paths import paper_page
-from generator.pipeline import PAPER_PAGES_CACHE, generate
-from generator.render import PAPER_TEMPLATE, PaperPageCache, make_environment, render_site
+from generator.pipeline import PAGES_CACHE, generate
+from generator.render import PAPER_TEMPLATE, PageCache, make_environment, render_site
 from tests.examples import load_example, make_paper
 
 PAGE_SIZE = 4  # small: the authors directory has many pages, so entries move between them
@@ -41,6 +42,12 @@ def edits(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
     retitled = dataclasses.replace(current[5], title="A new title for a related paper")
     steps.append(("change a title", current[:5] + [retitled] + current[6:]))
     current = steps[-1][1]
+    many = [
+        dataclasses.replace(p, abstract="Marmots first. " + p.abstract, venue="Marmot Journal") if i % 7 == 0 else p
+        for i, p in enumerate(current)
+    ]
+    steps.append(("change every seventh abstract and venue", many))  # some on later pages of each listing
+    current = steps[-1][1]
     steps.append(("remove a paper", current[:middle] + current[middle + 1 :]))
     current = steps[-1][1]
     steps.append(("reorder", current[::-1]))
@@ -50,29 +57,32 @@ def edits(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
 
 def test_pages_rendered_with_the_cache_are_the_pages_rendered_without_it():
     previous: dict[str, tuple[str, str]] = {}
-    reused = 0
+    reused = reused_listings = 0
     for name, papers in edits(with_authors(load_example())):
         catalog = enrich(papers)
-        cache = PaperPageCache(previous)
-        cached = render_site(catalog, "Site", page_size=PAGE_SIZE, paper_cache=cache)
+        cache = PageCache(previous)
+        cached = render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
         fresh = render_site(catalog, "Site", page_size=PAGE_SIZE)
         assert [page.path for page in cached] == [page.path for page in fresh], name
         for got, expected in zip(cached, fresh):
             assert got.text == expected.text, f"{name}: {got.path}"
-        assert set(cache.current) == {paper_page(paper.slug) for paper in catalog.papers}
+        assert set(cache.current) >= {paper_page(paper.slug) for paper in catalog.papers}
+        listings = set(cache.current) - {paper_page(paper.slug) for paper in catalog.papers}
+        assert {path.split("/")[0] for path in listings} == {"papers", "topics", "authors"}, name
         reused += sum(previous.get(path, ("",))[0] == digest for path, (digest, _) in cache.current.items())
+        reused_listings += sum(previous.get(path, ("",))[0] == cache.current[path][0] for path in listings)
         previous = cache.current
-    assert reused > 0  # the cache did serve pages: the comparison above tested it
+    assert reused > 0 and reused_listings > 0  # the cache did serve pages of both kinds: the comparison above tested it
 
 
 def test_a_recorded_text_is_used_only_under_its_digest():
     catalog = enrich(with_authors(load_example()))
-    cache = PaperPageCache()
-    render_site(catalog, "Site", page_size=PAGE_SIZE, paper_cache=cache)
+    cache = PageCache()
+    render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
     wrong = {path: ("not the digest", "stale text") for path in cache.current}
-    pages = render_site(catalog, "Site", page_size=PAGE_SIZE, paper_cache=PaperPageCache(wrong))
+    pages = render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=PageCache(wrong))
     assert "stale text" not in {page.text for page in pages}
-    other_urls = render_site(catalog, "Site", page_size=PAGE_SIZE, directory_urls=True, paper_cache=PaperPageCache(cache.current))
+    other_urls = render_site(catalog, "Site", page_size=PAGE_SIZE, directory_urls=True, page_cache=PageCache(cache.current))
     assert other_urls == render_site(catalog, "Site", page_size=PAGE_SIZE, directory_urls=True)
 
 
@@ -87,6 +97,54 @@ def test_the_paper_template_reads_only_its_context_and_pure_globals():
     assert read <= {"paper", "topics", "related", "authors", "page_path"} | pure_globals, read
 
 
+def test_listing_pages_follow_each_field_they_show():
+    """The same topics, order and related papers, with the text a listing shows changed on every
+    seventh paper (title, first sentence, venue, date, first author): every page rendered with the
+    cache is the page rendered without it, and the cache served the listing pages that did not change."""
+    catalog = enrich(with_authors(load_example()))
+    cache = PageCache()
+    render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
+    edited = catalog
+    for field, change in [  # one after the other: dated papers first, so All papers shows venues and authors
+        ("date", lambda p: "1999-01-01"),
+        ("title", lambda p: "Marmots: " + p.title),
+        ("abstract", lambda p: "Marmots first. " + p.abstract),
+        ("venue", lambda p: "Marmot Journal"),
+        ("authors", lambda p: (Author("Aardvark", "Zed"), *p.authors)),
+    ]:
+        papers = tuple(dataclasses.replace(p, **{field: change(p)}) if i % 7 == 0 else p for i, p in enumerate(edited.papers))
+        edited = dataclasses.replace(edited, papers=papers, _by_slug={})
+        warm = PageCache(cache.current)
+        cached = render_site(edited, "Site", page_size=PAGE_SIZE, page_cache=warm)
+        fresh = render_site(edited, "Site", page_size=PAGE_SIZE)
+        assert [(page.path, page.text) for page in cached] == [(page.path, page.text) for page in fresh], field
+        listings = [path for path in warm.current if not path.startswith("papers/") or path.startswith("papers/index")]
+        assert any(warm.previous.get(path, ("",))[0] == warm.current[path][0] for path in listings), field
+        cache = warm
+        assert any(warm.previous.get(path, ("",))[0] == warm.current[path][0] for path in listings), field
+
+
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("all_papers.md.j2", {"site", "entries", "pager", "total"}),
+        ("topic.md.j2", {"topic", "entries", "pager", "total", "topic_map", "map"}),  # map: set from topic_map
+        ("authors_index.md.j2", {"entries", "pager", "count", "letters", "catalog"}),
+        ("pager.md.j2", {"pager"}),
+    ],
+)
+def test_the_listing_templates_read_only_what_their_digests_cover(template: str, context: set[str]) -> None:
+    """render._all_papers_inputs, _topic_inputs and _authors_directory digest these names (site: only
+    its years and has_authors; topic_map: only on a topic's first page, which is never cached; catalog:
+    only the titles and years of the entries' papers)."""
+    env = make_environment()
+    source, _, _ = env.loader.get_source(env, template)
+    read = jinja2.meta.find_undeclared_variables(env.parse(source))
+    pure_globals = {"page_link", "page_href", "anchor_href", "paper_page", "topic_page", "TOPICS_INDEX", "PAPERS_INDEX"}
+    pure_globals |= {"AUTHORS_INDEX", "TAGS_PAGE", "NEW_PAGE", "page_path"}
+    assert read <= context | pure_globals, read
+
+
 def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp_path):
     papers = with_authors(load_example())
     cache_folder = tmp_path / "cache"
@@ -95,12 +153,12 @@ def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp
     for step, (name, edited) in enumerate(edits(papers)):
         catalog = enrich(edited)
         if step == 3:  # damage the cache file: thrown away, every page rendered afresh
-            data = bytearray((cache_folder / PAPER_PAGES_CACHE).read_bytes())
+            data = bytearray((cache_folder / PAGES_CACHE).read_bytes())
             data[len(data) // 2] ^= 0xFF
-            (cache_folder / PAPER_PAGES_CACHE).write_bytes(bytes(data))
+            (cache_folder / PAGES_CACHE).write_bytes(bytes(data))
         generate(catalog, settings, tmp_path / "cached", "Site")
         generate(catalog, plain, tmp_path / "fresh", "Site")
-        assert (cache_folder / PAPER_PAGES_CACHE).is_file()
+        assert (cache_folder / PAGES_CACHE).is_file()
         files = sorted(p.relative_to(tmp_path / "fresh") for p in (tmp_path / "fresh").rglob("*.md"))
         assert files == sorted(p.relative_to(tmp_path / "cached") for p in (tmp_path / "cached").rglob("*.md")), name
         for file in files:
