@@ -278,7 +278,8 @@ def render_site(
     (MkDocs does not rewrite raw HTML). `today` is the build day of the New page (default: today).
     Listings are split into pages of at most page_size entries. The paper pages are rendered in
     `workers` forked processes when there are many (the same text either way). With a page_cache,
-    a paper page whose inputs have the digest recorded there takes the recorded text unrendered."""
+    a paper or listing page whose inputs have the digest recorded there takes the recorded text
+    unrendered."""
     env = make_environment()
     page_cache = page_cache or PageCache()
     templates = templates_digest(env)
