@@ -35,7 +35,7 @@ from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_paper
 from .map_svg import render_map
 from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
-from .pagination import ListingPage, paginate
+from .pagination import ListingPage, Pager, paginate
 from .paths import relative_link
 from .search_links import find_links
 
@@ -466,7 +466,7 @@ def _authors_directory(
     pages = []
     for page in directory:
         papers = {slug: (catalog.paper(slug).title, catalog.paper(slug).year) for part in page.entries for slug in part.papers}
-        inputs = (tuple(page.entries), papers, page.pager, count, tuple(a_to_z))
+        inputs = (tuple(page.entries), papers, _pager_shown(page.pager), count if page.pager.is_first else None, tuple(a_to_z))
         values = dict(entries=page.entries, pager=page.pager, count=count, letters=a_to_z, catalog=catalog)
         pages.append(cached.page(page.path, "authors_index.md.j2", inputs, **values))
     return pages
@@ -483,7 +483,7 @@ class _CachedPages:
     templates: str  # templates_digest(env)
     listing: Any
 
-    def inputs(self, entries: Sequence[Paper], pager: Any, total: int) -> Any:
+    def inputs(self, entries: Sequence[Paper], pager: Pager, total: int) -> Any:
         return self.listing(entries, pager, total) if callable(self.listing) else None
 
     def page(self, path: str, template: str, inputs: Any, **context: Any) -> RenderedPage:
@@ -506,11 +506,11 @@ def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) 
         bool(years) and years[-1][0] == "Undated",
     )
 
-    def inputs(entries: Sequence[Paper], pager: Any, total: int) -> Any:
+    def inputs(entries: Sequence[Paper], pager: Pager, total: int) -> Any:
         lines = [
             (p.slug, p.title, p.authors[0].name if p.authors else None, len(p.authors), p.venue, p.year, p.date) for p in entries
         ]
-        return (shape, has_authors, pager, total, lines)
+        return (shape, has_authors, _pager_shown(pager), total if pager.is_first else None, lines)
 
     return inputs
 
@@ -519,12 +519,26 @@ def _topic_inputs(topic: Topic) -> Callable[..., Any]:
     """What a topic's page after its first reads (topic.md.j2; the first draws the map, read from the
     whole collection's layout, and is always rendered): the topic, and each entry's title, slug and abstract."""
 
-    def inputs(entries: Sequence[Paper], pager: Any, total: int) -> Any:
+    def inputs(entries: Sequence[Paper], pager: Pager, total: int) -> Any:
         if pager.is_first:
             return None
-        return ((topic.slug, topic.label, topic.description), pager, total, [(p.slug, p.title, p.abstract) for p in entries])
+        return (
+            (topic.slug, topic.label, topic.description),
+            _pager_shown(pager),
+            [(p.slug, p.title, p.abstract) for p in entries],
+        )
 
     return inputs
+
+
+def _pager_shown(pager: Pager) -> tuple[Any, ...]:
+    """What the listing templates read of a pager (pager.md.j2 and theirs): whether the page is the
+    first, the page count on the first page only (later pages only test it above 1), its label, the
+    first, previous, next and last pages and the near neighbours. So a page added or removed far away
+    in its listing leaves the page's digest as it was; the listing's total, also shown on the first
+    page only, is digested there only."""
+    count = pager.count if pager.is_first else pager.count > 1
+    return (pager.is_first, count, pager.label, pager.first, pager.previous, pager.next, pager.last, tuple(pager.neighbours()))
 
 
 def templates_digest(env: jinja2.Environment) -> str:
