@@ -59,13 +59,6 @@ class CandidateLists:
         return _distinct_per_row(candidates)
 
 
-def candidate_neighbours(matrix: csr_matrix, count: int, vectors: np.ndarray | None = None) -> np.ndarray:
-    """Per row, the `count` other rows of the highest sketch similarity and (with `vectors`, one
-    row per paper) the `count` of the highest dot product of `vectors`: an n x (count or 2 count)
-    array of distinct row indices per row, in no particular order, NONE where there are fewer."""
-    return candidate_lists(candidate_spaces(matrix, vectors), count).merged(count)
-
-
 def candidate_spaces(matrix: csr_matrix, vectors: np.ndarray | None = None) -> list[np.ndarray]:
     """The dense vectors candidates are found in: the sketches of the rows, and `vectors` when given."""
     return [quantised(sketches(matrix))] + ([quantised(vectors)] if vectors is not None else [])

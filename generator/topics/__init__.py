@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 
 from .. import progress
@@ -131,7 +130,9 @@ def _fitted_model(papers: Sequence[Paper], counts: PhraseCounts, settings: Setti
     related_columns = kept_columns(counts.matrix, min_df=min(2, len(papers)), max_df=1.0)
     topic_columns = topic_feature_columns(counts.matrix, len(papers))
     topic = fitted.vocabulary(counts, topic_columns, len(papers))
-    components = fitted.fit_components(topic.tfidf(_sorted(counts.matrix[:, topic_columns]))) if topic.terms else np.zeros((0, 0))
+    components = (
+        fitted.fit_components(fitted.features(topic, counts.matrix[:, topic_columns]).matrix) if topic.terms else np.zeros((0, 0))
+    )
     forms = {word: form for word, form in surface_forms(papers, WORD).items() if form != word}
     return fitted.FittedModel(
         fitted.vocabulary(counts, related_columns, len(papers)), topic, components, {}, forms, _signature(settings)
@@ -153,12 +154,6 @@ def _features(
     topic = fitted.features(model.topic, matrix[:, [column[t] for t in model.topic.terms]])
     related = fitted.features(model.related, matrix[:, [column[t] for t in model.related.terms]])
     return _Features(topic, related, paper_vectors(papers, topic, model, settings))
-
-
-def _sorted(matrix: csr_matrix) -> csr_matrix:
-    matrix = csr_matrix(matrix, copy=True)
-    matrix.sort_indices()
-    return matrix
 
 
 def paper_vectors(papers: Sequence[Paper], features: TfidfFeatures, model: fitted.FittedModel, settings: Settings) -> np.ndarray:
