@@ -10,7 +10,7 @@ from . import cache, progress
 from .config import Settings, settings_for
 from .model import Catalog, Paper, Related
 from .related import KeptRelated, SharedPhrases, related_papers, with_reasons
-from .topics import FoundTopics, counted, find_topics, fitted, map_positions, semantic_part
+from .topics import FoundTopics, find_topics, fitted, map_positions, semantic_part
 
 RELATED_CACHE = "related.pickle"  # candidates and related papers of each paper (related.KeptRelated)
 SHARED_PHRASES_CACHE = "shared-phrases.pickle"  # the shared phrases of related pairs (related.SharedPhrases)
@@ -23,7 +23,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         return Catalog(papers=())
     settings = settings or settings_for()
     found = find_topics(papers, settings)  # times its "features" and "topics" stages
-    digests = counted.text_digests(papers)
+    digests = found.text_digests
     with progress.stage("related"):
         related = _related(papers, found, settings, digests)
     with progress.stage("reasons"):

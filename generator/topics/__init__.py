@@ -42,7 +42,8 @@ class FoundTopics:
     paper vectors (input order) that the map and related papers use; `related_features` the TF-IDF
     rows related papers are scored on; `forms` how lower-case words of the papers are written
     (`surface_forms`, only where it differs), for labels and reasons; `model` what was fitted, to be
-    saved beside the topic state. `refit_report` says what changed when the automatic topics were
+    saved beside the topic state; `text_digests` a digest of each paper's text (counted.text_digests),
+    which the enrich caches are keyed by. `refit_report` says what changed when the automatic topics were
     found afresh (state.refit_report), and is empty when the saved topics were kept."""
 
     assignment: TopicAssignment
@@ -51,6 +52,7 @@ class FoundTopics:
     related_features: TfidfFeatures
     forms: dict[str, str]
     model: fitted.FittedModel
+    text_digests: list[bytes]
     refit_report: tuple[str, ...] = ()
 
     @property
@@ -66,6 +68,7 @@ class _Features:
     topic: TfidfFeatures
     related: TfidfFeatures
     vectors: np.ndarray
+    text_digests: list[bytes]
 
 
 def find_topics(papers: Sequence[Paper], settings: Settings, *, refit: bool = False) -> FoundTopics:
@@ -103,7 +106,9 @@ def find_topics(papers: Sequence[Paper], settings: Settings, *, refit: bool = Fa
     if old_topics and report:  # a build's automatic refit (the first run has nothing to compare with)
         for line in report:
             log.info("papersite: %s", line)
-    return FoundTopics(edited, _by_size(automatic.topics), features.vectors, features.related, model.forms, model, report)
+    return FoundTopics(
+        edited, _by_size(automatic.topics), features.vectors, features.related, model.forms, model, features.text_digests, report
+    )
 
 
 def _saved_model(settings: Settings, old_topics: Sequence[Topic], slugs: Sequence[str]) -> fitted.FittedModel | None:
@@ -149,11 +154,12 @@ def _features(
     if counts is not None:
         column_of = {term: j for j, term in enumerate(counts.terms)}
         known = counts.matrix[:, [column_of[t] for t in terms]]
-    matrix = counted.counts(papers, terms, settings.cache_folder, known)
+    digests = counted.text_digests(papers)
+    matrix = counted.counts(papers, digests, terms, settings.cache_folder, known)
     column = {term: j for j, term in enumerate(terms)}
     topic = fitted.features(model.topic, matrix[:, [column[t] for t in model.topic.terms]])
     related = fitted.features(model.related, matrix[:, [column[t] for t in model.related.terms]])
-    return _Features(topic, related, paper_vectors(papers, topic, model, settings))
+    return _Features(topic, related, paper_vectors(papers, topic, model, settings), digests)
 
 
 def paper_vectors(papers: Sequence[Paper], features: TfidfFeatures, model: fitted.FittedModel, settings: Settings) -> np.ndarray:

@@ -26,13 +26,18 @@ CACHE_FILE = "phrase-counts.pickle"
 
 
 def counts(
-    papers: Sequence[Paper], terms: Sequence[str], cache_folder: Path | None, known: csr_matrix | None = None
+    papers: Sequence[Paper],
+    digests: Sequence[bytes],
+    terms: Sequence[str],
+    cache_folder: Path | None,
+    known: csr_matrix | None = None,
 ) -> csr_matrix:
-    """count_vocabulary(papers, terms), reusing the rows kept in cache_folder; `known` (the same
-    counts, e.g. taken from the collection's phrase counts when the model was fitted) is only saved."""
+    """count_vocabulary(papers, terms), reusing the rows kept in cache_folder (`digests`: the papers'
+    text_digests); `known` (the same counts, e.g. taken from the collection's phrase counts when
+    the model was fitted) is only saved."""
     path = cache_folder / CACHE_FILE if cache_folder is not None else None
     key = _terms_key(terms)
-    digests = text_digests(papers)
+    digests = list(digests)
     if known is None:
         kept: tuple[list[bytes], csr_matrix] | None = cache.load(path, key)
         row_of = {digest: i for i, digest in enumerate(kept[0])} if kept else {}
