@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -275,6 +277,24 @@ def test_title_key_keeps_what_tells_titles_apart() -> None:
     assert title_key("Gödel Agent") != title_key("Godel Agent")
     assert title_key("C++ Tricks") != title_key("C Tricks")
     assert title_key("GPT-4") != title_key("GPT-3")
+
+
+def _title_key_by_character(title: str) -> str:
+    """title_key as its definition reads: each character looked at in turn."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", title).casefold())
+    kept = "".join(ch for ch in folded if not (ch.isspace() or ch == "$" or unicodedata.category(ch).startswith("P")))
+    return unicodedata.normalize("NFKC", kept)
+
+
+def test_title_key_drops_what_its_definition_drops_for_every_code_point() -> None:
+    # title_key drops characters through a translate table filled as code points are met
+    blocks = ["".join(map(chr, range(start, start + 64))) for start in range(0, 0x110000, 64) if not 0xD800 <= start < 0xE000]
+    assert [title_key(f"A {block} z") for block in blocks] == [_title_key_by_character(f"A {block} z") for block in blocks]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_title_key_matches_its_definition(title: str) -> None:
+    assert title_key(title) == _title_key_by_character(title)
 
 
 # ---------------------------------------------------------------- properties
