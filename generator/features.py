@@ -18,10 +18,36 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 
 from .forked import map_parts
 from .model import Paper
+
+# scikit-learn's ENGLISH_STOP_WORDS (the Glasgow Information Retrieval Group's list), copied so that
+# counting phrases does not import scikit-learn (tests/test_rows.py checks the copy against it).
+ENGLISH_STOP_WORDS = frozenset(
+    """
+    a about above across after afterwards again against all almost alone along already also although
+    always am among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere
+    are around as at back be became because become becomes becoming been before beforehand behind being
+    below beside besides between beyond bill both bottom but by call can cannot cant co con could
+    couldnt cry de describe detail do done down due during each eg eight either eleven else elsewhere
+    empty enough etc even ever every everyone everything everywhere except few fifteen fifty fill find
+    fire first five for former formerly forty found four from front full further get give go had has
+    hasnt have he hence her here hereafter hereby herein hereupon hers herself him himself his how
+    however hundred i ie if in inc indeed interest into is it its itself keep last latter latterly least
+    less ltd made many may me meanwhile might mill mine more moreover most mostly move much must my
+    myself name namely neither never nevertheless next nine no nobody none noone nor not nothing now
+    nowhere of off often on once one only onto or other others otherwise our ours ourselves out over own
+    part per perhaps please put rather re same see seem seemed seeming seems serious several she should
+    show side since sincere six sixty so some somehow someone something sometime sometimes somewhere
+    still such system take ten than that the their them themselves then thence there thereafter thereby
+    therefore therein thereupon these they thick thin third this those though three through throughout
+    thru thus to together too top toward towards twelve twenty two un under until up upon us very via
+    was we well were what whatever when whence whenever where whereafter whereas whereby wherein
+    whereupon wherever whether which while whither who whoever whole whom whose why will with within
+    without would yet you your yours yourself yourselves
+    """.split()
+)
 
 # Words every abstract uses; they break phrases like stop words do.
 GENERIC_WORDS = frozenset(
@@ -119,12 +145,36 @@ def count_vocabulary(papers: Sequence[Paper], terms: Sequence[str]) -> csr_matri
     texts = [paper_text(p) for p in papers]
     if not terms:
         return csr_matrix((len(texts), 0), dtype=np.int64)
-    vectorizer = CountVectorizer(analyzer=analyze, vocabulary={term: j for j, term in enumerate(terms)})
-    parts = map_parts(lambda part: vectorizer.transform(texts[part.start : part.stop]), len(texts), minimum=PAPERS_PER_PROCESS)
+    column_of = {term: j for j, term in enumerate(terms)}
+    parts = map_parts(
+        lambda part: _vocabulary_counts(texts[part.start : part.stop], column_of), len(texts), minimum=PAPERS_PER_PROCESS
+    )
     return csr_matrix(vstack(parts, format="csr"), dtype=np.int64)
 
 
+def _vocabulary_counts(texts: Sequence[str], column_of: dict[str, int]) -> csr_matrix:
+    """CountVectorizer(analyzer=analyze, vocabulary=column_of).transform(texts), without importing
+    scikit-learn (a build that keeps the fitted model counts only the changed papers): each row's
+    counts of the vocabulary's phrases, indices sorted."""
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for text in texts:
+        counter = Counter(column for column in map(column_of.get, analyze(text)) if column is not None)
+        indices.extend(counter.keys())
+        values.extend(counter.values())
+        indptr.append(len(indices))
+    matrix = csr_matrix(
+        (np.array(values, dtype=np.int64), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+        shape=(len(texts), len(column_of)),
+    )
+    matrix.sort_indices()
+    return matrix
+
+
 def _counted(texts: Sequence[str]) -> PhraseCounts:
+    from sklearn.feature_extraction.text import CountVectorizer  # only where the vocabulary is fitted (see rows.py)
+
     vectorizer = CountVectorizer(analyzer=analyze)
     try:
         matrix = vectorizer.fit_transform(texts)
@@ -176,6 +226,8 @@ def build_tfidf(
     kept = kept_columns(counts.matrix, min_df, max_df)
     if not len(kept):
         return TfidfFeatures(csr_matrix((len(papers), 0)), (), csr_matrix((len(papers), 0), dtype=np.int64))
+    from sklearn.feature_extraction.text import TfidfTransformer  # fits the idf: imported only here (see rows.py)
+
     occurrences = counts.matrix[:, kept]
     weights = TfidfTransformer(sublinear_tf=True).fit_transform(occurrences)
     return TfidfFeatures(csr_matrix(weights), tuple(counts.terms[j] for j in kept.tolist()), occurrences)

@@ -19,17 +19,14 @@ float32 holds exactly, whatever order BLAS adds them in.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.exceptions import DataDimensionalityWarning
-from sklearn.preprocessing import normalize
-from sklearn.random_projection import GaussianRandomProjection
 
 from .forked import map_parts
+from .rows import gaussian_projection, unit_rows
 
 RANDOM_STATE = 0
 SKETCH_DIMENSIONS = 128
@@ -139,10 +136,7 @@ def sketches(matrix: csr_matrix) -> np.ndarray:
     """Unit-length float32 random projections of the rows (zeros when there are no columns)."""
     if matrix.shape[1] == 0:
         return np.zeros((matrix.shape[0], 1), dtype=np.float32)
-    projection = GaussianRandomProjection(n_components=SKETCH_DIMENSIONS, random_state=RANDOM_STATE)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataDimensionalityWarning)  # fewer phrases than dimensions: fine
-        return normalize(projection.fit_transform(matrix)).astype(np.float32)
+    return unit_rows(gaussian_projection(matrix, SKETCH_DIMENSIONS, RANDOM_STATE)).astype(np.float32)
 
 
 def best_columns(similarity: np.ndarray, take: int) -> np.ndarray:

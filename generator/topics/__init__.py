@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sklearn.preprocessing import normalize
 
 from .. import progress
 from ..config import Settings
 from ..features import WORD, PhraseCounts, TfidfFeatures, count_phrases, kept_columns, surface_forms
 from ..model import Paper, Topic
+from ..rows import unit_rows
 from . import clusters, counted, embeddings, fitted, state
 from . import file as topics_file
 from .discover import TopicAssignment, assign_topics, topic_feature_columns, topic_features
@@ -169,14 +169,14 @@ def paper_vectors(papers: Sequence[Paper], features: TfidfFeatures, model: fitte
     if settings.topic_vectors != "semantic":
         return lsa
     semantic = embeddings.embed_papers(papers, settings.embedding_cache)
-    return np.round(normalize(np.hstack([semantic, lsa])), clusters.ROUNDING)
+    return np.round(unit_rows(np.hstack([semantic, lsa])), clusters.ROUNDING)
 
 
 def semantic_part(found: FoundTopics, settings: Settings) -> np.ndarray | None:
     """The embedding half of semantic vectors, made unit-length again, for related papers."""
     if settings.topic_vectors != "semantic":
         return None
-    return normalize(found.vectors[:, : embeddings.DIMENSIONS])
+    return unit_rows(found.vectors[:, : embeddings.DIMENSIONS])
 
 
 def map_positions(
@@ -221,7 +221,7 @@ def map_vectors(vectors: np.ndarray, paper_topics: Sequence[tuple[str, ...]]) ->
     for i, topics in enumerate(paper_topics):
         for rank, slug in enumerate(topics):
             membership[i, column[slug]] = 1.0 / (rank + 1)
-    return np.hstack([vectors, MAP_TOPIC_WEIGHT * normalize(membership)])
+    return np.hstack([vectors, MAP_TOPIC_WEIGHT * unit_rows(membership)])
 
 
 def _kept(papers: Sequence[Paper], rows: list[int], vectors: np.ndarray, old_topics: Sequence[Topic], centres) -> TopicAssignment:

@@ -17,10 +17,8 @@ import warnings
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.decomposition import NMF, TruncatedSVD
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import normalize
+
+from ..rows import unit_rows
 
 RANDOM_STATE = 0
 MIN_LSA_DIMENSIONS, MAX_LSA_DIMENSIONS = 20, 100  # few dimensions cluster better (see bench/topics.py)
@@ -40,14 +38,19 @@ def lsa_vectors(matrix: csr_matrix, dimensions: int | None = None) -> np.ndarray
     n_papers, n_terms = matrix.shape
     k = min(dimensions or lsa_dimensions(n_papers), n_papers - 1, n_terms - 1)
     if k < 1:
-        return normalize(matrix.toarray()) if n_terms else np.zeros((n_papers, 1))
+        return unit_rows(matrix.toarray()) if n_terms else np.zeros((n_papers, 1))
+    from sklearn.decomposition import TruncatedSVD  # imported only where a model is fitted (rows.py)
+
     with np.errstate(invalid="ignore", divide="ignore"):  # copies of one text: no variance to explain
         reduced = TruncatedSVD(n_components=k, random_state=RANDOM_STATE).fit_transform(matrix)
-    return np.round(normalize(reduced), ROUNDING)
+    return np.round(unit_rows(reduced), ROUNDING)
 
 
 def nmf_weights(matrix: csr_matrix, n_topics: int) -> np.ndarray:
     """Paper x topic weights of an NMF of the TF-IDF matrix."""
+    from sklearn.decomposition import NMF  # imported only where a model is fitted (rows.py)
+    from sklearn.exceptions import ConvergenceWarning
+
     nmf = NMF(n_components=n_topics, init="nndsvda", random_state=RANDOM_STATE, tol=NMF_TOLERANCE, max_iter=1000)
     # Degenerate input (one paper, copies of one text) can stall or fit exactly; the factors are fine.
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
@@ -68,11 +71,16 @@ def agglomerative_weights(vectors: np.ndarray, n_topics: int, max_share: float =
     if n_topics < 2 or len(vectors) < 2:
         labels = np.zeros(len(vectors), dtype=int)
     else:
+        from sklearn.cluster import AgglomerativeClustering  # imported only where a model is fitted (rows.py)
+
         labels = AgglomerativeClustering(n_clusters=n_topics, linkage="ward").fit_predict(vectors)
     return _centre_similarities(vectors, _split_oversized(vectors, labels, max_share))
 
 
 def _kmeans_labels(vectors: np.ndarray, n_clusters: int) -> np.ndarray:
+    from sklearn.cluster import KMeans  # imported only where a model is fitted (rows.py)
+    from sklearn.exceptions import ConvergenceWarning
+
     distinct = len(np.unique(vectors, axis=0))
     n_clusters = max(1, min(n_clusters, distinct))
     kmeans = KMeans(n_clusters=n_clusters, n_init=KMEANS_RUNS, random_state=RANDOM_STATE)
@@ -107,7 +115,7 @@ def _renumbered(labels: np.ndarray) -> np.ndarray:
 def _centre_similarities(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Paper x cluster cosine similarity to the cluster's mean direction, negatives as 0; a paper's
     own cluster always weighs most (set just above its best), so memberships follow the clustering."""
-    centres = normalize(np.vstack([vectors[labels == c].mean(axis=0) for c in range(labels.max() + 1)]))
+    centres = unit_rows(np.vstack([vectors[labels == c].mean(axis=0) for c in range(labels.max() + 1)]))
     weights = np.clip(np.round(vectors @ centres.T, ROUNDING), 0, None)
     rows = np.arange(len(labels))
     weights[rows, labels] = np.maximum(weights.max(axis=1), 1e-6) + 1e-6

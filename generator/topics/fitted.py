@@ -27,11 +27,9 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.preprocessing import normalize
 
 from ..features import PhraseCounts, TfidfFeatures
+from ..rows import tfidf_rows, unit_rows
 from . import clusters
 from .map import Spread
 
@@ -50,9 +48,8 @@ class Vocabulary:
     def tfidf(self, counts: csr_matrix) -> csr_matrix:
         """L2-normalised TF-IDF rows (sublinear tf, smooth idf, as TfidfVectorizer) of counts whose
         columns are these terms, with the idf of the fitted collection."""
-        transformer = TfidfTransformer(sublinear_tf=True)
-        transformer.idf_ = np.log((self.papers + 1) / (self.document_frequency.astype(np.float64) + 1)) + 1.0
-        return csr_matrix(transformer.transform(counts))
+        idf = np.log((self.papers + 1) / (self.document_frequency.astype(np.float64) + 1)) + 1.0
+        return csr_matrix(tfidf_rows(counts, idf))
 
 
 @dataclass(frozen=True)
@@ -68,9 +65,9 @@ class FittedModel:
     def lsa_vectors(self, topic_tfidf: csr_matrix) -> np.ndarray:
         """Unit-length LSA vectors of topic TF-IDF rows, rounded (one row never depends on another)."""
         if not len(self.components):
-            return normalize(topic_tfidf.toarray()) if topic_tfidf.shape[1] else np.ones((topic_tfidf.shape[0], 1))
+            return unit_rows(topic_tfidf.toarray()) if topic_tfidf.shape[1] else np.ones((topic_tfidf.shape[0], 1))
         reduced = topic_tfidf @ self.components.astype(np.float64).T
-        return np.round(normalize(reduced), ROUNDING)
+        return np.round(unit_rows(reduced), ROUNDING)
 
     def vectors_key(self) -> str:
         """A digest of what the paper vectors depend on besides each paper's text (and the options)."""
@@ -102,6 +99,8 @@ def vocabulary(counts: PhraseCounts, columns: np.ndarray, papers: int) -> Vocabu
 
 def fit_components(topic_tfidf: csr_matrix, dimensions: int | None = None) -> np.ndarray:
     """LSA components (TruncatedSVD, seeded) of the topic TF-IDF matrix; none when it is too small."""
+    from sklearn.decomposition import TruncatedSVD  # only where a model is fitted (see rows.py)
+
     n_papers, n_terms = topic_tfidf.shape
     k = min(dimensions or clusters.lsa_dimensions(n_papers), n_papers - 1, n_terms - 1)
     if k < 1:

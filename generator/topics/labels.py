@@ -20,9 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from ..features import MAX_PHRASE_WORDS, STOP_WORDS, overlaps, singular, word_count
+from ..features import ENGLISH_STOP_WORDS, MAX_PHRASE_WORDS, STOP_WORDS, overlaps, singular, word_count
 from ..model import Paper
 
 # Words too broad to name a topic on their own: a label made only of these is skipped.
@@ -113,6 +112,8 @@ def phrase_use(
 ) -> PhraseUse:
     """Binary paper x phrase matrices over a fixed vocabulary; "anywhere" from `counts` (paper x
     term occurrences in title and abstract, as features.TfidfFeatures holds them) when given."""
+    from sklearn.feature_extraction.text import CountVectorizer  # imported only here (rows.py)
+
     vectorizer = CountVectorizer(analyzer=analyzer, vocabulary=list(terms), binary=True)
     in_title = vectorizer.transform([p.title for p in papers]).tocsr()
     if counts is None:

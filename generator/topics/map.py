@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.manifold import MDS, TSNE
-from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
+
+from ..rows import unit_rows
 
 RANDOM_STATE = 0
 TSNE_LIMIT = 1_000  # above this many papers t-SNE is slow (20 s at 2,000 here): topic discs instead
@@ -63,6 +62,9 @@ def layout(vectors: np.ndarray, groups: Sequence[int] | None = None, discs: Disc
         groups = np.asarray(groups)
         discs = discs or topic_discs(vectors, groups)
         return np.round(_unit_square(in_discs(vectors, groups, discs), _bounds(discs)), DECIMALS)
+    from sklearn.decomposition import PCA  # imported only where a model is fitted (rows.py)
+    from sklearn.manifold import TSNE
+
     if n > TSNE_LIMIT:
         points = PCA(n_components=2, random_state=RANDOM_STATE).fit_transform(vectors)
     else:
@@ -111,9 +113,11 @@ def _centre_positions(vectors: np.ndarray, groups: np.ndarray, k: int) -> np.nda
     """2-D positions of the groups' mean directions: similar topics near each other."""
     if k == 1:
         return np.zeros((1, 2))
-    centres = normalize(np.vstack([vectors[groups == g].mean(axis=0) for g in range(k)]))
+    centres = unit_rows(np.vstack([vectors[groups == g].mean(axis=0) for g in range(k)]))
     if k < 3:
         return np.array([[-1.0, 0.0], [1.0, 0.0]])[:k]
+    from sklearn.manifold import MDS  # imported only where a model is fitted (rows.py)
+
     distances = np.clip(1 - np.round(centres @ centres.T, 6), 0, None)
     np.fill_diagonal(distances, 0)
     with warnings.catch_warnings(), threadpool_limits(1):
@@ -149,6 +153,8 @@ def spread_of(vectors: np.ndarray) -> Spread | None:
     """The Spread of a disc's papers: a 2-D PCA; None for fewer than 3 or identical papers."""
     if len(vectors) < 3 or np.allclose(vectors, vectors[0]):
         return None
+    from sklearn.decomposition import PCA  # imported only where a model is fitted (rows.py)
+
     pca = PCA(n_components=2, svd_solver="covariance_eigh").fit(vectors)  # d x d: fast for many papers
     spread = Spread(pca.mean_, pca.components_, np.zeros(0))
     return replace(spread, distances=np.sort(_plane_distances(vectors, spread)[1]))
