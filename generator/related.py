@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -342,8 +342,9 @@ def with_reasons(
     parts = map_parts(phrases_of, len(missing), minimum=PAIRS_PER_PROCESS)  # both cores (forked.py)
     for pair, phrases in zip(missing, [phrases for part in parts for phrases in part]):
         shared.put(pair, phrases)
-    reasons = iter([_reason(shared.get(pair), paper_topics, label_of, a, b, forms) for pair, (a, b) in zip(pairs, chosen)])
-    return {paper.slug: tuple(replace(r, reason=next(reasons)) for r in related.get(paper.slug, ())) for paper in papers}
+    reason = _Reasons(paper_topics, label_of, forms)
+    reasons = iter([reason(shared.get(pair), a, b) for pair, (a, b) in zip(pairs, chosen)])
+    return {paper.slug: tuple(Related(r.slug, r.score, next(reasons)) for r in related.get(paper.slug, ())) for paper in papers}
 
 
 class SharedPhrases:
@@ -369,15 +370,36 @@ class SharedPhrases:
         self.current[(self.paper_keys[pair[0]], self.paper_keys[pair[1]])] = phrases
 
 
-def _reason(phrases: list[str], paper_topics, label_of: dict[str, str], a: str, b: str, forms: dict[str, str]) -> str:
-    shared_topics = [label_of[t] for t in paper_topics.get(a, ()) if t in paper_topics.get(b, ()) and t in label_of]
-    parts = []
-    if shared_topics:
-        parts.append("Both in " + " and ".join(shared_topics))
-    if phrases:
-        parts.append("shared: " + ", ".join(" ".join(forms.get(w, w) for w in p.split(" ")) for p in phrases))
-    text = "; ".join(parts) or "Similar wording"
-    return text[0].upper() + text[1:]
+class _Reasons:
+    """The reason of a pair of related papers from its shared phrases: "Both in <the topics of a that
+    b has too>; shared: <phrases as `forms` writes them>". Fifty thousand pairs share a few hundred
+    topic pairs and far fewer phrases than they name, so each topic pair and each phrase is put into
+    words once."""
+
+    def __init__(self, paper_topics, label_of: dict[str, str], forms: dict[str, str]) -> None:
+        self.paper_topics = paper_topics
+        self.label_of = label_of
+        self.forms = forms
+        self.both_in: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        self.written: dict[str, str] = {}
+
+    def __call__(self, phrases: list[str], a: str, b: str) -> str:
+        topics = (self.paper_topics.get(a, ()), self.paper_topics.get(b, ()))
+        both_in = self.both_in.get(topics)
+        if both_in is None:
+            shared_topics = [self.label_of[t] for t in topics[0] if t in topics[1] and t in self.label_of]
+            both_in = self.both_in[topics] = "Both in " + " and ".join(shared_topics) if shared_topics else ""
+        parts = [both_in] if both_in else []
+        if phrases:
+            parts.append("shared: " + ", ".join([self._written(p) for p in phrases]))
+        text = "; ".join(parts) or "Similar wording"
+        return text[0].upper() + text[1:]
+
+    def _written(self, phrase: str) -> str:
+        written = self.written.get(phrase)
+        if written is None:
+            written = self.written[phrase] = " ".join(self.forms.get(w, w) for w in phrase.split(" "))
+        return written
 
 
 def shared_phrases(matrix: csr_matrix, terms: Sequence[str], i: int, j: int, limit: int = REASON_PHRASES) -> list[str]:
