@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, progress
+from . import cache, progress, slugs
 from .catalog import assign_slugs
 from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
@@ -26,10 +26,12 @@ from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 PAGES_CACHE = "rendered-pages"  # render.PageCache: the text of paper and listing pages by a digest of their inputs
+SLUGS_CACHE = "slugs.pickle"  # the slug bases and sort keys of the last build's names (slugs.remember)
 
 
 def collect(settings: Settings) -> Catalog:
     """Read every source of the settings and build the enriched catalog. Raises InputError listing every problem."""
+    remember_slugs(settings)
     papers = read_checked(settings)
     from .enrich import enrich  # scikit-learn takes a second to import; a build with nothing to do never needs it
 
@@ -119,7 +121,29 @@ def generate(
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     save_topic_state(settings, catalog.automatic_topics, catalog.topic_model)
+    keep_slugs(settings)
     return report
+
+
+_remembered_slugs: dict[Path, tuple[dict[str, str], dict[str, str]]] = {}  # cache file -> what it held
+
+
+def remember_slugs(settings: Settings) -> None:
+    """Take the slug bases and sort keys the last build kept (SLUGS_CACHE) as made (slugs.remember)."""
+    path = settings.cache_folder / SLUGS_CACHE if settings.cache_folder else None
+    kept = cache.load(path, slugs.memo_key()) or ({}, {})
+    slugs.remember(kept)
+    if path is not None:
+        _remembered_slugs[path] = kept
+
+
+def keep_slugs(settings: Settings) -> None:
+    """Keep the slug bases and sort keys of the names this build used, when they differ from those kept."""
+    path = settings.cache_folder / SLUGS_CACHE if settings.cache_folder else None
+    if path is not None and path in _remembered_slugs:
+        made = slugs.made()
+        if made != _remembered_slugs.pop(path):
+            cache.save(path, slugs.memo_key(), made)
 
 
 def save_topic_state(settings: Settings, automatic_topics, topic_model: bytes) -> bool:
