@@ -6,7 +6,8 @@ Each stage returns new records with `dataclasses.replace`; nothing is mutated in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,29 @@ class RenderedPage:
 
     path: str
     text: str
+
+
+# A paper as plain tuples (its source aside), which the read caches keep: unpickling 10,000
+# dataclasses costs ten times more (generator/read_cache.py, readers/records.py).
+_PARTS: dict[str, type] = {"authors": Author, "links": Link, "merged_from": Source, "related": Related}
+_PART_FIELDS: dict[type, tuple[str, ...]] = {part: tuple(f.name for f in fields(part)) for part in _PARTS.values()}
+_FIELDS = tuple(f.name for f in fields(Paper) if f.name != "source")
+
+
+def paper_tuple(paper: Paper) -> tuple[Any, ...]:
+    """The paper's fields but its source, its parts (authors, links, ...) as tuples: plain data."""
+    return tuple(
+        tuple(_plain(part) for part in getattr(paper, name)) if name in _PARTS else getattr(paper, name) for name in _FIELDS
+    )
+
+
+def paper_from_tuple(values: tuple[Any, ...], source: Source) -> Paper:
+    """The Paper of paper_tuple's values, at source."""
+    given = {
+        name: tuple(_PARTS[name](*part) for part in value) if name in _PARTS else value for name, value in zip(_FIELDS, values)
+    }
+    return Paper(source=source, **given)
+
+
+def _plain(part: Any) -> tuple[Any, ...]:
+    return tuple([getattr(part, name) for name in _PART_FIELDS[type(part)]])

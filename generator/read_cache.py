@@ -27,27 +27,27 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from . import cache
 from .errors import Problem
-from .model import Author, Link, Paper, Related, Source
+from .model import Paper, Source
+from .model import paper_from_tuple as from_tuple
+from .model import paper_tuple as as_tuple
 from .normalise import normalise
 from .readers import read_file
 from .readers.common import names_used, remember_names
+from .readers.records import ReadRecord, records_used, remember_records
 
 CACHE_FILE = "normalised.pickle"
-CACHE_KEY = "normalised-2"
-_FIELDS = tuple(f.name for f in fields(Paper) if f.name != "source")
-_PARTS: dict[str, type] = {"authors": Author, "links": Link, "merged_from": Source, "related": Related}
-_PART_FIELDS: dict[type, tuple[str, ...]] = {part: tuple(f.name for f in fields(part)) for part in _PARTS.values()}
+CACHE_KEY = "normalised-3"
 
 
 FileKey = tuple[str, str, bytes]  # path, format name, SHA-256 of the file's bytes
-# per record (its key, source path, line); the problems; the author names the reader looked up
-KeptFile = tuple[list[tuple[bytes, str, int]], list[Problem], tuple[str, ...]]
+# per record (its key, source path, line); the problems; the author names the reader looked up; the
+# digests of the mappings readers/records.py read
+KeptFile = tuple[list[tuple[bytes, str, int]], list[Problem], tuple[str, ...], tuple[bytes, ...]]
 
 
 class NormalisedReads:
@@ -60,10 +60,13 @@ class NormalisedReads:
         self.kept_records: dict[bytes, tuple[Any, ...]] = kept.get("records", {})
         self.kept_files: dict[FileKey, KeptFile] = kept.get("files", {})
         self.kept_names: dict[str, tuple[str, str]] = kept.get("names", {})
+        self.kept_read: dict[bytes, ReadRecord] = kept.get("read", {})
         self.records: dict[bytes, tuple[Any, ...]] = {}
         self.files: dict[FileKey, KeptFile] = {}
         self.names: dict[str, tuple[str, str]] = {}
+        self.read_records: dict[bytes, ReadRecord] = {}
         remember_names(self.kept_names)
+        remember_records(self.kept_read)
 
     def read(self, path: Path, format_name: str) -> tuple[list[Paper], list[Problem]]:
         """The normalised papers and the problems of one file."""
@@ -72,20 +75,21 @@ class NormalisedReads:
         found = self._kept(key) if key is not None else None
         if found is not None:
             return found
-        with names_used() as names:
+        with names_used() as names, records_used() as read:
             papers, problems = read_file(path, format_name)
         self.names.update((name, (author.family, author.given)) for name, author in names.items())
+        self.read_records.update(read)
         records = [(self.record_key(paper), paper.source.path, paper.source.line) for paper in papers]
         result = [self.normalised(paper, record) for paper, (record, _, _) in zip(papers, records)]
         if key is not None and _file_digest(path) == digest:
-            self.files[key] = (records, problems, tuple(names))
+            self.files[key] = (records, problems, tuple(names), tuple(read))
         return result, problems
 
     def _kept(self, key: FileKey) -> tuple[list[Paper], list[Problem]] | None:
         kept = self.files.get(key) or self.kept_files.get(key)
         if kept is None:
             return None
-        records, problems, names = kept
+        records, problems, names, read = kept
         values = [self.records.get(record) or self.kept_records.get(record) for record, _, _ in records]
         if any(value is None for value in values):
             return None
@@ -93,6 +97,7 @@ class NormalisedReads:
             self.records[record] = value
         self.files[key] = kept
         self.names.update((name, self.kept_names[name]) for name in names if name in self.kept_names)
+        self.read_records.update((digest, self.kept_read[digest]) for digest in read if digest in self.kept_read)
         return [from_tuple(value, Source(path, line)) for value, (_, path, line) in zip(values, records)], list(problems)
 
     @staticmethod
@@ -112,8 +117,9 @@ class NormalisedReads:
 
     def save(self) -> None:
         changed = self.records.keys() != self.kept_records.keys() or self.files.keys() != self.kept_files.keys()
-        if changed or self.names != self.kept_names:
-            cache.save(self.path, CACHE_KEY, {"records": self.records, "files": self.files, "names": self.names})
+        if changed or self.names != self.kept_names or self.read_records.keys() != self.kept_read.keys():
+            kept = {"records": self.records, "files": self.files, "names": self.names, "read": self.read_records}
+            cache.save(self.path, CACHE_KEY, kept)
 
 
 def normalise_all(papers: Sequence[Paper], cache_folder: Path | None = None) -> list[Paper]:
@@ -129,22 +135,3 @@ def _file_digest(path: Path) -> bytes | None:
         return hashlib.sha256(path.read_bytes()).digest()
     except OSError:
         return None
-
-
-def as_tuple(paper: Paper) -> tuple[Any, ...]:
-    """The paper's fields but its source, its parts (authors, links, ...) as tuples: plain data."""
-    return tuple(
-        tuple(_plain(part) for part in getattr(paper, name)) if name in _PARTS else getattr(paper, name) for name in _FIELDS
-    )
-
-
-def from_tuple(values: tuple[Any, ...], source: Source) -> Paper:
-    """The Paper of as_tuple's values, at source."""
-    given = {
-        name: tuple(_PARTS[name](*part) for part in value) if name in _PARTS else value for name, value in zip(_FIELDS, values)
-    }
-    return Paper(source=source, **given)
-
-
-def _plain(part: Any) -> tuple[Any, ...]:
-    return tuple([getattr(part, name) for name in _PART_FIELDS[type(part)]])

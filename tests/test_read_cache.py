@@ -18,6 +18,7 @@ from generator import read_cache
 from generator.config import SourceSpec, settings_for
 from generator.pipeline import read_all, read_checked
 from generator.readers import common
+from generator.readers import records as record_reader
 
 Record = dict[str, str]
 
@@ -28,9 +29,17 @@ ABSTRACT = (
 
 
 def forget_names() -> None:
-    """No author name parsed or remembered in this process (readers/common.py), as in a new one."""
+    """No author name parsed or remembered, no record read (readers/common.py, readers/records.py)
+    in this process, as in a new one."""
     common._parsed_names.clear()
     common._known_names.clear()
+    record_reader._read_records.clear()
+
+
+@pytest.fixture(autouse=True)
+def a_new_process() -> None:
+    """Each test starts as a new process would: nothing read before (the caches are on disk only)."""
+    forget_names()
 
 
 def cold_read(source: Path):
@@ -219,8 +228,42 @@ def test_a_warm_read_parses_only_the_new_author_names(tmp_path: Path, monkeypatc
     monkeypatch.undo()
     assert warm == cold_read(source)
     assert set(read_cache.cache.load(cache_folder / read_cache.CACHE_FILE, read_cache.CACHE_KEY)["names"]) == {
-        name for p in [*papers, {"authors": "Ada Lovelace and Grace Hopper"}] for name in p["authors"].split(" and ")
-    }  # the names of this read only
+        "Ada Lovelace",
+        "Grace Hopper",
+    }  # the names of this read only: the other records were looked up whole (readers/records.py)
+
+
+@pytest.mark.parametrize("damage", [None, "garbage"])
+def test_a_warm_read_builds_only_the_changed_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage) -> None:
+    """A new process reading a file of our own records with one record changed, one inserted, one
+    made invalid builds the papers of those alone (readers/records.py), and reads what a cold read
+    reads: papers, sources and problems; with a damaged cache, every record is built again."""
+    source, cache_folder = tmp_path / "papers.json", tmp_path / "cache"
+    papers = records(16)
+    write_records(source, papers)
+    read_all([SourceSpec(source)], cache_folder)
+    if damage:
+        cache_file = cache_folder / read_cache.CACHE_FILE
+        cache_file.write_bytes(cache_file.read_bytes()[:-50])
+    forget_names()
+    built: list[str] = []
+    real = record_reader._paper
+    monkeypatch.setattr(record_reader, "_paper", lambda fields, *rest: built.append(fields["title"]) or real(fields, *rest))
+    papers[9]["abstract"] += " A new sentence."
+    papers[4]["arxiv"] = "not an id"  # a warning at its line
+    items = [dict(p, arxiv_id=p["arxiv"], authors=p["authors"].split(" and ")) for p in papers]
+    for item in items:
+        del item["arxiv"]
+    items.insert(2, {"title": "Inserted", "colour": "teal"})  # an unknown field: a warning
+    source.write_text(json.dumps(items, indent=1), encoding="utf-8")
+    warm = read_all([SourceSpec(source)], cache_folder)
+    changed = ["Inserted", papers[4]["title"], papers[9]["title"]]
+    assert sorted(built) == sorted(changed) if not damage else len(built) == 17
+    monkeypatch.undo()
+    cold = cold_read(source)
+    assert warm == cold
+    assert [p.source for p in warm[0]] == [p.source for p in cold[0]]
+    assert any("colour" in p.message for p in warm[1]) and any(p.line > 1 and "not an id" in p.message for p in warm[1])
 
 
 def test_a_collection_of_files_reads_only_the_file_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

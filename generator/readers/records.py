@@ -21,7 +21,9 @@ CSL-JSON. A record without a title, or one that is not a mapping, is reported an
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +33,7 @@ import yaml
 
 from ..errors import Problem, ProblemKind
 from ..identifiers import iso_date
-from ..model import Author, Link, Paper, Source
+from ..model import Author, Link, Paper, Source, paper_from_tuple, paper_tuple
 from . import csl_json
 from .common import (
     author_from_name,
@@ -54,6 +56,31 @@ LINK_FIELDS = {"url": "landing", "pdf": "pdf", "code": "code", "project": "proje
 
 Items = list[tuple[int, Any]]
 OVERSIZED_CELL = object()  # the key of the row csv_items stands in for a row it could not read
+
+# What each record (a mapping) was read as, by a digest of its repr: the paper (paper_tuple, None
+# when skipped), its problems (message, fatal, kind; every one at the record's own line) and its
+# unknown field names; all a function of the mapping alone, the file and line passing through.
+# read_cache.py keeps those of the last read between builds (`remember_records`, `records_used`),
+# so a file with one record changed builds one Paper afresh and looks the others up.
+ReadRecord = tuple[tuple[Any, ...] | None, tuple[tuple[str, bool, ProblemKind], ...], tuple[str, ...]]
+_read_records: dict[bytes, ReadRecord] = {}
+_records_used: dict[bytes, ReadRecord] | None = None
+
+
+def remember_records(known: dict[bytes, ReadRecord]) -> None:
+    """Take `known` (what records_used collected in an earlier process) as records read."""
+    _read_records.update(known)
+
+
+@contextlib.contextmanager
+def records_used() -> Iterator[dict[bytes, ReadRecord]]:
+    """Yields a dict that holds, once the block ends, every record read in it by its digest."""
+    global _records_used
+    _records_used = used = {}
+    try:
+        yield used
+    finally:
+        _records_used = None
 
 
 def read_json(path: Path) -> tuple[list[Paper], list[Problem]]:
@@ -203,8 +230,7 @@ def read_records(items: Items, path: str) -> tuple[list[Paper], list[Problem]]:
         if OVERSIZED_CELL in item:
             problems.append(skipped(path, line, f"a cell longer than {MAX_CSV_FIELD_CHARS:,} characters"))
             continue
-        fields = _canonical(item, line, unknown)
-        paper = _paper(fields, path, line, problems)
+        paper = _record(item, path, line, problems, unknown)
         if paper is not None:
             papers.append(paper)
     if unknown:
@@ -213,6 +239,34 @@ def read_records(items: Items, path: str) -> tuple[list[Paper], list[Problem]]:
     if not papers and not problems:
         problems.append(warning(path, 0, "no records in this file", ProblemKind.EMPTY))
     return papers, problems
+
+
+def _record(item: dict[Any, Any], path: str, line: int, problems: list[Problem], unknown: dict[str, int]) -> Paper | None:
+    """The paper of one record (None when it is skipped), its problems and unknown field names
+    added to problems and unknown: read once per distinct record (see remember_records)."""
+    key = hashlib.blake2b(repr(item).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+    read = _read_records.get(key)
+    if read is None:
+        own_problems: list[Problem] = []
+        own_unknown: dict[str, int] = {}
+        paper = _paper(_canonical(item, line, own_unknown), path, line, own_problems)
+        if any(p.path != path or p.line != line for p in own_problems):  # not a function of the record alone
+            problems += own_problems
+            unknown.update((name, line) for name in own_unknown if name not in unknown)
+            return paper
+        read = (
+            paper_tuple(paper) if paper is not None else None,
+            tuple((p.message, p.fatal, p.kind) for p in own_problems),
+            tuple(own_unknown),
+        )
+        _read_records[key] = read
+    if _records_used is not None:
+        _records_used[key] = read
+    values, messages, names = read
+    problems += [Problem(path, line, message, fatal, kind) for message, fatal, kind in messages]
+    for name in names:
+        unknown.setdefault(name, line)
+    return paper_from_tuple(values, Source(path, line)) if values is not None else None
 
 
 def _canonical(item: dict[Any, Any], line: int, unknown: dict[str, int]) -> dict[str, Any]:
