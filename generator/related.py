@@ -389,11 +389,13 @@ class _Reasons:
         if both_in is None:
             shared_topics = [self.label_of[t] for t in topics[0] if t in topics[1] and t in self.label_of]
             both_in = self.both_in[topics] = "Both in " + " and ".join(shared_topics) if shared_topics else ""
-        parts = [both_in] if both_in else []
         if phrases:
-            parts.append("shared: " + ", ".join([self._written(p) for p in phrases]))
-        text = "; ".join(parts) or "Similar wording"
-        return text[0].upper() + text[1:]
+            written = self.written
+            shared = "shared: " + ", ".join([written[p] if p in written else self._written(p) for p in phrases])
+            text = f"{both_in}; {shared}" if both_in else "S" + shared[1:]
+        else:
+            text = both_in or "Similar wording"
+        return text
 
     def _written(self, phrase: str) -> str:
         written = self.written.get(phrase)

@@ -322,3 +322,13 @@ def test_phrases_counted_in_parts_are_counted_as_one_vectorizer_counts_them(
         for name in ("data", "indices", "indptr"):
             assert np.array_equal(getattr(counted.matrix, name), getattr(whole.matrix, name)), name
         assert counted.matrix.indices.dtype == whole.matrix.indices.dtype and counted.matrix.dtype == whole.matrix.dtype
+
+
+def test_reasons_name_shared_topics_then_phrases_as_the_papers_write_them() -> None:
+    paper_topics = {"a": ("rl", "games"), "b": ("games", "rl"), "c": ("vision",), "d": ()}
+    reason = related._Reasons(paper_topics, {"rl": "Self-play", "games": "Games"}, {"marl": "MARL"})
+    assert reason(["zero-sum games", "marl"], "a", "b") == "Both in Self-play and Games; shared: zero-sum games, MARL"
+    assert reason(["marl"], "a", "c") == "Shared: MARL"
+    assert reason([], "b", "a") == "Both in Games and Self-play"
+    assert reason([], "c", "d") == "Similar wording"
+    assert reason(["marl agents"], "a", "b") == "Both in Self-play and Games; shared: MARL agents"  # memo of both_in reused
