@@ -6,6 +6,7 @@ Each stage returns new records with `dataclasses.replace`; nothing is mutated in
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -142,20 +143,24 @@ class RenderedPage:
 _PARTS: dict[str, type] = {"authors": Author, "links": Link, "merged_from": Source, "related": Related}
 _PART_FIELDS: dict[type, tuple[str, ...]] = {part: tuple(f.name for f in fields(part)) for part in _PARTS.values()}
 _FIELDS = tuple(f.name for f in fields(Paper) if f.name != "source")
+_PART_AT = frozenset(i for i, name in enumerate(_FIELDS) if name in _PARTS)
+_fields_of = operator.attrgetter(*_FIELDS)
 
 
 def paper_tuple(paper: Paper) -> tuple[Any, ...]:
     """The paper's fields but its source, its parts (authors, links, ...) as tuples: plain data."""
+    values = _fields_of(paper)
     return tuple(
-        tuple(_plain(part) for part in getattr(paper, name)) if name in _PARTS else getattr(paper, name) for name in _FIELDS
+        [tuple([_plain(part) for part in value]) if value and i in _PART_AT else value for i, value in enumerate(values)]
     )
 
 
 def paper_from_tuple(values: tuple[Any, ...], source: Source) -> Paper:
     """The Paper of paper_tuple's values, at source."""
-    given = {
-        name: tuple(_PARTS[name](*part) for part in value) if name in _PARTS else value for name, value in zip(_FIELDS, values)
-    }
+    given = dict(zip(_FIELDS, values))
+    for name, part_type in _PARTS.items():
+        if given[name]:
+            given[name] = tuple([part_type(*part) for part in given[name]])
     return Paper(source=source, **given)
 
 
