@@ -109,7 +109,9 @@ class NormalisedReads:
         done = self.records.get(key) or self.kept_records.get(key)
         if done is None:
             result = normalise(paper)
-            done = as_tuple(result)
+            # a value normalise left as it was is kept as the read one: the cache file (which also
+            # keeps the read records, readers/records.py) then holds it once
+            done = tuple(read if read == value else value for read, value in zip(as_tuple(paper), as_tuple(result)))
         else:
             result = from_tuple(done, paper.source)
         self.records[key] = done
