@@ -160,8 +160,19 @@ def paper_from_tuple(values: tuple[Any, ...], source: Source) -> Paper:
     given = dict(zip(_FIELDS, values))
     for name, part_type in _PARTS.items():
         if given[name]:
-            given[name] = tuple([part_type(*part) for part in given[name]])
+            made = _made_parts[part_type]
+            given[name] = tuple([made.get(part) or _made_part(part_type, part) for part in given[name]])
     return Paper(source=source, **given)
+
+
+# The parts (frozen, so they can be shared) paper_from_tuple made, by their values: a collection
+# names the same authors again and again, and a look-up costs a third of making one.
+_made_parts: dict[type, dict[tuple[Any, ...], Any]] = {part_type: {} for part_type in _PARTS.values()}
+
+
+def _made_part(part_type: type, values: tuple[Any, ...]) -> Any:
+    made = _made_parts[part_type][values] = part_type(*values)
+    return made
 
 
 def _plain(part: Any) -> tuple[Any, ...]:
