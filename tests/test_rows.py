@@ -96,3 +96,14 @@ def test_counted_vocabulary_is_count_vectorizers() -> None:
     vectorizer = CountVectorizer(analyzer=features.analyze, vocabulary={t: j for j, t in enumerate(terms)})
     expected = csr_matrix(vectorizer.transform([features.paper_text(p) for p in papers]), dtype=np.int64)
     assert _same(features.count_vocabulary(papers, terms), expected)
+
+
+def test_loading_the_pipeline_does_not_import_scikit_learn() -> None:
+    """scikit-learn takes over a second to import: only the functions that fit a model import it."""
+    import subprocess
+    import sys
+
+    code = "import sys, generator.cli, generator.enrich, generator.pipeline, generator.related; print('sklearn' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
