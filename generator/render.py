@@ -32,7 +32,7 @@ from .authors import AuthorEntry, DirectoryPart, author_entries, author_key, dir
 from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
-from .map_svg import render_map
+from .map_svg import Label, MapData, draw_map, map_data, placed_labels
 from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
 from .pagination import ListingPage, Pager, paginate
@@ -283,7 +283,8 @@ def render_site(
     env = make_environment()
     page_cache = page_cache or PageCache()
     templates = templates_digest(env)
-    env.globals["topic_map"] = _map_maker(catalog, directory_urls)
+    maps = _Maps(catalog, directory_urls)
+    env.globals["topic_map"] = maps
     env.globals["directory_urls"] = directory_urls
     authors = author_entries(catalog.papers)
     years = papers_by_year(catalog.papers)
@@ -315,7 +316,7 @@ def render_site(
     pages += _new_page(env, site["new"])
     for topic in catalog.topics:
         papers = [catalog.paper(slug) for slug in topic.papers]
-        cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic))
+        cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic, maps))
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, cached=cached, topic=topic)
     directory = directory_pages(authors, page_size)
     places = entry_pages(directory)
@@ -341,18 +342,32 @@ def _new_page(env: jinja2.Environment, recent: list[Paper] | None) -> list[Rende
     return [_page(env, paths.NEW_PAGE, "new.md.j2", recent=recent, upvoted=upvoted, days=whats_new.NEW_DAYS)]
 
 
-def _map_maker(catalog: Catalog, directory_urls: bool):
-    """The templates' topic_map(page, highlight=None): the map with the points that page draws (map_points)."""
-    everyone: list[str] = []
+class _Maps:
+    """The templates' topic_map(page, highlight=None): the map with the points that page draws
+    (map_points). What each map shows is worked out once a build (`data`): the digest of a topic's
+    first page covers it, and the labels' places are the same on every map."""
 
-    def topic_map(page: str, highlight: str | None = None) -> Markup:
-        if highlight is None and not everyone:
-            everyone.extend(central_first(catalog))
-        slugs = catalog.topic(highlight).papers if highlight else everyone
-        drawn = drawn_papers(catalog, slugs, TOPIC_MAX_POINTS if highlight else MAX_POINTS)
-        return Markup(render_map(catalog, page, highlight=highlight, papers=drawn, directory_urls=directory_urls))
+    def __init__(self, catalog: Catalog, directory_urls: bool) -> None:
+        self.catalog = catalog
+        self.directory_urls = directory_urls
+        self.shown: dict[str | None, MapData | None] = {}
+        self.labels: tuple[Label, ...] | None = None
 
-    return topic_map
+    def data(self, highlight: str | None = None) -> MapData | None:
+        if highlight not in self.shown:
+            catalog = self.catalog
+            if not catalog.layout:
+                self.shown[highlight] = None
+                return None
+            if self.labels is None:
+                self.labels = placed_labels(catalog)
+            slugs = catalog.topic(highlight).papers if highlight else central_first(catalog)
+            drawn = drawn_papers(catalog, slugs, TOPIC_MAX_POINTS if highlight else MAX_POINTS)
+            self.shown[highlight] = map_data(catalog, highlight=highlight, papers=drawn, labels=self.labels)
+        return self.shown[highlight]
+
+    def __call__(self, page: str, highlight: str | None = None) -> Markup:
+        return Markup(draw_map(self.data(highlight), page, self.directory_urls))
 
 
 PAPERS_PER_TASK = 250  # paper pages one process renders per task
@@ -363,7 +378,7 @@ PAPER_TEMPLATE = "paper.md.j2"
 class PageCache:
     """Pages by path: (digest of the page's inputs, text). `previous` is read (from the last build),
     `current` is filled by render_site with every paper page and every listing page (All papers,
-    a topic's pages after its first, the authors directory) of this one."""
+    a topic's pages, the authors directory) of this one."""
 
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -515,17 +530,17 @@ def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) 
     return inputs
 
 
-def _topic_inputs(topic: Topic) -> Callable[..., Any]:
-    """What a topic's page after its first reads (topic.md.j2; the first draws the map, read from the
-    whole collection's layout, and is always rendered): the topic, and each entry's title, slug and abstract."""
+def _topic_inputs(topic: Topic, maps: _Maps) -> Callable[..., Any]:
+    """What a topic's page reads (topic.md.j2): the topic, and each entry's title, slug and abstract;
+    on its first page also the count of its papers and what its map shows (_Maps.data)."""
 
     def inputs(entries: Sequence[Paper], pager: Pager, total: int) -> Any:
-        if pager.is_first:
-            return None
+        first = (total, maps.data(topic.slug)) if pager.is_first else None
         return (
             (topic.slug, topic.label, topic.description),
             _pager_shown(pager),
             [(p.slug, p.title, p.abstract) for p in entries],
+            first,
         )
 
     return inputs

@@ -135,7 +135,7 @@ def test_listing_pages_follow_each_field_they_show():
 )
 def test_the_listing_templates_read_only_what_their_digests_cover(template: str, context: set[str]) -> None:
     """render._all_papers_inputs, _topic_inputs and _authors_directory digest these names (site: only
-    its years and has_authors; topic_map: only on a topic's first page, which is never cached; catalog:
+    its years and has_authors; topic_map: only on a topic's first page, whose digest covers its MapData; catalog:
     only the titles and years of the entries' papers)."""
     env = make_environment()
     source, _, _ = env.loader.get_source(env, template)
@@ -163,3 +163,49 @@ def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp
         assert files == sorted(p.relative_to(tmp_path / "cached") for p in (tmp_path / "cached").rglob("*.md")), name
         for file in files:
             assert (tmp_path / "cached" / file).read_text() == (tmp_path / "fresh" / file).read_text(), f"{name}: {file}"
+
+
+def test_a_topics_first_page_follows_everything_its_map_shows():
+    """A topic's first page (which draws the map) is cached by what its map shows: moving a point,
+    retitling a paper, relabelling or reordering topics, or changing a paper's main topic renders the
+    pages whose map changed, exactly as without the cache; with nothing changed, every one is reused."""
+    catalog = enrich(with_authors(load_example()))
+    assert catalog.layout and len(catalog.topics) > 2
+    first_pages = {f"topics/{topic.slug}.md" for topic in catalog.topics}
+    cache = PageCache()
+    render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
+    moved, *_ = catalog.layout
+    some = catalog.papers[len(catalog.papers) // 2]
+    edits = [
+        ("nothing", lambda c: c),
+        ("move a point", lambda c: dataclasses.replace(c, layout={**c.layout, moved: (0.01, 0.99)})),
+        ("retitle a paper", lambda c: _with_paper(c, dataclasses.replace(some, title="Marmots: " + some.title))),
+        (
+            "relabel a topic",
+            lambda c: dataclasses.replace(
+                c, topics=(dataclasses.replace(c.topics[1], label="Marmots"), *c.topics[2:], c.topics[0]), _by_slug={}
+            ),
+        ),
+        ("reorder the topics", lambda c: dataclasses.replace(c, topics=c.topics[::-1], _by_slug={})),
+        ("another main topic", lambda c: _with_paper(c, dataclasses.replace(some, topics=(*some.topics[1:], some.topics[0])))),
+    ]
+    edited = catalog
+    for name, edit in edits:
+        edited = edit(edited)
+        warm = PageCache(cache.current)
+        cached = render_site(edited, "Site", page_size=PAGE_SIZE, page_cache=warm)
+        fresh = render_site(edited, "Site", page_size=PAGE_SIZE)
+        assert [(page.path, page.text) for page in cached] == [(page.path, page.text) for page in fresh], name
+        maps = {page.path: page.text for page in fresh if page.path in first_pages}
+        assert maps and all("<svg" in text for text in maps.values()), name
+        reused = {path for path in maps if warm.previous.get(path, ("",))[0] == warm.current[path][0]}
+        if name == "nothing":
+            assert reused == set(maps)
+        else:
+            assert reused != set(maps), name  # the edit changed some map, and the cache did not hide it
+        cache = warm
+
+
+def _with_paper(catalog, paper: Paper):
+    papers = tuple(paper if p.slug == paper.slug else p for p in catalog.papers)
+    return dataclasses.replace(catalog, papers=papers, _by_slug={})
