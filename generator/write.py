@@ -70,6 +70,34 @@ def safe_target(root: Path, relative: str) -> Path:
     return target
 
 
+class SafeTargets:
+    """safe_target for many paths under one root, at one lstat a path: the root and each folder are
+    resolved once. A plain path (folders and a name, none of them "", "." or "..") whose file is not
+    a symlink resolves to its resolved folder joined with its name; anything else goes through
+    safe_target. The same paths, refused or not, as safe_target gives."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.resolved_root = root.resolve()
+        self.folders: dict[str, Path | None] = {"": self.resolved_root}  # None: resolves outside root
+
+    def target(self, relative: str) -> Path:
+        folder, _, name = relative.rpartition("/")
+        if relative.startswith("/") or any(ch in relative for ch in "\\\0") or not _plain(folder, name):
+            return safe_target(self.root, relative)
+        if folder not in self.folders:
+            resolved = (self.root / folder).resolve()
+            self.folders[folder] = resolved if resolved.is_relative_to(self.resolved_root) else None
+        resolved_folder = self.folders[folder]
+        if resolved_folder is None or (resolved_folder / name).is_symlink():
+            return safe_target(self.root, relative)
+        return resolved_folder / name
+
+
+def _plain(folder: str, name: str) -> bool:
+    return name not in ("", ".", "..") and (not folder or all(part not in ("", ".", "..") for part in folder.split("/")))
+
+
 def write_file(root: Path, relative: str, content: str | bytes) -> Path:
     """Write one output file (papers.json, a feed) under root: guarded by safe_target, atomic."""
     target = safe_target(root, relative)
@@ -190,8 +218,9 @@ def _save_manifest(docs_dir: Path, manifest: dict[str, str]) -> None:
 def _check_targets(pages: Sequence[RenderedPage], docs_dir: Path, manifest: dict[str, str]) -> list[Path]:
     seen: dict[str, str] = {}
     targets = []
+    safe = SafeTargets(docs_dir)
     for page in pages:
-        target = safe_target(docs_dir, page.path)
+        target = safe.target(page.path)
         key = str(target).casefold()  # two pages that differ only in case are one file on macOS/Windows
         if key in seen:
             raise WriteError(f"two generated pages would be written to the same file: {seen[key]} and {page.path}")
