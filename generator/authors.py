@@ -11,7 +11,7 @@ anchor of its last entry, so an author's page changes only when entries near the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import Author, Paper
@@ -34,6 +34,12 @@ class AuthorEntry:
     author: Author
     anchor: str
     papers: tuple[str, ...]
+    # A to Z by family name, then given name (accents and case aside): made once, sorting and letters read it.
+    order: tuple[str, str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        order = sort_key(self.author.family), sort_key(self.author.given), self.author.name.casefold()
+        object.__setattr__(self, "order", order)
 
     @property
     def name(self) -> str:
@@ -43,11 +49,6 @@ class AuthorEntry:
     def directory_name(self) -> str:
         """ "Lovelace, Ada"; an organisation (a family name alone) as it is."""
         return f"{self.author.family}, {self.author.given}" if self.author.given else self.author.family
-
-    @property
-    def order(self) -> tuple[str, str, str]:
-        """A to Z by family name, then given name (accents and case aside)."""
-        return sort_key(self.author.family), sort_key(self.author.given), self.name.casefold()
 
     @property
     def letter(self) -> str:
@@ -147,9 +148,37 @@ def letters(pages: Sequence[ListingPage[DirectoryPart]]) -> list[tuple[str, str,
     return list(first.values())
 
 
+@dataclass(frozen=True)
+class Directory:
+    """The authors directory of a collection: its entries by author_key (author_entries), its pages
+    (directory_pages) and the page holding each entry (entry_pages)."""
+
+    entries: dict[str, AuthorEntry]
+    pages: list[ListingPage[DirectoryPart]]
+    places: dict[str, str]
+
+
+_last_directory: tuple[tuple[Paper, ...], int, Directory] | None = None
+
+
+def directory(papers: Sequence[Paper], page_size: int) -> Directory:
+    """The authors directory of papers. Made once for a tuple of papers (frozen: the same tuple is the
+    same papers): a build's render and its search index ask for the same catalog's, and so does each
+    rebuild of `papersite serve` until the catalog changes. Callers do not change what they get."""
+    global _last_directory
+    last = _last_directory
+    if last is not None and last[0] is papers and last[1] == page_size:
+        return last[2]
+    entries = author_entries(papers)
+    pages = directory_pages(entries, page_size)
+    made = Directory(entries, pages, entry_pages(pages))
+    if isinstance(papers, tuple):
+        _last_directory = (papers, page_size, made)
+    return made
+
+
 def directory_places(papers: Sequence[Paper], page_size: int) -> list[tuple[str, str, str, int]]:
     """(name, directory page, anchor, paper count) of every author in the directory: the search
     index's author results."""
-    entries = author_entries(papers)
-    pages = entry_pages(directory_pages(entries, page_size))
-    return [(entry.name, pages[key], entry.anchor, len(entry.papers)) for key, entry in entries.items()]
+    made = directory(papers, page_size)
+    return [(entry.name, made.places[key], entry.anchor, len(entry.papers)) for key, entry in made.entries.items()]

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import identifiers, paths, progress, whats_new
-from .authors import AuthorEntry, DirectoryPart, author_entries, author_key, directory_pages, entry_pages, letters
+from .authors import AuthorEntry, DirectoryPart, author_key, directory, letters
 from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
@@ -286,7 +286,8 @@ def render_site(
     maps = _Maps(catalog, directory_urls)
     env.globals["topic_map"] = maps
     env.globals["directory_urls"] = directory_urls
-    authors = author_entries(catalog.papers)
+    authors_directory = directory(catalog.papers, page_size)
+    authors = authors_directory.entries
     years = papers_by_year(catalog.papers)
     site = {
         "name": site_name,
@@ -318,11 +319,10 @@ def render_site(
         papers = [catalog.paper(slug) for slug in topic.papers]
         cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic, maps))
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, cached=cached, topic=topic)
-    directory = directory_pages(authors, page_size)
-    places = entry_pages(directory)
+    places = authors_directory.places
     pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls), workers, page_cache)
     pages += (
-        _authors_directory(env, catalog, directory, len(authors), _CachedPages(env, page_cache, templates, None))
+        _authors_directory(env, catalog, authors_directory.pages, len(authors), _CachedPages(env, page_cache, templates, None))
         if authors
         else []
     )
