@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, progress
+from . import cache, compiled_templates, progress
 from .catalog import assign_slugs
 from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
@@ -104,6 +104,7 @@ def generate(
     cache_file = settings.cache_folder / PAGES_CACHE if settings.cache_folder else None
     with progress.stage("render"):
         page_cache = PageCache(cache.load(cache_file, PAGES_CACHE) or {})
+        compiled = compiled_templates.in_cache_folder(settings.cache_folder, compiled_templates.PAGE_TEMPLATES)
         pages = render_site(
             catalog,
             site_name,
@@ -112,7 +113,9 @@ def generate(
             page_size=settings.listing_page_size,
             workers=workers,
             page_cache=page_cache,
+            compiled=compiled,
         )
+        compiled.save()
         if page_cache.current != page_cache.previous:
             cache.save(cache_file, PAGES_CACHE, page_cache.current)
     with progress.stage("write"):

@@ -219,10 +219,11 @@ def inert_path(path: str) -> str:
     return "".join(_ref(ch) if ch in _SPECIAL else ch for ch in path)
 
 
-def make_environment() -> jinja2.Environment:
+def make_environment(compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     templates = resources.files("generator.templates")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=compiled,
         undefined=jinja2.StrictUndefined,
         finalize=inert,
         keep_trailing_newline=True,
@@ -272,6 +273,7 @@ def render_site(
     page_size: int = 200,  # the default of the option listing_page_size (config.py)
     workers: int = 1,
     page_cache: PageCache | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page.
     `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
@@ -279,8 +281,8 @@ def render_site(
     Listings are split into pages of at most page_size entries. The paper pages are rendered in
     `workers` forked processes when there are many (the same text either way). With a page_cache,
     a paper or listing page whose inputs have the digest recorded there takes the recorded text
-    unrendered."""
-    env = make_environment()
+    unrendered. `compiled`: the templates' compiled code kept between builds (compiled_templates.py)."""
+    env = make_environment(compiled)
     page_cache = page_cache or PageCache()
     templates = templates_digest(env)
     maps = _Maps(catalog, directory_urls)
