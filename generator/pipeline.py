@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 PAGES_CACHE = "rendered-pages"  # render.PageCache: the text of paper and listing pages by a digest of their inputs
+PAGES_CACHE_PARTS = 32  # files it is kept in (rendered-pages-00...): a build saves only the parts holding changed pages
 
 
 def collect(settings: Settings) -> Catalog:
@@ -101,9 +103,8 @@ def generate(
 ) -> WriteReport:
     """Render the catalog (the paper pages in `workers` forked processes), bring the generated pages in
     docs_dir up to date, and keep the topic state."""
-    cache_file = settings.cache_folder / PAGES_CACHE if settings.cache_folder else None
     with progress.stage("render"):
-        page_cache = PageCache(cache.load(cache_file, PAGES_CACHE) or {})
+        page_cache = PageCache(load_rendered_pages(settings.cache_folder))
         compiled = compiled_templates.in_cache_folder(settings.cache_folder, compiled_templates.PAGE_TEMPLATES)
         pages = render_site(
             catalog,
@@ -116,13 +117,45 @@ def generate(
             compiled=compiled,
         )
         compiled.save()
-        if page_cache.current != page_cache.previous:
-            cache.save(cache_file, PAGES_CACHE, page_cache.current)
+        save_rendered_pages(settings.cache_folder, page_cache.current, page_cache.changed())
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     save_topic_state(settings, catalog.automatic_topics, catalog.topic_model)
     return report
+
+
+def pages_cache_part(path: str) -> int:
+    """Which part of the render cache holds a page (stable across runs, unlike hash())."""
+    return zlib.crc32(path.encode("utf-8")) % PAGES_CACHE_PARTS
+
+
+def _pages_cache_file(folder: Path, part: int) -> Path:
+    return folder / f"{PAGES_CACHE}-{part:02}"
+
+
+def load_rendered_pages(folder: Path | None) -> dict[str, tuple[str, str]]:
+    """The render cache (every part that loads: a missing or damaged part only costs its pages' rendering)."""
+    pages: dict[str, tuple[str, str]] = {}
+    if folder is None:
+        return pages
+    for part in range(PAGES_CACHE_PARTS):
+        pages.update(cache.load(_pages_cache_file(folder, part), PAGES_CACHE) or {})
+    return pages
+
+
+def save_rendered_pages(folder: Path | None, pages: dict[str, tuple[str, str]], changed: set[str]) -> None:
+    """Save the parts of the render cache that hold a changed page; the others already hold what they would."""
+    if folder is None or not changed:
+        return
+    touched = {pages_cache_part(path) for path in changed}
+    parts: dict[int, dict[str, tuple[str, str]]] = {part: {} for part in touched}
+    for path, entry in pages.items():
+        part = pages_cache_part(path)
+        if part in parts:
+            parts[part][path] = entry
+    for part, entries in sorted(parts.items()):
+        cache.save(_pages_cache_file(folder, part), PAGES_CACHE, entries)
 
 
 def save_topic_state(settings: Settings, automatic_topics, topic_model: bytes) -> bool:

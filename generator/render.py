@@ -384,6 +384,11 @@ class PageCache:
 
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
+    rendered: set[str] = field(default_factory=set)  # pages of current not taken from previous
+
+    def changed(self) -> set[str]:
+        """The pages whose entry in current is not the one in previous (rendered, or gone)."""
+        return self.rendered | (self.previous.keys() - self.current.keys())
 
 
 @dataclass(frozen=True)
@@ -439,6 +444,7 @@ def _paper_pages(job: _PaperPages, workers: int, cache: PageCache) -> list[Rende
         recorded = cache.previous.get(paths.paper_page(paper.slug))
         texts.append(recorded[1] if recorded is not None and recorded[0] == digest else None)
     missing = [i for i, text in enumerate(texts) if text is None]
+    cache.rendered.update(paths.paper_page(papers[i].slug) for i in missing)
     tasks = [missing[first : first + PAPERS_PER_TASK] for first in range(0, len(missing), PAPERS_PER_TASK)]
     if workers < 2 or len(tasks) < 2:
         done = [job.render(task) for task in progress.track(tasks, "paper pages", len(tasks))]
@@ -509,7 +515,11 @@ class _CachedPages:
         given = (self.templates, self.env.globals["directory_urls"], path, template, inputs)
         digest = hashlib.sha256(pickle.dumps(given, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
         recorded = self.cache.previous.get(path)
-        text = recorded[1] if recorded is not None and recorded[0] == digest else _page(self.env, path, template, **context).text
+        if recorded is not None and recorded[0] == digest:
+            text = recorded[1]
+        else:
+            text = _page(self.env, path, template, **context).text
+            self.cache.rendered.add(path)
         self.cache.current[path] = (digest, text)
         return RenderedPage(path, text)
 

@@ -13,7 +13,7 @@ from generator.config import settings_for
 from generator.enrich import enrich
 from generator.model import Author, Paper
 from generator.paths import paper_page
-from generator.pipeline import PAGES_CACHE, generate
+from generator.pipeline import PAGES_CACHE, PAGES_CACHE_PARTS, generate, load_rendered_pages
 from generator.render import PAPER_TEMPLATE, PageCache, make_environment, render_site
 from tests.examples import load_example, make_paper
 
@@ -152,13 +152,14 @@ def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp
     plain = settings_for(tmp_path, listing_page_size=10)
     for step, (name, edited) in enumerate(edits(papers)):
         catalog = enrich(edited)
-        if step == 3:  # damage the cache file: thrown away, every page rendered afresh
-            data = bytearray((cache_folder / PAGES_CACHE).read_bytes())
+        if step == 3:  # damage a part of the cache and remove another: thrown away, their pages rendered afresh
+            data = bytearray(_part(cache_folder, 0).read_bytes())
             data[len(data) // 2] ^= 0xFF
-            (cache_folder / PAGES_CACHE).write_bytes(bytes(data))
+            _part(cache_folder, 0).write_bytes(bytes(data))
+            _part(cache_folder, 1).unlink()
         generate(catalog, settings, tmp_path / "cached", "Site")
         generate(catalog, plain, tmp_path / "fresh", "Site")
-        assert (cache_folder / PAGES_CACHE).is_file()
+        assert load_rendered_pages(cache_folder).keys() == set(_cached_paths(tmp_path / "cached"))
         files = sorted(p.relative_to(tmp_path / "fresh") for p in (tmp_path / "fresh").rglob("*.md"))
         assert files == sorted(p.relative_to(tmp_path / "cached") for p in (tmp_path / "cached").rglob("*.md")), name
         for file in files:
@@ -209,3 +210,32 @@ def test_a_topics_first_page_follows_everything_its_map_shows():
 def _with_paper(catalog, paper: Paper):
     papers = tuple(paper if p.slug == paper.slug else p for p in catalog.papers)
     return dataclasses.replace(catalog, papers=papers, _by_slug={})
+
+
+def _part(cache_folder, part: int):
+    return cache_folder / f"{PAGES_CACHE}-{part:02}"
+
+
+def _cached_paths(docs):
+    """The generated pages the render cache keeps: paper pages and listings (not home, topics index, tags)."""
+    kept = {"papers", "topics", "authors"}
+    pages = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+    return [page for page in pages if page.split("/")[0] in kept and page != "topics/index.md"]
+
+
+def test_a_build_saves_only_the_parts_of_the_cache_holding_a_changed_page(tmp_path):
+    papers = with_authors(load_example())
+    cache_folder = tmp_path / "cache"
+    settings = settings_for(tmp_path, cache_folder=str(cache_folder), listing_page_size=10)
+    generate(enrich(papers), settings, tmp_path / "docs", "Site")
+    before = {part: _part(cache_folder, part).read_bytes() for part in range(PAGES_CACHE_PARTS)}
+    generate(enrich(papers), settings, tmp_path / "docs", "Site")
+    assert all(_part(cache_folder, part).read_bytes() == data for part, data in before.items())  # nothing changed
+    changed = dataclasses.replace(papers[3], abstract=papers[3].abstract + " It also studies marmots.")
+    catalog = enrich(papers[:3] + [changed] + papers[4:])
+    generate(catalog, settings, tmp_path / "docs", "Site")
+    rewritten = [part for part, data in before.items() if _part(cache_folder, part).read_bytes() != data]
+    assert 0 < len(rewritten) < PAGES_CACHE_PARTS // 2
+    fresh = PageCache()
+    render_site(catalog, "Site", page_size=10, page_cache=fresh)
+    assert load_rendered_pages(cache_folder) == fresh.current  # every part holds what this build rendered
