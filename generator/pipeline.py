@@ -12,9 +12,11 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from . import cache, compiled_templates, progress
+from .authors import AuthorNames
 from .catalog import assign_slugs
 from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
@@ -27,6 +29,7 @@ from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 PAGES_CACHE = "rendered-pages"  # render.PageCache: the text of paper and listing pages by a digest of their inputs
+AUTHOR_NAMES = "author-names"  # authors.AuthorNames: the keys, anchors' slugs and A-to-Z keys of authors' names
 PAGES_CACHE_PARTS = 32  # files it is kept in (rendered-pages-00...): a build saves only the parts holding changed pages
 
 
@@ -106,6 +109,8 @@ def generate(
     with progress.stage("render"):
         page_cache = PageCache(load_rendered_pages(settings.cache_folder))
         compiled = compiled_templates.in_cache_folder(settings.cache_folder, compiled_templates.PAGE_TEMPLATES)
+        names_file = settings.cache_folder / AUTHOR_NAMES if settings.cache_folder else None
+        author_names = AuthorNames(cache.load(names_file, author_names_key()))
         pages = render_site(
             catalog,
             site_name,
@@ -115,14 +120,28 @@ def generate(
             workers=workers,
             page_cache=page_cache,
             compiled=compiled,
+            author_names=author_names,
         )
         compiled.save()
+        if author_names.changed():
+            cache.save(names_file, author_names_key(), author_names.used)
         save_rendered_pages(settings.cache_folder, page_cache.current, page_cache.changed())
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     save_topic_state(settings, catalog.automatic_topics, catalog.topic_model)
     return report
+
+
+def author_names_key() -> str:
+    """The key of the author names' cache: the slug library's versions (papersite's code is in every key)."""
+    versions = []
+    for distribution in ("python-slugify", "text-unidecode", "Unidecode"):
+        try:
+            versions.append(f"{distribution} {metadata.version(distribution)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{distribution} none")
+    return f"{AUTHOR_NAMES}:{', '.join(versions)}"
 
 
 def pages_cache_part(path: str) -> int:

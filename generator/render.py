@@ -28,7 +28,7 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import identifiers, paths, progress, whats_new
-from .authors import AuthorEntry, DirectoryPart, author_key, directory, letters
+from .authors import AuthorEntry, AuthorNames, DirectoryPart, author_key, directory, letters
 from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
@@ -274,6 +274,7 @@ def render_site(
     workers: int = 1,
     page_cache: PageCache | None = None,
     compiled: jinja2.BytecodeCache | None = None,
+    author_names: AuthorNames | None = None,
 ) -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page.
     `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
@@ -281,14 +282,15 @@ def render_site(
     Listings are split into pages of at most page_size entries. The paper pages are rendered in
     `workers` forked processes when there are many (the same text either way). With a page_cache,
     a paper or listing page whose inputs have the digest recorded there takes the recorded text
-    unrendered. `compiled`: the templates' compiled code kept between builds (compiled_templates.py)."""
+    unrendered. `compiled`: the templates' compiled code kept between builds (compiled_templates.py);
+    `author_names`: what earlier builds derived from authors' names (authors.AuthorNames)."""
     env = make_environment(compiled)
     page_cache = page_cache or PageCache()
     templates = templates_digest(env)
     maps = _Maps(catalog, directory_urls)
     env.globals["topic_map"] = maps
     env.globals["directory_urls"] = directory_urls
-    authors_directory = directory(catalog.papers, page_size)
+    authors_directory = directory(catalog.papers, page_size, author_names)
     authors = authors_directory.entries
     years = papers_by_year(catalog.papers)
     site = {

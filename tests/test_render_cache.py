@@ -13,7 +13,7 @@ from generator.config import settings_for
 from generator.enrich import enrich
 from generator.model import Author, Paper
 from generator.paths import paper_page
-from generator.pipeline import PAGES_CACHE, PAGES_CACHE_PARTS, generate, load_rendered_pages
+from generator.pipeline import AUTHOR_NAMES, PAGES_CACHE, PAGES_CACHE_PARTS, generate, load_rendered_pages
 from generator.render import PAPER_TEMPLATE, PageCache, make_environment, render_site
 from tests.examples import load_example, make_paper
 
@@ -157,6 +157,8 @@ def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp
             data[len(data) // 2] ^= 0xFF
             _part(cache_folder, 0).write_bytes(bytes(data))
             _part(cache_folder, 1).unlink()
+            names = cache_folder / AUTHOR_NAMES
+            names.write_bytes(names.read_bytes()[:-100])
         generate(catalog, settings, tmp_path / "cached", "Site")
         generate(catalog, plain, tmp_path / "fresh", "Site")
         assert load_rendered_pages(cache_folder).keys() == set(_cached_paths(tmp_path / "cached"))

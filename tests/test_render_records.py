@@ -15,7 +15,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from test_render import Elements
 
-from generator.authors import author_entries, directory, directory_pages, entry_pages
+from generator.authors import AuthorNames, author_entries, directory, directory_pages, entry_pages
 from generator.catalog import assign_slugs
 from generator.cite import citation_key, code_fence_for, generated_entry
 from generator.model import Author, Catalog, Paper, Source
@@ -233,3 +233,19 @@ def test_the_directory_is_made_once_for_a_tuple_of_papers_and_afresh_for_any_oth
     as_list[1] = renamed[1]
     as_list[0] = renamed[0]
     assert directory(as_list, 2).entries == author_entries(renamed) != first.entries  # a list may change: never kept
+
+
+def test_author_names_kept_from_an_earlier_build_give_the_directory_made_afresh():
+    ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
+    papers = assign_slugs([paper(f"P{i}", authors=(ada, bob) if i % 2 else (Author("LOVELACE", "ada"),)) for i in range(6)])
+    names = AuthorNames()
+    first = author_entries(papers, names)
+    assert first == author_entries(papers) and names.changed()
+    kept = AuthorNames(dict(names.used))
+    again = author_entries(papers, kept)
+    assert again == first and [e.order for e in again.values()] == [e.order for e in first.values()]
+    assert not kept.changed()  # the same names: nothing to save
+    grown = [*papers, *assign_slugs([paper(f"Q{i}", authors=(Author("Étienne", "Zoé"),)) for i in range(2)])]
+    more = AuthorNames(dict(kept.used))
+    assert author_entries(grown, more) == author_entries(grown) and more.changed()
+    assert [e.order for e in author_entries(grown, more).values()] == [e.order for e in author_entries(grown).values()]
