@@ -288,11 +288,15 @@ def test_a_generated_page_changed_or_deleted_since_is_written_again(tmp_path):
         "inside-link/a.md",
         "papers/to-outside.md",
         "papers/to-inside.md",
+        "papers/there.md",
+        "papers/folder.md",
+        "papers/dangling.md",
+        "new-folder/a.md",
         "back\\slash.md",
     ],
 )
 def test_safe_targets_gives_what_safe_target_gives(tmp_path, relative):
-    """SafeTargets (one lstat a page) takes the pages safe_target takes, to the same paths, and refuses the others."""
+    """SafeTargets takes the pages safe_target takes, to the same paths, says whether something is there, and refuses the others."""
     docs, outside = tmp_path / "docs", tmp_path / "outside"
     (docs / "papers").mkdir(parents=True)
     outside.mkdir()
@@ -301,6 +305,9 @@ def test_safe_targets_gives_what_safe_target_gives(tmp_path, relative):
     os.symlink(docs / "papers", docs / "inside-link")
     (docs / "papers" / "to-outside.md").symlink_to(outside / "x.md")
     (docs / "papers" / "to-inside.md").symlink_to(docs / "index.md")
+    (docs / "papers" / "there.md").write_text("mine", encoding="utf-8")
+    (docs / "papers" / "folder.md").mkdir()
+    (docs / "papers" / "dangling.md").symlink_to(docs / "papers" / "gone.md")
     safe = SafeTargets(docs)
     try:
         expected = safe_target(docs, relative)
@@ -308,5 +315,5 @@ def test_safe_targets_gives_what_safe_target_gives(tmp_path, relative):
         with pytest.raises(WriteError, match="outside"):
             safe.target(relative)
     else:
-        assert safe.target(relative) == expected
-        assert safe.target(relative) == expected  # and again, from what it resolved before
+        assert safe.find(relative) == (expected, expected.exists())
+        assert safe.find(relative) == (expected, expected.exists())  # and again, from what it resolved and listed before
