@@ -303,8 +303,9 @@ def render_site(
         "new": whats_new.recently_added(catalog.papers, today or identifiers.today()) if has_new_page(catalog) else None,
     }
     newest_first = [paper for _, papers in years for paper in papers]
+    home = _CachedPages(env, page_cache, templates, None)
     pages = [
-        _page(env, home_page, "home.md.j2", site=site),
+        home.page(home_page, "home.md.j2", _home_inputs(catalog, site["new"], site_name, maps), site=site),
         _page(env, paths.TOPICS_INDEX, "topics_index.md.j2", site=site),
         *_listing(
             env,
@@ -524,6 +525,15 @@ class _CachedPages:
             self.cache.rendered.add(path)
         self.cache.current[path] = (digest, text)
         return RenderedPage(path, text)
+
+
+def _home_inputs(catalog: Catalog, new: list[Paper] | None, site_name: str, maps: _Maps) -> Any:
+    """What the home page reads (home.md.j2): the site's name, the counts of papers, topics and new
+    papers, what its map shows, and each topic's slug, label, count and first three papers."""
+    topics = [
+        (t.slug, t.label, len(t.papers), [(slug, catalog.paper(slug).title) for slug in t.papers[:3]]) for t in catalog.topics
+    ]
+    return (site_name, len(catalog.papers), len(catalog.topics), None if new is None else len(new), maps.data(), topics)
 
 
 def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) -> Callable[..., Any]:

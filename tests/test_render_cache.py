@@ -68,7 +68,7 @@ def test_pages_rendered_with_the_cache_are_the_pages_rendered_without_it():
             assert got.text == expected.text, f"{name}: {got.path}"
         assert set(cache.current) >= {paper_page(paper.slug) for paper in catalog.papers}
         listings = set(cache.current) - {paper_page(paper.slug) for paper in catalog.papers}
-        assert {path.split("/")[0] for path in listings} == {"papers", "topics", "authors"}, name
+        assert {path.split("/")[0] for path in listings} == {"index.md", "papers", "topics", "authors"}, name
         reused += sum(previous.get(path, ("",))[0] == digest for path, (digest, _) in cache.current.items())
         reused_listings += sum(previous.get(path, ("",))[0] == cache.current[path][0] for path in listings)
         previous = cache.current
@@ -131,6 +131,7 @@ def test_listing_pages_follow_each_field_they_show():
         ("topic.md.j2", {"topic", "entries", "pager", "total", "topic_map", "map"}),  # map: set from topic_map
         ("authors_index.md.j2", {"entries", "pager", "count", "letters", "catalog"}),
         ("pager.md.j2", {"pager"}),
+        ("home.md.j2", {"site", "topic_map", "map"}),  # site: its name, catalog, topics, new (render._home_inputs)
     ],
 )
 def test_the_listing_templates_read_only_what_their_digests_cover(template: str, context: set[str]) -> None:
@@ -169,12 +170,12 @@ def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp
 
 
 def test_a_topics_first_page_follows_everything_its_map_shows():
-    """A topic's first page (which draws the map) is cached by what its map shows: moving a point,
+    """A topic's first page and the home page (which draw the map) are cached by what their map shows: moving a point,
     retitling a paper, relabelling or reordering topics, or changing a paper's main topic renders the
     pages whose map changed, exactly as without the cache; with nothing changed, every one is reused."""
     catalog = enrich(with_authors(load_example()))
     assert catalog.layout and len(catalog.topics) > 2
-    first_pages = {f"topics/{topic.slug}.md" for topic in catalog.topics}
+    first_pages = {f"topics/{topic.slug}.md" for topic in catalog.topics} | {"index.md"}  # the home page has a map too
     cache = PageCache()
     render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
     moved, *_ = catalog.layout
@@ -183,6 +184,7 @@ def test_a_topics_first_page_follows_everything_its_map_shows():
         ("nothing", lambda c: c),
         ("move a point", lambda c: dataclasses.replace(c, layout={**c.layout, moved: (0.01, 0.99)})),
         ("retitle a paper", lambda c: _with_paper(c, dataclasses.replace(some, title="Marmots: " + some.title))),
+        ("retitle a topic's first paper", lambda c: _with_paper(c, _retitled(c.paper(c.topics[0].papers[0])))),
         (
             "relabel a topic",
             lambda c: dataclasses.replace(
@@ -219,8 +221,8 @@ def _part(cache_folder, part: int):
 
 
 def _cached_paths(docs):
-    """The generated pages the render cache keeps: paper pages and listings (not home, topics index, tags)."""
-    kept = {"papers", "topics", "authors"}
+    """The generated pages the render cache keeps: paper pages, listings and the home page (not the topics index, tags)."""
+    kept = {"papers", "topics", "authors", "index.md"}
     pages = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
     return [page for page in pages if page.split("/")[0] in kept and page != "topics/index.md"]
 
@@ -241,3 +243,32 @@ def test_a_build_saves_only_the_parts_of_the_cache_holding_a_changed_page(tmp_pa
     fresh = PageCache()
     render_site(catalog, "Site", page_size=10, page_cache=fresh)
     assert load_rendered_pages(cache_folder) == fresh.current  # every part holds what this build rendered
+
+
+def _retitled(paper: Paper) -> Paper:
+    return dataclasses.replace(paper, title="Hibernation: " + paper.title)
+
+
+def test_the_home_page_follows_its_topics_without_a_map():
+    """Without a map, the home page still follows what it lists: each topic's label, count and first papers' titles."""
+    catalog = enrich(with_authors(load_example()), settings=settings_for(topic_map=False))
+    assert not catalog.layout
+    cache = PageCache()
+    render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
+    first = catalog.topics[0]
+    for name, edited in [
+        ("retitle a topic's first paper", _with_paper(catalog, _retitled(catalog.paper(first.papers[0])))),
+        (
+            "relabel a topic",
+            dataclasses.replace(catalog, topics=(dataclasses.replace(first, label="Marmots"), *catalog.topics[1:])),
+        ),
+        (
+            "fewer papers in a topic",
+            dataclasses.replace(catalog, topics=(dataclasses.replace(first, papers=first.papers[1:]), *catalog.topics[1:])),
+        ),
+    ]:
+        edited = dataclasses.replace(edited, _by_slug={})
+        warm = PageCache(cache.current)
+        cached = {page.path: page.text for page in render_site(edited, "Site", page_size=PAGE_SIZE, page_cache=warm)}
+        fresh = {page.path: page.text for page in render_site(edited, "Site", page_size=PAGE_SIZE)}
+        assert cached["index.md"] == fresh["index.md"] != render_site(catalog, "Site", page_size=PAGE_SIZE)[0].text, name
