@@ -28,7 +28,7 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import identifiers, paths, progress, whats_new
-from .authors import AuthorEntry, AuthorNames, DirectoryPart, author_key, directory, letters
+from .authors import AuthorEntry, AuthorNames, DirectoryPart, directory, letters
 from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
@@ -290,6 +290,7 @@ def render_site(
     maps = _Maps(catalog, directory_urls)
     env.globals["topic_map"] = maps
     env.globals["directory_urls"] = directory_urls
+    author_names = author_names or AuthorNames()
     authors_directory = directory(catalog.papers, page_size, author_names)
     authors = authors_directory.entries
     years = papers_by_year(catalog.papers)
@@ -325,7 +326,7 @@ def render_site(
         cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic, maps))
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, cached=cached, topic=topic)
     places = authors_directory.places
-    pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls), workers, page_cache)
+    pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls, author_names), workers, page_cache)
     pages += (
         _authors_directory(env, catalog, authors_directory.pages, len(authors), _CachedPages(env, page_cache, templates, None))
         if authors
@@ -403,6 +404,7 @@ class _PaperPages:
     authors: dict[str, AuthorEntry]
     places: dict[str, str]
     directory_urls: bool
+    names: AuthorNames = field(default_factory=AuthorNames)  # author_key of each author, as the directory found it
 
     def render(self, indexes: list[int]) -> list[str]:
         papers = self.catalog.papers
@@ -419,7 +421,7 @@ class _PaperPages:
         catalog = self.catalog
         topics = [{"slug": topic.slug, "label": topic.label} for topic in map(catalog.topic, paper.topics)]
         related = [({"slug": r.slug, "title": catalog.paper(r.slug).title}, {"reason": r.reason}) for r in paper.related]
-        bylines = [(author, _entry_place(author_key(author), self.authors, self.places)) for author in paper.authors]
+        bylines = [(author, _entry_place(self.names.parts(author)[0], self.authors, self.places)) for author in paper.authors]
         return {"paper": paper, "topics": topics, "related": related, "authors": bylines}
 
     def digest(self, paper: Paper, template_digest: str) -> str:
