@@ -11,7 +11,7 @@ anchor of its last entry, so an author's page changes only when entries near the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import Author, Paper
@@ -34,6 +34,12 @@ class AuthorEntry:
     author: Author
     anchor: str
     papers: tuple[str, ...]
+    # A to Z by family name, then given name (accents and case aside): made once (author_order), sorting and letters read it.
+    order: tuple[str, str, str] = field(default=("", "", ""), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.order == ("", "", ""):
+            object.__setattr__(self, "order", author_order(self.author))
 
     @property
     def name(self) -> str:
@@ -43,11 +49,6 @@ class AuthorEntry:
     def directory_name(self) -> str:
         """ "Lovelace, Ada"; an organisation (a family name alone) as it is."""
         return f"{self.author.family}, {self.author.given}" if self.author.given else self.author.family
-
-    @property
-    def order(self) -> tuple[str, str, str]:
-        """A to Z by family name, then given name (accents and case aside)."""
-        return sort_key(self.author.family), sort_key(self.author.given), self.name.casefold()
 
     @property
     def letter(self) -> str:
@@ -79,14 +80,45 @@ def author_key(author: Author) -> str:
     return title_key(author.name)
 
 
-def author_entries(papers: Sequence[Paper]) -> dict[str, AuthorEntry]:
+def author_order(author: Author) -> tuple[str, str, str]:
+    """A to Z by family name, then given name (accents and case aside)."""
+    return sort_key(author.family), sort_key(author.given), author.name.casefold()
+
+
+NameParts = tuple[str, str, tuple[str, str, str]]  # author_key, the slug an anchor starts from, author_order
+
+
+class AuthorNames:
+    """What the directory derives from an author's name (author_key, the anchor's slug, author_order),
+    worked out once a name: `known` holds an earlier build's (pipeline.generate keeps them in the
+    cache folder, keyed by papersite's code and the slug library's versions), `used` this build's."""
+
+    def __init__(self, known: dict[tuple[str, str], NameParts] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[tuple[str, str], NameParts] = {}
+
+    def parts(self, author: Author) -> NameParts:
+        name = (author.family, author.given)
+        parts = self.used.get(name)
+        if parts is None:
+            parts = self.known.get(name) or (author_key(author), slug_base(author.name), author_order(author))
+            self.used[name] = parts
+        return parts
+
+    def changed(self) -> bool:
+        """Whether this build used other names than the known ones."""
+        return self.used != self.known
+
+
+def author_entries(papers: Sequence[Paper], names: AuthorNames | None = None) -> dict[str, AuthorEntry]:
     """The directory's authors by author_key, in order of first appearance; only authors of two or more papers."""
+    names = names or AuthorNames()
     written_as: dict[str, Author] = {}
     papers_by_key: dict[str, list[Paper]] = {}
     for paper in papers:
         first_written: dict[str, Author] = {}  # each author of the paper once, as first written there
         for author in paper.authors:
-            key = author_key(author)
+            key = names.parts(author)[0]
             if key and key not in first_written:
                 first_written[key] = author
         for key, author in first_written.items():
@@ -96,10 +128,11 @@ def author_entries(papers: Sequence[Paper]) -> dict[str, AuthorEntry]:
     taken: set[str] = set()
     for key, written in papers_by_key.items():
         if len(written) >= MIN_PAPERS_FOR_AN_ENTRY:
-            anchor = first_free(slug_base(written_as[key].name), taken)
+            _, slug, order = names.parts(written_as[key])
+            anchor = first_free(slug, taken)
             taken.add(anchor)
             newest_first = sorted(written, key=lambda p: p.date, reverse=True)
-            entries[key] = AuthorEntry(key, written_as[key], anchor, tuple(p.slug for p in newest_first))
+            entries[key] = AuthorEntry(key, written_as[key], anchor, tuple(p.slug for p in newest_first), order)
     return entries
 
 
@@ -147,9 +180,38 @@ def letters(pages: Sequence[ListingPage[DirectoryPart]]) -> list[tuple[str, str,
     return list(first.values())
 
 
+@dataclass(frozen=True)
+class Directory:
+    """The authors directory of a collection: its entries by author_key (author_entries), its pages
+    (directory_pages) and the page holding each entry (entry_pages)."""
+
+    entries: dict[str, AuthorEntry]
+    pages: list[ListingPage[DirectoryPart]]
+    places: dict[str, str]
+
+
+_last_directory: tuple[tuple[Paper, ...], int, Directory] | None = None
+
+
+def directory(papers: Sequence[Paper], page_size: int, names: AuthorNames | None = None) -> Directory:
+    """The authors directory of papers. Made once for a tuple of papers (frozen: the same tuple is the
+    same papers): a build's render and its search index ask for the same catalog's, and so does each
+    rebuild of `papersite serve` until the catalog changes. Callers do not change what they get.
+    names: what earlier builds derived from the authors' names (AuthorNames), when the caller keeps it."""
+    global _last_directory
+    last = _last_directory
+    if last is not None and last[0] is papers and last[1] == page_size:
+        return last[2]
+    entries = author_entries(papers, names)
+    pages = directory_pages(entries, page_size)
+    made = Directory(entries, pages, entry_pages(pages))
+    if isinstance(papers, tuple):
+        _last_directory = (papers, page_size, made)
+    return made
+
+
 def directory_places(papers: Sequence[Paper], page_size: int) -> list[tuple[str, str, str, int]]:
     """(name, directory page, anchor, paper count) of every author in the directory: the search
     index's author results."""
-    entries = author_entries(papers)
-    pages = entry_pages(directory_pages(entries, page_size))
-    return [(entry.name, pages[key], entry.anchor, len(entry.papers)) for key, entry in entries.items()]
+    made = directory(papers, page_size)
+    return [(entry.name, made.places[key], entry.anchor, len(entry.papers)) for key, entry in made.entries.items()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
@@ -55,15 +56,53 @@ def render_map(
 ) -> str:
     """The map as one line of HTML (a <div> holding the <svg>), or "" when there is no layout.
     papers: the papers drawn as points (default: all; map_points.drawn_papers picks them for a page)."""
+    return draw_map(map_data(catalog, highlight=highlight, papers=papers), from_page, directory_urls)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Everything a map shows besides its links' page and URL style, as plain data: a page's digest
+    covers it (render.py), and draw_map reads nothing else.
+    points: (slug, x, y, radius, colour, tooltip) in drawing order; labels: (x, y, text, faded)."""
+
+    title: str
+    points: tuple[tuple[str, float, float, int, str, str], ...]
+    labels: tuple[tuple[float, float, str, bool], ...]
+
+
+def map_data(
+    catalog: Catalog,
+    *,
+    highlight: str | None = None,
+    papers: Collection[str] | None = None,
+    labels: Sequence[Label] | None = None,
+) -> MapData | None:
+    """What the map of the catalog shows (None: no layout, no map). labels: placed_labels(catalog),
+    when the caller has them already (they are the same on every map of a catalog)."""
     if not catalog.layout:
-        return ""
+        return None
     colours = topic_colours(catalog.topics)
+    points = tuple(_point(catalog, slug, xy, colours, highlight) for slug, xy in _ordered(catalog, highlight, papers))
+    placed = placed_labels(catalog) if labels is None else labels
+    shown = tuple((x, y, text, highlight not in (None, slug)) for x, y, slug, text in placed)
+    title = "Map of the papers" + (f" (highlighted: {catalog.topic(highlight).label})" if highlight else "")
+    return MapData(title, points, shown)
+
+
+def draw_map(data: MapData | None, from_page: str, directory_urls: bool = False) -> str:
+    """The map as one line of HTML (a <div> holding the <svg>), links relative to from_page; "" for no map."""
+    if data is None:
+        return ""
     points = [
-        _point(catalog, slug, xy, colours, from_page, highlight, directory_urls)
-        for slug, xy in _ordered(catalog, highlight, papers)
+        f'<a href="{escape(paper_url(slug, from_page, directory_urls), quote=True)}"><circle cx="{x}" cy="{y}" r="{radius}" '
+        f'fill="{colour}"><title>{escape(tooltip, quote=True)}</title></circle></a>'
+        for slug, x, y, radius, colour, tooltip in data.points
     ]
-    labels = _labels(catalog, highlight)
-    title = "Map of the papers" + (f" (highlighted: {escape(catalog.topic(highlight).label)})" if highlight else "")
+    labels = [
+        f'<text x="{round(x, 1)}" y="{round(y, 1)}" text-anchor="middle"{OTHER if faded else ""}>{escape(text)}</text>'
+        for x, y, text, faded in data.labels
+    ]
+    title = escape(data.title)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="papersite-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{title}" '
         f'font-size="{FONT_SIZE}" style="width:100%;height:auto;max-width:{WIDTH}px">'
@@ -77,7 +116,8 @@ def render_map(
 def _ordered(catalog: Catalog, highlight: str | None, papers: Collection[str] | None):
     """The papers drawn, highlighted papers last, so they are drawn on top."""
     inside = set(catalog.topic(highlight).papers) if highlight else set()
-    drawn = catalog.layout.items() if papers is None else ((s, xy) for s, xy in catalog.layout.items() if s in papers)
+    layout = catalog.layout
+    drawn = layout.items() if papers is None else ((s, layout[s]) for s in set(papers) if s in layout)
     return sorted(drawn, key=lambda item: (item[0] in inside, item[0]))
 
 
@@ -86,22 +126,25 @@ def _xy(point: tuple[float, float]) -> tuple[float, float]:
     return round(MARGIN + x * (WIDTH - 2 * MARGIN), 1), round(MARGIN + y * (HEIGHT - 2 * MARGIN), 1)
 
 
-def _point(catalog, slug, xy, colours, from_page, highlight, directory_urls) -> str:
+def _point(catalog, slug, xy, colours, highlight) -> tuple[str, float, float, int, str, str]:
     paper = catalog.paper(slug)
     topic = paper.topics[0] if paper.topics else ""
     faded = highlight is not None and highlight not in paper.topics
     x, y = _xy(xy)
     colour = "var(--md-default-fg-color--lighter,#999)" if faded else colours.get(topic, PALETTE[0])
     label = catalog.topic(topic).label if topic else ""
-    tooltip = escape(f"{paper.title} ({label})" if label else paper.title, quote=True)
-    href = escape(paper_url(slug, from_page, directory_urls), quote=True)
-    radius = 3 if faded else 5
-    return f'<a href="{href}"><circle cx="{x}" cy="{y}" r="{radius}" fill="{colour}"><title>{tooltip}</title></circle></a>'
+    tooltip = f"{paper.title} ({label})" if label else paper.title
+    return slug, x, y, 3 if faded else 5, colour, tooltip
 
 
-def _labels(catalog: Catalog, highlight: str | None) -> list[str]:
+Label = tuple[float, float, str, str]  # x, y, topic slug, label
+OTHER = ' class="other"'  # a label of another topic than the page's
+
+
+def placed_labels(catalog: Catalog) -> tuple[Label, ...]:
     """One label per topic, above the middle of its papers, moved to the nearest spot where it
-    overlaps no other label; a label with no free spot left is not drawn (never over another)."""
+    overlaps no other label; a label with no free spot left is not drawn (never over another).
+    The same on every map of the catalog (a topic's page only fades the other labels)."""
     placed: list[tuple[float, float, float, float]] = []
     result = []
     for topic in catalog.topics:
@@ -118,9 +161,8 @@ def _labels(catalog: Catalog, highlight: str | None) -> list[str]:
             continue
         x, y = spot
         placed.append(label_box(x, y, width))
-        css = "" if highlight in (None, topic.slug) else ' class="other"'
-        result.append(f'<text x="{round(x, 1)}" y="{round(y, 1)}" text-anchor="middle"{css}>{escape(topic.label)}</text>')
-    return result
+        result.append((x, y, topic.slug, topic.label))
+    return tuple(result)
 
 
 LINE = FONT_SIZE + 2

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, progress, slugs
+from . import cache, compiled_templates, progress, slugs
+from .authors import AuthorNames
 from .catalog import assign_slugs
 from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
@@ -27,6 +29,8 @@ from .write import WriteReport, write_if_changed, write_pages
 log = logging.getLogger("mkdocs.plugins.papersite")
 PAGES_CACHE = "rendered-pages"  # render.PageCache: the text of paper and listing pages by a digest of their inputs
 SLUGS_CACHE = "slugs.pickle"  # the slug bases and sort keys of the last build's names (slugs.remember)
+AUTHOR_NAMES = "author-names"  # authors.AuthorNames: the keys, anchors' slugs and A-to-Z keys of authors' names
+PAGES_CACHE_PARTS = 32  # files it is kept in (rendered-pages-00...): a build saves only the parts holding changed pages
 
 
 def collect(settings: Settings) -> Catalog:
@@ -103,9 +107,11 @@ def generate(
 ) -> WriteReport:
     """Render the catalog (the paper pages in `workers` forked processes), bring the generated pages in
     docs_dir up to date, and keep the topic state."""
-    cache_file = settings.cache_folder / PAGES_CACHE if settings.cache_folder else None
     with progress.stage("render"):
-        page_cache = PageCache(cache.load(cache_file, PAGES_CACHE) or {})
+        page_cache = PageCache(load_rendered_pages(settings.cache_folder))
+        compiled = compiled_templates.in_cache_folder(settings.cache_folder, compiled_templates.PAGE_TEMPLATES)
+        names_file = settings.cache_folder / AUTHOR_NAMES if settings.cache_folder else None
+        author_names = AuthorNames(cache.load(names_file, author_names_key()))
         pages = render_site(
             catalog,
             site_name,
@@ -114,9 +120,13 @@ def generate(
             page_size=settings.listing_page_size,
             workers=workers,
             page_cache=page_cache,
+            compiled=compiled,
+            author_names=author_names,
         )
-        if page_cache.current != page_cache.previous:
-            cache.save(cache_file, PAGES_CACHE, page_cache.current)
+        compiled.save()
+        if author_names.changed():
+            cache.save(names_file, author_names_key(), author_names.used)
+        save_rendered_pages(settings.cache_folder, page_cache.current, page_cache.changed())
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
@@ -144,6 +154,44 @@ def keep_slugs(settings: Settings) -> None:
         made = slugs.made()
         if made != _remembered_slugs.pop(path):
             cache.save(path, slugs.memo_key(), made)
+
+
+def author_names_key() -> str:
+    """The key of the author names' cache: the slug library's versions (papersite's code is in every key)."""
+    return f"{AUTHOR_NAMES}:{slugs.memo_key()}"
+
+
+def pages_cache_part(path: str) -> int:
+    """Which part of the render cache holds a page (stable across runs, unlike hash())."""
+    return zlib.crc32(path.encode("utf-8")) % PAGES_CACHE_PARTS
+
+
+def _pages_cache_file(folder: Path, part: int) -> Path:
+    return folder / f"{PAGES_CACHE}-{part:02}"
+
+
+def load_rendered_pages(folder: Path | None) -> dict[str, tuple[str, str]]:
+    """The render cache (every part that loads: a missing or damaged part only costs its pages' rendering)."""
+    pages: dict[str, tuple[str, str]] = {}
+    if folder is None:
+        return pages
+    for part in range(PAGES_CACHE_PARTS):
+        pages.update(cache.load(_pages_cache_file(folder, part), PAGES_CACHE) or {})
+    return pages
+
+
+def save_rendered_pages(folder: Path | None, pages: dict[str, tuple[str, str]], changed: set[str]) -> None:
+    """Save the parts of the render cache that hold a changed page; the others already hold what they would."""
+    if folder is None or not changed:
+        return
+    touched = {pages_cache_part(path) for path in changed}
+    parts: dict[int, dict[str, tuple[str, str]]] = {part: {} for part in touched}
+    for path, entry in pages.items():
+        part = pages_cache_part(path)
+        if part in parts:
+            parts[part][path] = entry
+    for part, entries in sorted(parts.items()):
+        cache.save(_pages_cache_file(folder, part), PAGES_CACHE, entries)
 
 
 def save_topic_state(settings: Settings, automatic_topics, topic_model: bytes) -> bool:

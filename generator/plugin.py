@@ -29,6 +29,7 @@ from mkdocs.utils import get_relative_url
 from . import cache, collector, csp, digest, feeds, incremental, pipeline, prerender, search_index, uptodate
 from .authors import directory_places
 from .compact import compact_html
+from .compiled_templates import THEME_TEMPLATES, CompiledTemplates, in_cache_folder
 from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .html_regions import HtmlRegions
@@ -70,6 +71,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.generating = threading.Lock()
         self.generated: GeneratedState | None = None  # what the last generate left (generated_state)
         self.outputs: set[str] = set()  # what on_post_build put in the site folder (or found there as it would write it)
+        self.compiled_theme: CompiledTemplates | None = None  # the theme's compiled templates (on_env), saved after the build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         collector.tune()  # plain `mkdocs build` and `serve` too
@@ -208,6 +210,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.close_prerenderer()
+        if self.compiled_theme is not None:
+            self.compiled_theme.save()
         self.outputs = set()
         if self.catalog is None or self.files is None:
             return
@@ -260,6 +264,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         """The Content-Security-Policy for the theme override's meta tag (generator/csp.py); then
         the generated pages outside the nav are built in worker processes (prerender.py)."""
         env.globals["papersite_csp"] = csp.policy()
+        env.bytecode_cache = self.compiled_theme = in_cache_folder(self.settings(config).cache_folder, THEME_TEMPLATES)
         if self.prerenderer is not None and self.nav is not None:
             site = prerender.WorkerSite(config, files, self.nav, env, files.documentation_pages())
             self.prerenderer.start_builds(self.prerendered, site)

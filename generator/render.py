@@ -28,11 +28,11 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import identifiers, paths, progress, whats_new
-from .authors import AuthorEntry, DirectoryPart, author_entries, author_key, directory_pages, entry_pages, letters
+from .authors import AuthorEntry, AuthorNames, DirectoryPart, directory, letters
 from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
-from .map_svg import render_map
+from .map_svg import Label, MapData, draw_map, map_data, placed_labels
 from .model import Catalog, Link, Paper, RenderedPage, Topic
 from .normalise import is_safe_url, split_math
 from .pagination import ListingPage, Pager, paginate
@@ -219,10 +219,11 @@ def inert_path(path: str) -> str:
     return "".join(_ref(ch) if ch in _SPECIAL else ch for ch in path)
 
 
-def make_environment() -> jinja2.Environment:
+def make_environment(compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     templates = resources.files("generator.templates")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=compiled,
         undefined=jinja2.StrictUndefined,
         finalize=inert,
         keep_trailing_newline=True,
@@ -272,6 +273,8 @@ def render_site(
     page_size: int = 200,  # the default of the option listing_page_size (config.py)
     workers: int = 1,
     page_cache: PageCache | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
+    author_names: AuthorNames | None = None,
 ) -> list[RenderedPage]:
     """Every generated page of the site, in a stable order; the overview page goes to home_page.
     `directory_urls` is MkDocs' use_directory_urls: the map's links are written as final URLs
@@ -279,13 +282,17 @@ def render_site(
     Listings are split into pages of at most page_size entries. The paper pages are rendered in
     `workers` forked processes when there are many (the same text either way). With a page_cache,
     a paper or listing page whose inputs have the digest recorded there takes the recorded text
-    unrendered."""
-    env = make_environment()
+    unrendered. `compiled`: the templates' compiled code kept between builds (compiled_templates.py);
+    `author_names`: what earlier builds derived from authors' names (authors.AuthorNames)."""
+    env = make_environment(compiled)
     page_cache = page_cache or PageCache()
     templates = templates_digest(env)
-    env.globals["topic_map"] = _map_maker(catalog, directory_urls)
+    maps = _Maps(catalog, directory_urls)
+    env.globals["topic_map"] = maps
     env.globals["directory_urls"] = directory_urls
-    authors = author_entries(catalog.papers)
+    author_names = author_names or AuthorNames()
+    authors_directory = directory(catalog.papers, page_size, author_names)
+    authors = authors_directory.entries
     years = papers_by_year(catalog.papers)
     site = {
         "name": site_name,
@@ -297,8 +304,9 @@ def render_site(
         "new": whats_new.recently_added(catalog.papers, today or identifiers.today()) if has_new_page(catalog) else None,
     }
     newest_first = [paper for _, papers in years for paper in papers]
+    home = _CachedPages(env, page_cache, templates, None)
     pages = [
-        _page(env, home_page, "home.md.j2", site=site),
+        home.page(home_page, "home.md.j2", _home_inputs(catalog, site["new"], site_name, maps), site=site),
         _page(env, paths.TOPICS_INDEX, "topics_index.md.j2", site=site),
         *_listing(
             env,
@@ -315,13 +323,12 @@ def render_site(
     pages += _new_page(env, site["new"])
     for topic in catalog.topics:
         papers = [catalog.paper(slug) for slug in topic.papers]
-        cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic))
+        cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic, maps))
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, cached=cached, topic=topic)
-    directory = directory_pages(authors, page_size)
-    places = entry_pages(directory)
-    pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls), workers, page_cache)
+    places = authors_directory.places
+    pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls, author_names), workers, page_cache)
     pages += (
-        _authors_directory(env, catalog, directory, len(authors), _CachedPages(env, page_cache, templates, None))
+        _authors_directory(env, catalog, authors_directory.pages, len(authors), _CachedPages(env, page_cache, templates, None))
         if authors
         else []
     )
@@ -341,18 +348,32 @@ def _new_page(env: jinja2.Environment, recent: list[Paper] | None) -> list[Rende
     return [_page(env, paths.NEW_PAGE, "new.md.j2", recent=recent, upvoted=upvoted, days=whats_new.NEW_DAYS)]
 
 
-def _map_maker(catalog: Catalog, directory_urls: bool):
-    """The templates' topic_map(page, highlight=None): the map with the points that page draws (map_points)."""
-    everyone: list[str] = []
+class _Maps:
+    """The templates' topic_map(page, highlight=None): the map with the points that page draws
+    (map_points). What each map shows is worked out once a build (`data`): the digest of a topic's
+    first page covers it, and the labels' places are the same on every map."""
 
-    def topic_map(page: str, highlight: str | None = None) -> Markup:
-        if highlight is None and not everyone:
-            everyone.extend(central_first(catalog))
-        slugs = catalog.topic(highlight).papers if highlight else everyone
-        drawn = drawn_papers(catalog, slugs, TOPIC_MAX_POINTS if highlight else MAX_POINTS)
-        return Markup(render_map(catalog, page, highlight=highlight, papers=drawn, directory_urls=directory_urls))
+    def __init__(self, catalog: Catalog, directory_urls: bool) -> None:
+        self.catalog = catalog
+        self.directory_urls = directory_urls
+        self.shown: dict[str | None, MapData | None] = {}
+        self.labels: tuple[Label, ...] | None = None
 
-    return topic_map
+    def data(self, highlight: str | None = None) -> MapData | None:
+        if highlight not in self.shown:
+            catalog = self.catalog
+            if not catalog.layout:
+                self.shown[highlight] = None
+                return None
+            if self.labels is None:
+                self.labels = placed_labels(catalog)
+            slugs = catalog.topic(highlight).papers if highlight else central_first(catalog)
+            drawn = drawn_papers(catalog, slugs, TOPIC_MAX_POINTS if highlight else MAX_POINTS)
+            self.shown[highlight] = map_data(catalog, highlight=highlight, papers=drawn, labels=self.labels)
+        return self.shown[highlight]
+
+    def __call__(self, page: str, highlight: str | None = None) -> Markup:
+        return Markup(draw_map(self.data(highlight), page, self.directory_urls))
 
 
 PAPERS_PER_TASK = 250  # paper pages one process renders per task
@@ -363,10 +384,15 @@ PAPER_TEMPLATE = "paper.md.j2"
 class PageCache:
     """Pages by path: (digest of the page's inputs, text). `previous` is read (from the last build),
     `current` is filled by render_site with every paper page and every listing page (All papers,
-    a topic's pages after its first, the authors directory) of this one."""
+    a topic's pages, the authors directory) of this one."""
 
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
+    rendered: set[str] = field(default_factory=set)  # pages of current not taken from previous
+
+    def changed(self) -> set[str]:
+        """The pages whose entry in current is not the one in previous (rendered, or gone)."""
+        return self.rendered | (self.previous.keys() - self.current.keys())
 
 
 @dataclass(frozen=True)
@@ -378,6 +404,7 @@ class _PaperPages:
     authors: dict[str, AuthorEntry]
     places: dict[str, str]
     directory_urls: bool
+    names: AuthorNames = field(default_factory=AuthorNames)  # author_key of each author, as the directory found it
 
     def render(self, indexes: list[int]) -> list[str]:
         papers = self.catalog.papers
@@ -394,7 +421,7 @@ class _PaperPages:
         catalog = self.catalog
         topics = [{"slug": topic.slug, "label": topic.label} for topic in map(catalog.topic, paper.topics)]
         related = [({"slug": r.slug, "title": catalog.paper(r.slug).title}, {"reason": r.reason}) for r in paper.related]
-        bylines = [(author, _entry_place(author_key(author), self.authors, self.places)) for author in paper.authors]
+        bylines = [(author, _entry_place(self.names.parts(author)[0], self.authors, self.places)) for author in paper.authors]
         return {"paper": paper, "topics": topics, "related": related, "authors": bylines}
 
     def digest(self, paper: Paper, template_digest: str) -> str:
@@ -422,6 +449,7 @@ def _paper_pages(job: _PaperPages, workers: int, cache: PageCache) -> list[Rende
         recorded = cache.previous.get(paths.paper_page(paper.slug))
         texts.append(recorded[1] if recorded is not None and recorded[0] == digest else None)
     missing = [i for i, text in enumerate(texts) if text is None]
+    cache.rendered.update(paths.paper_page(papers[i].slug) for i in missing)
     tasks = [missing[first : first + PAPERS_PER_TASK] for first in range(0, len(missing), PAPERS_PER_TASK)]
     if workers < 2 or len(tasks) < 2:
         done = [job.render(task) for task in progress.track(tasks, "paper pages", len(tasks))]
@@ -492,9 +520,22 @@ class _CachedPages:
         given = (self.templates, self.env.globals["directory_urls"], path, template, inputs)
         digest = hashlib.sha256(pickle.dumps(given, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
         recorded = self.cache.previous.get(path)
-        text = recorded[1] if recorded is not None and recorded[0] == digest else _page(self.env, path, template, **context).text
+        if recorded is not None and recorded[0] == digest:
+            text = recorded[1]
+        else:
+            text = _page(self.env, path, template, **context).text
+            self.cache.rendered.add(path)
         self.cache.current[path] = (digest, text)
         return RenderedPage(path, text)
+
+
+def _home_inputs(catalog: Catalog, new: list[Paper] | None, site_name: str, maps: _Maps) -> Any:
+    """What the home page reads (home.md.j2): the site's name, the counts of papers, topics and new
+    papers, what its map shows, and each topic's slug, label, count and first three papers."""
+    topics = [
+        (t.slug, t.label, len(t.papers), [(slug, catalog.paper(slug).title) for slug in t.papers[:3]]) for t in catalog.topics
+    ]
+    return (site_name, len(catalog.papers), len(catalog.topics), None if new is None else len(new), maps.data(), topics)
 
 
 def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) -> Callable[..., Any]:
@@ -515,17 +556,17 @@ def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) 
     return inputs
 
 
-def _topic_inputs(topic: Topic) -> Callable[..., Any]:
-    """What a topic's page after its first reads (topic.md.j2; the first draws the map, read from the
-    whole collection's layout, and is always rendered): the topic, and each entry's title, slug and abstract."""
+def _topic_inputs(topic: Topic, maps: _Maps) -> Callable[..., Any]:
+    """What a topic's page reads (topic.md.j2): the topic, and each entry's title, slug and abstract;
+    on its first page also the count of its papers and what its map shows (_Maps.data)."""
 
     def inputs(entries: Sequence[Paper], pager: Pager, total: int) -> Any:
-        if pager.is_first:
-            return None
+        first = (total, maps.data(topic.slug)) if pager.is_first else None
         return (
             (topic.slug, topic.label, topic.description),
             _pager_shown(pager),
             [(p.slug, p.title, p.abstract) for p in entries],
+            first,
         )
 
     return inputs

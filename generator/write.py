@@ -70,6 +70,56 @@ def safe_target(root: Path, relative: str) -> Path:
     return target
 
 
+class SafeTargets:
+    """safe_target for many paths under one root without a realpath each: the root and each folder
+    are resolved once, and each folder listed once. A plain path (folders and a name, none of them
+    "", "." or "..") whose file is not a symlink resolves to its resolved folder joined with its name;
+    anything else goes through safe_target. The same paths, refused or not, as safe_target gives."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.resolved_root = root.resolve()
+        self.folders: dict[str, Path | None] = {"": self.resolved_root}  # None: resolves outside root
+        self.listings: dict[str, dict[str, os.DirEntry[str]]] = {}
+
+    def target(self, relative: str) -> Path:
+        return self.find(relative)[0]
+
+    def find(self, relative: str) -> tuple[Path, bool]:
+        """safe_target(root, relative), and whether something is there (Path.exists)."""
+        folder, _, name = relative.rpartition("/")
+        if relative.startswith("/") or any(ch in relative for ch in "\\\0") or not _plain(folder, name):
+            return _found(safe_target(self.root, relative))
+        if folder not in self.folders:
+            resolved = (self.root / folder).resolve()
+            self.folders[folder] = resolved if resolved.is_relative_to(self.resolved_root) else None
+        resolved_folder = self.folders[folder]
+        if resolved_folder is None:
+            return _found(safe_target(self.root, relative))
+        entry = self._listing(folder, resolved_folder).get(name)
+        target = resolved_folder / name
+        if entry is None:  # not there when listed (or there in another case): the file system says
+            return _found(safe_target(self.root, relative)) if target.is_symlink() else _found(target)
+        return _found(safe_target(self.root, relative)) if entry.is_symlink() else (target, True)
+
+    def _listing(self, folder: str, resolved: Path) -> dict[str, os.DirEntry[str]]:
+        if folder not in self.listings:
+            try:
+                with os.scandir(resolved) as entries:
+                    self.listings[folder] = {entry.name: entry for entry in entries}
+            except OSError:
+                self.listings[folder] = {}
+        return self.listings[folder]
+
+
+def _found(target: Path) -> tuple[Path, bool]:
+    return target, target.exists()
+
+
+def _plain(folder: str, name: str) -> bool:
+    return name not in ("", ".", "..") and (not folder or all(part not in ("", ".", "..") for part in folder.split("/")))
+
+
 def write_file(root: Path, relative: str, content: str | bytes) -> Path:
     """Write one output file (papers.json, a feed) under root: guarded by safe_target, atomic."""
     target = safe_target(root, relative)
@@ -190,13 +240,14 @@ def _save_manifest(docs_dir: Path, manifest: dict[str, str]) -> None:
 def _check_targets(pages: Sequence[RenderedPage], docs_dir: Path, manifest: dict[str, str]) -> list[Path]:
     seen: dict[str, str] = {}
     targets = []
+    safe = SafeTargets(docs_dir)
     for page in pages:
-        target = safe_target(docs_dir, page.path)
+        target, exists = safe.find(page.path)
         key = str(target).casefold()  # two pages that differ only in case are one file on macOS/Windows
         if key in seen:
             raise WriteError(f"two generated pages would be written to the same file: {seen[key]} and {page.path}")
         seen[key] = page.path
-        if target.exists() and page.path not in manifest:
+        if exists and page.path not in manifest:
             raise WriteError(
                 f"{target} is a hand-written file and papersite would overwrite it with a generated page; move or rename it"
             )

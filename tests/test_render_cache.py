@@ -13,7 +13,7 @@ from generator.config import settings_for
 from generator.enrich import enrich
 from generator.model import Author, Paper
 from generator.paths import paper_page
-from generator.pipeline import PAGES_CACHE, generate
+from generator.pipeline import AUTHOR_NAMES, PAGES_CACHE, PAGES_CACHE_PARTS, generate, load_rendered_pages
 from generator.render import PAPER_TEMPLATE, PageCache, make_environment, render_site
 from tests.examples import load_example, make_paper
 
@@ -68,7 +68,7 @@ def test_pages_rendered_with_the_cache_are_the_pages_rendered_without_it():
             assert got.text == expected.text, f"{name}: {got.path}"
         assert set(cache.current) >= {paper_page(paper.slug) for paper in catalog.papers}
         listings = set(cache.current) - {paper_page(paper.slug) for paper in catalog.papers}
-        assert {path.split("/")[0] for path in listings} == {"papers", "topics", "authors"}, name
+        assert {path.split("/")[0] for path in listings} == {"index.md", "papers", "topics", "authors"}, name
         reused += sum(previous.get(path, ("",))[0] == digest for path, (digest, _) in cache.current.items())
         reused_listings += sum(previous.get(path, ("",))[0] == cache.current[path][0] for path in listings)
         previous = cache.current
@@ -131,11 +131,12 @@ def test_listing_pages_follow_each_field_they_show():
         ("topic.md.j2", {"topic", "entries", "pager", "total", "topic_map", "map"}),  # map: set from topic_map
         ("authors_index.md.j2", {"entries", "pager", "count", "letters", "catalog"}),
         ("pager.md.j2", {"pager"}),
+        ("home.md.j2", {"site", "topic_map", "map"}),  # site: its name, catalog, topics, new (render._home_inputs)
     ],
 )
 def test_the_listing_templates_read_only_what_their_digests_cover(template: str, context: set[str]) -> None:
     """render._all_papers_inputs, _topic_inputs and _authors_directory digest these names (site: only
-    its years and has_authors; topic_map: only on a topic's first page, which is never cached; catalog:
+    its years and has_authors; topic_map: only on a topic's first page, whose digest covers its MapData; catalog:
     only the titles and years of the entries' papers)."""
     env = make_environment()
     source, _, _ = env.loader.get_source(env, template)
@@ -152,14 +153,122 @@ def test_generate_with_a_warm_or_damaged_cache_writes_what_it_writes_without(tmp
     plain = settings_for(tmp_path, listing_page_size=10)
     for step, (name, edited) in enumerate(edits(papers)):
         catalog = enrich(edited)
-        if step == 3:  # damage the cache file: thrown away, every page rendered afresh
-            data = bytearray((cache_folder / PAGES_CACHE).read_bytes())
+        if step == 3:  # damage a part of the cache and remove another: thrown away, their pages rendered afresh
+            data = bytearray(_part(cache_folder, 0).read_bytes())
             data[len(data) // 2] ^= 0xFF
-            (cache_folder / PAGES_CACHE).write_bytes(bytes(data))
+            _part(cache_folder, 0).write_bytes(bytes(data))
+            _part(cache_folder, 1).unlink()
+            names = cache_folder / AUTHOR_NAMES
+            names.write_bytes(names.read_bytes()[:-100])
         generate(catalog, settings, tmp_path / "cached", "Site")
         generate(catalog, plain, tmp_path / "fresh", "Site")
-        assert (cache_folder / PAGES_CACHE).is_file()
+        assert load_rendered_pages(cache_folder).keys() == set(_cached_paths(tmp_path / "cached"))
         files = sorted(p.relative_to(tmp_path / "fresh") for p in (tmp_path / "fresh").rglob("*.md"))
         assert files == sorted(p.relative_to(tmp_path / "cached") for p in (tmp_path / "cached").rglob("*.md")), name
         for file in files:
             assert (tmp_path / "cached" / file).read_text() == (tmp_path / "fresh" / file).read_text(), f"{name}: {file}"
+
+
+def test_a_topics_first_page_follows_everything_its_map_shows():
+    """A topic's first page and the home page (which draw the map) are cached by what their map shows: moving a point,
+    retitling a paper, relabelling or reordering topics, or changing a paper's main topic renders the
+    pages whose map changed, exactly as without the cache; with nothing changed, every one is reused."""
+    catalog = enrich(with_authors(load_example()))
+    assert catalog.layout and len(catalog.topics) > 2
+    first_pages = {f"topics/{topic.slug}.md" for topic in catalog.topics} | {"index.md"}  # the home page has a map too
+    cache = PageCache()
+    render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
+    moved, *_ = catalog.layout
+    some = catalog.papers[len(catalog.papers) // 2]
+    edits = [
+        ("nothing", lambda c: c),
+        ("move a point", lambda c: dataclasses.replace(c, layout={**c.layout, moved: (0.01, 0.99)})),
+        ("retitle a paper", lambda c: _with_paper(c, dataclasses.replace(some, title="Marmots: " + some.title))),
+        ("retitle a topic's first paper", lambda c: _with_paper(c, _retitled(c.paper(c.topics[0].papers[0])))),
+        (
+            "relabel a topic",
+            lambda c: dataclasses.replace(
+                c, topics=(dataclasses.replace(c.topics[1], label="Marmots"), *c.topics[2:], c.topics[0]), _by_slug={}
+            ),
+        ),
+        ("reorder the topics", lambda c: dataclasses.replace(c, topics=c.topics[::-1], _by_slug={})),
+        ("another main topic", lambda c: _with_paper(c, dataclasses.replace(some, topics=(*some.topics[1:], some.topics[0])))),
+    ]
+    edited = catalog
+    for name, edit in edits:
+        edited = edit(edited)
+        warm = PageCache(cache.current)
+        cached = render_site(edited, "Site", page_size=PAGE_SIZE, page_cache=warm)
+        fresh = render_site(edited, "Site", page_size=PAGE_SIZE)
+        assert [(page.path, page.text) for page in cached] == [(page.path, page.text) for page in fresh], name
+        maps = {page.path: page.text for page in fresh if page.path in first_pages}
+        assert maps and all("<svg" in text for text in maps.values()), name
+        reused = {path for path in maps if warm.previous.get(path, ("",))[0] == warm.current[path][0]}
+        if name == "nothing":
+            assert reused == set(maps)
+        else:
+            assert reused != set(maps), name  # the edit changed some map, and the cache did not hide it
+        cache = warm
+
+
+def _with_paper(catalog, paper: Paper):
+    papers = tuple(paper if p.slug == paper.slug else p for p in catalog.papers)
+    return dataclasses.replace(catalog, papers=papers, _by_slug={})
+
+
+def _part(cache_folder, part: int):
+    return cache_folder / f"{PAGES_CACHE}-{part:02}"
+
+
+def _cached_paths(docs):
+    """The generated pages the render cache keeps: paper pages, listings and the home page (not the topics index, tags)."""
+    kept = {"papers", "topics", "authors", "index.md"}
+    pages = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+    return [page for page in pages if page.split("/")[0] in kept and page != "topics/index.md"]
+
+
+def test_a_build_saves_only_the_parts_of_the_cache_holding_a_changed_page(tmp_path):
+    papers = with_authors(load_example())
+    cache_folder = tmp_path / "cache"
+    settings = settings_for(tmp_path, cache_folder=str(cache_folder), listing_page_size=10)
+    generate(enrich(papers), settings, tmp_path / "docs", "Site")
+    before = {part: _part(cache_folder, part).read_bytes() for part in range(PAGES_CACHE_PARTS)}
+    generate(enrich(papers), settings, tmp_path / "docs", "Site")
+    assert all(_part(cache_folder, part).read_bytes() == data for part, data in before.items())  # nothing changed
+    changed = dataclasses.replace(papers[3], abstract=papers[3].abstract + " It also studies marmots.")
+    catalog = enrich(papers[:3] + [changed] + papers[4:])
+    generate(catalog, settings, tmp_path / "docs", "Site")
+    rewritten = [part for part, data in before.items() if _part(cache_folder, part).read_bytes() != data]
+    assert 0 < len(rewritten) < PAGES_CACHE_PARTS // 2
+    fresh = PageCache()
+    render_site(catalog, "Site", page_size=10, page_cache=fresh)
+    assert load_rendered_pages(cache_folder) == fresh.current  # every part holds what this build rendered
+
+
+def _retitled(paper: Paper) -> Paper:
+    return dataclasses.replace(paper, title="Hibernation: " + paper.title)
+
+
+def test_the_home_page_follows_its_topics_without_a_map():
+    """Without a map, the home page still follows what it lists: each topic's label, count and first papers' titles."""
+    catalog = enrich(with_authors(load_example()), settings=settings_for(topic_map=False))
+    assert not catalog.layout
+    cache = PageCache()
+    render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
+    first = catalog.topics[0]
+    for name, edited in [
+        ("retitle a topic's first paper", _with_paper(catalog, _retitled(catalog.paper(first.papers[0])))),
+        (
+            "relabel a topic",
+            dataclasses.replace(catalog, topics=(dataclasses.replace(first, label="Marmots"), *catalog.topics[1:])),
+        ),
+        (
+            "fewer papers in a topic",
+            dataclasses.replace(catalog, topics=(dataclasses.replace(first, papers=first.papers[1:]), *catalog.topics[1:])),
+        ),
+    ]:
+        edited = dataclasses.replace(edited, _by_slug={})
+        warm = PageCache(cache.current)
+        cached = {page.path: page.text for page in render_site(edited, "Site", page_size=PAGE_SIZE, page_cache=warm)}
+        fresh = {page.path: page.text for page in render_site(edited, "Site", page_size=PAGE_SIZE)}
+        assert cached["index.md"] == fresh["index.md"] != render_site(catalog, "Site", page_size=PAGE_SIZE)[0].text, name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from test_render import Elements
 
-from generator.authors import author_entries, directory_pages, entry_pages
+from generator.authors import AuthorNames, author_entries, directory, directory_pages, entry_pages
 from generator.catalog import assign_slugs
 from generator.cite import citation_key, code_fence_for, generated_entry
 from generator.model import Author, Catalog, Paper, Source
@@ -213,3 +214,38 @@ def test_links_in_a_paper_pages_html_blocks_are_the_urls_mkdocs_builds():
         pages = {p.path: p.text for p in render_site(catalog, "Site", directory_urls=directory_urls)}
         here, there = (File(page, "docs", "site", directory_urls) for page in ("papers/one.md", "authors/index.md"))
         assert f'<a href="{get_relative_url(there.url, here.url)}#ada-lovelace">Ada Lovelace</a>' in pages["papers/one.md"]
+
+
+def test_the_directory_is_made_once_for_a_tuple_of_papers_and_afresh_for_any_other():
+    ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
+    papers = tuple(assign_slugs([paper(f"P{i}", authors=(ada, bob) if i % 2 else (ada,)) for i in range(6)]))
+    made = directory(papers, 2)
+    assert directory(papers, 2) is made  # the render and the search index of a build share it
+    assert made.entries == author_entries(papers) and made.pages == directory_pages(made.entries, 2)
+    assert made.places == entry_pages(made.pages)
+    assert directory(papers, 3).pages == directory_pages(made.entries, 3)  # another page size
+    renamed = tuple(
+        dataclasses.replace(p, authors=(Author("Babbage", "Charles"),)) if i == 0 else p for i, p in enumerate(papers)
+    )
+    assert directory(renamed, 2).entries == author_entries(renamed) != made.entries  # other papers: made afresh
+    as_list = list(papers)
+    first = directory(as_list, 2)
+    as_list[1] = renamed[1]
+    as_list[0] = renamed[0]
+    assert directory(as_list, 2).entries == author_entries(renamed) != first.entries  # a list may change: never kept
+
+
+def test_author_names_kept_from_an_earlier_build_give_the_directory_made_afresh():
+    ada, bob = Author("Lovelace", "Ada"), Author("Babbage", "Charles")
+    papers = assign_slugs([paper(f"P{i}", authors=(ada, bob) if i % 2 else (Author("LOVELACE", "ada"),)) for i in range(6)])
+    names = AuthorNames()
+    first = author_entries(papers, names)
+    assert first == author_entries(papers) and names.changed()
+    kept = AuthorNames(dict(names.used))
+    again = author_entries(papers, kept)
+    assert again == first and [e.order for e in again.values()] == [e.order for e in first.values()]
+    assert not kept.changed()  # the same names: nothing to save
+    grown = [*papers, *assign_slugs([paper(f"Q{i}", authors=(Author("Étienne", "Zoé"),)) for i in range(2)])]
+    more = AuthorNames(dict(kept.used))
+    assert author_entries(grown, more) == author_entries(grown) and more.changed()
+    assert [e.order for e in author_entries(grown, more).values()] == [e.order for e in author_entries(grown).values()]

@@ -15,6 +15,7 @@ from generator.write import (
     JOURNAL_NAME,
     MANIFEST_NAME,
     TEMP_DIR_NAME,
+    SafeTargets,
     atomic_write,
     digest,
     lock_path,
@@ -267,3 +268,52 @@ def test_a_generated_page_changed_or_deleted_since_is_written_again(tmp_path):
     report = write_pages(pages(index="home", papers__a="A"), tmp_path)
     assert sorted(report.written) == ["index.md", "papers/a.md"]
     assert (tmp_path / "index.md").read_text() == "home" and (tmp_path / "papers" / "a.md").read_text() == "A"
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "index.md",
+        "papers/a.md",
+        "topics/t/_last.md",
+        "papers/../index.md",
+        "./papers/a.md",
+        "papers//a.md",
+        "papers/.",
+        "../escape.md",
+        "papers/../../escape.md",
+        "/etc/passwd",
+        "linked/a.md",
+        "linked/inside.md",
+        "inside-link/a.md",
+        "papers/to-outside.md",
+        "papers/to-inside.md",
+        "papers/there.md",
+        "papers/folder.md",
+        "papers/dangling.md",
+        "new-folder/a.md",
+        "back\\slash.md",
+    ],
+)
+def test_safe_targets_gives_what_safe_target_gives(tmp_path, relative):
+    """SafeTargets takes the pages safe_target takes, to the same paths, says whether something is there, and refuses the others."""
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    (docs / "papers").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "inside.md").symlink_to(docs / "index.md")  # a link back in, from a folder outside
+    os.symlink(outside, docs / "linked")
+    os.symlink(docs / "papers", docs / "inside-link")
+    (docs / "papers" / "to-outside.md").symlink_to(outside / "x.md")
+    (docs / "papers" / "to-inside.md").symlink_to(docs / "index.md")
+    (docs / "papers" / "there.md").write_text("mine", encoding="utf-8")
+    (docs / "papers" / "folder.md").mkdir()
+    (docs / "papers" / "dangling.md").symlink_to(docs / "papers" / "gone.md")
+    safe = SafeTargets(docs)
+    try:
+        expected = safe_target(docs, relative)
+    except WriteError:
+        with pytest.raises(WriteError, match="outside"):
+            safe.target(relative)
+    else:
+        assert safe.find(relative) == (expected, expected.exists())
+        assert safe.find(relative) == (expected, expected.exists())  # and again, from what it resolved and listed before
