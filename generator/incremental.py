@@ -6,8 +6,10 @@ converting and rendering every page whose `file.is_modified()` is False. `Increm
 plugin that `cli._build_site` adds to the loaded config, answers that question itself instead of
 MkDocs' file times. A page is left as the last build wrote it ("unchanged") only when all hold:
 
-- it is a generated page outside the nav (hand-written pages and nav pages are always rendered:
-  they are few, and Material's search index holds the hand-written ones);
+- it is a generated page (hand-written pages are always rendered: they are few, and Material's
+  search index holds them). A generated page in the nav is left out too (the home page, with its
+  map, is the costliest page to convert): its place in the nav, its neighbours and their titles
+  are in the nav as rendered, compared below;
 - its Markdown has the hash the last build recorded (the docs folder's manifest, write.py, holds
   the hash of every generated page as written this run);
 - the build key is the one the last build recorded: versions (papersite, MkDocs, Material, Python),
@@ -26,9 +28,10 @@ to other generated pages are written by render.py only to pages of the same run,
 removing a paper changes the Markdown of every page linking to it), the files it links to, the
 config and theme, the nav, and what the plugins add to its context (papersite: feeds and topic
 chips, both written into the page's Markdown too; tags: our chips replace them on paper pages).
-What is built from every page is made whole: Material's tags plugin gets the front matter and
-title of each page left out (recorded by the build that rendered it) before it exports tags.json
-or fills a listing, in the order of a clean build; sitemap.xml, 404.html, the search index,
+What is built from every page is made whole: when Material's tags plugin exports tags.json or
+fills a listing, it gets the front matter and title of each page left out (recorded by the build
+that rendered it) first, in the order of a clean build (otherwise a page's tags are read only by
+that page's rendering); sitemap.xml, 404.html, the search index,
 papers.json and the feeds are always written (from every page's URL, or from the catalog), and
 static files (theme assets, images) always copied.
 
@@ -230,16 +233,14 @@ class IncrementalBuild(BasePlugin):
         reason = self.full_build_reason(config)
         self.digests = _generated_digests(config)
         digests = self.digests if reason is None else {}
-        in_nav = {page.file.src_uri for page in nav.pages}
         previous = self.previous.pages if self.previous and reason is None else {}
         self.unchanged = []
         for file in files:
             entry = previous.get(file.src_uri)
             keep = (
-                file.is_documentation_page()
+                entry is not None
                 and file.src_uri in self.papersite.generated_pages
-                and file.src_uri not in in_nav
-                and entry is not None
+                and file.is_documentation_page()
                 and entry.digest == digests.get(file.src_uri)
             )
             mark(file, not keep)
@@ -286,6 +287,8 @@ class IncrementalBuild(BasePlugin):
 
     @event_priority(110)  # before Material's tags plugin (100) exports its tags and fills its listings
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        for file in self.unchanged:  # first: a page of the nav left out shows its title there
+            _restore(file, self.previous.pages[file.src_uri])  # type: ignore[union-attr]
         self.nav_digest = _nav_digest(self.nav, config)
         if self.unchanged and self.previous is not None and self.nav_digest != self.previous.nav:
             log.info("papersite: the navigation changed since the last build: every page is rendered")
@@ -293,22 +296,20 @@ class IncrementalBuild(BasePlugin):
                 mark(file, True)
                 _populate_page(file.page, config, files)  # MkDocs' own reading and converting of a page
             self.unchanged = []
-        for file in self.unchanged:
-            _restore(file, self.previous.pages[file.src_uri])  # type: ignore[union-attr]
-        _complete_tags(config, files, self.unchanged)
-        self.entries = self.page_entries(config, files)
-        self.rendered = sum(1 for f in files.documentation_pages() if not is_unchanged(f))
+        pages = files.documentation_pages()
+        _complete_tags(config, files, pages, self.unchanged)
+        self.entries = self.page_entries(config, pages)
+        self.rendered = sum(1 for f in pages if not is_unchanged(f))
         return env
 
-    def page_entries(self, config: MkDocsConfig, files: Files) -> dict[str, PageEntry]:
-        """The entry of every generated page outside the nav for the next build (none for a page
-        holding a tag listing: it changes with every page's tags, so it is always rendered)."""
+    def page_entries(self, config: MkDocsConfig, pages: list[File]) -> dict[str, PageEntry]:
+        """The entry of every generated page (pages: the documentation pages) for the next build
+        (none for a page holding a tag listing: it changes with every page's tags, so it is always rendered)."""
         digests = self.digests
         kept = {f.src_uri for f in self.unchanged}
         with_listing = _listing_pages(config)
-        in_nav = {id(page) for page in self.nav.pages} if self.nav is not None else set()
         entries = {}
-        for file in files.documentation_pages():
+        for file in pages:
             src = file.src_uri
             if src in kept and self.previous is not None:
                 entries[src] = self.previous.pages[src]
@@ -316,7 +317,7 @@ class IncrementalBuild(BasePlugin):
             page = file.page
             if src not in self.papersite.generated_pages or src not in digests or src in with_listing or page is None:
                 continue
-            if page.markdown is None or id(page) in in_nav:
+            if page.markdown is None:
                 continue
             meta = _plain_meta(page.meta)
             if meta is not None:
@@ -364,15 +365,19 @@ def _restore(file: File, entry: PageEntry) -> None:
     page.present_anchor_ids = set(entry.anchors)
 
 
-def _complete_tags(config: MkDocsConfig, files: Files, unchanged: list[File]) -> None:
+def _complete_tags(config: MkDocsConfig, files: Files, pages: list[File], unchanged: list[File]) -> None:
     """Material's tags plugin collects each page's tags as the page is read, in the order of the
-    pages. Hand it the pages left out (their recorded front matter), then put its mappings back in
-    that order, so tags.json and any listing are what a clean build makes."""
+    pages (the documentation pages). When it exports tags.json or fills a listing, hand it the pages
+    left out (their recorded front matter), then put its mappings back in that order, so tags.json
+    and every listing are what a clean build makes. Otherwise nothing reads a page's tags but that
+    page's own rendering (its chips), and the pages left out are not rendered: nothing to replay."""
     for plugin in _tags_plugins(config):
+        if not plugin.config.export and not plugin.listings.data:  # listings: found while the pages were read
+            continue
         for file in unchanged:
             plugin.on_page_markdown("", page=file.page, config=config, files=files)
         data = plugin.mappings.data
-        ordered = {f.page.url: data.pop(f.page.url) for f in files.documentation_pages() if f.page and f.page.url in data}
+        ordered = {f.page.url: data.pop(f.page.url) for f in pages if f.page and f.page.url in data}
         plugin.mappings.data = {**ordered, **data}
 
 

@@ -147,8 +147,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             )
             self.report = report
             self.generated_pages = set(report.written) | set(report.unchanged)
-            self.keep_own_topic_state(settings, catalog)
-            self.generated = generated_state(config, self.generated_pages, self.collected_from)
+            if self.serving:  # only a server generates again (its watcher, then its rebuild); a stat of every page
+                self.keep_own_topic_state(settings, catalog)
+                self.generated = generated_state(config, self.generated_pages, self.collected_from)
 
     def keep_own_topic_state(self, settings: Settings, catalog: Catalog) -> None:
         """The topic state generate just saved is the one this catalog leaves, not a new input: the catalog
