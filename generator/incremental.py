@@ -46,6 +46,7 @@ anyone else (plain `mkdocs build`) makes the next build a clean full one.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -67,7 +68,7 @@ from .write import atomic_write, load_manifest
 if TYPE_CHECKING:
     from .plugin import PapersitePlugin
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 PLUGIN_NAME = "papersite-incremental"
 # Plugins whose state across pages is known (see the module's docstring), by class.
 KNOWN_PLUGINS = frozenset(
@@ -111,13 +112,13 @@ def record_path(build_record: Path) -> Path:
     return build_record.with_name(f"{build_record.stem}-pages.json")
 
 
-def load(path: Path, site_dir: str) -> SiteRecord | None:
+def load(path: Path, site_dir: str, site_stats: uptodate.Stats | None = None) -> SiteRecord | None:
     """The record of the last build of site_dir, or None (missing, damaged or not matching its
-    checksum, another site folder, or the folder changed since): then the build is a clean full one."""
+    checksum, another site folder, or the folder changed since): then the build is a clean full one.
+    site_stats: `uptodate.file_stats` of site_dir, when taken already."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        data = stored["record"]
-        if stored["checksum"] != uptodate.digest_json(data) or data["format"] != RECORD_FORMAT:
+        data = json.loads(_checked_body(path.read_bytes()))
+        if data["format"] != RECORD_FORMAT:
             return None
         if data["site_dir"] != str(Path(site_dir).resolve()):
             return None
@@ -133,12 +134,12 @@ def load(path: Path, site_dir: str) -> SiteRecord | None:
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return record if matches_site(record, site_dir) else None
+    return record if matches_site(record, site_dir, site_stats) else None
 
 
-def matches_site(record: SiteRecord, site_dir: str) -> bool:
+def matches_site(record: SiteRecord, site_dir: str, site_stats: uptodate.Stats | None = None) -> bool:
     """Whether site_dir holds exactly what the record says its build left there (nobody else wrote in it)."""
-    return site_listing(Path(site_dir)) == record.listing
+    return site_listing(Path(site_dir), site_stats) == record.listing
 
 
 def save(path: Path, record: SiteRecord) -> None:
@@ -151,16 +152,32 @@ def save(path: Path, record: SiteRecord) -> None:
         "pages": {src: vars(entry) for src, entry in sorted(record.pages.items())},
         "listing": dict(sorted(record.listing.items())),
     }
-    stored = {"checksum": uptodate.digest_json(data), "record": data}
-    atomic_write(path, json.dumps(stored, ensure_ascii=False, separators=(",", ":")) + "\n")
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    atomic_write(path, _CHECKSUM_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + _RECORD_HEAD + body + _TAIL)
 
 
-def site_listing(site_dir: Path) -> dict[str, Stat]:
+# The record file is JSON, {"checksum":"<sha256 of the record's text>","record":<the record>}: the
+# checksum is of the bytes as written, so loading checks it without writing the record out again.
+_CHECKSUM_HEAD, _RECORD_HEAD, _TAIL = b'{"checksum":"', b'","record":', b"}\n"
+_BODY_START = len(_CHECKSUM_HEAD) + 64 + len(_RECORD_HEAD)
+
+
+def _checked_body(stored: bytes) -> bytes:
+    """The record's text in a record file, when its checksum holds (else ValueError)."""
+    checksum = stored[len(_CHECKSUM_HEAD) : len(_CHECKSUM_HEAD) + 64]
+    body = stored[_BODY_START : -len(_TAIL)]
+    well_formed = stored.startswith(_CHECKSUM_HEAD) and stored[_BODY_START - len(_RECORD_HEAD) : _BODY_START] == _RECORD_HEAD
+    if not (well_formed and stored.endswith(_TAIL) and hashlib.sha256(body).hexdigest().encode("ascii") == checksum):
+        raise ValueError("a site record that is not what was saved")
+    return body
+
+
+def site_listing(site_dir: Path, site_stats: uptodate.Stats | None = None) -> dict[str, Stat]:
     """Every file under site_dir (size, modification and change times) but the hidden entries at its
-    top, which MkDocs' clean build leaves alone too."""
+    top, which MkDocs' clean build leaves alone too (site_stats: its `uptodate.file_stats`, when taken already)."""
     return {
         name: [found.st_size, found.st_mtime_ns, found.st_ctime_ns]
-        for name, found in uptodate.file_stats(site_dir)
+        for name, found in (uptodate.file_stats(site_dir) if site_stats is None else site_stats)
         if not name.startswith(".")
     }
 
@@ -349,10 +366,11 @@ class IncrementalBuild(BasePlugin):
         if self.keep_record is not None:
             self.keep_record(self.record(config))
 
-    def record(self, config: MkDocsConfig) -> SiteRecord:
-        """The record of this build, taken when it has succeeded."""
+    def record(self, config: MkDocsConfig, site_stats: uptodate.Stats | None = None) -> SiteRecord:
+        """The record of this build, taken when it has succeeded (site_stats: `uptodate.file_stats` of
+        the site folder, when taken already)."""
         site = Path(config.site_dir).resolve()
-        return SiteRecord(str(site), self.key, self.nav_digest, self.entries, site_listing(site))
+        return SiteRecord(str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats))
 
 
 def _restore(file: File, entry: PageEntry) -> None:

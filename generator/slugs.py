@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Container
+from functools import lru_cache
 
 from slugify import slugify
 
@@ -45,6 +46,7 @@ def first_free(slug: str, taken: Container[str], max_length: int | None = None) 
     return f"{stem}-{n}"
 
 
+@lru_cache(maxsize=1 << 17)  # every author's names, sorted by the directory's pages and again by the search index's
 def sort_key(name: str) -> str:
     """A name for sorting A to Z as a reader expects: transliterated, lowercase, accents and punctuation aside."""
     return slugify(name, separator=" ")
