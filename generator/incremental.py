@@ -31,7 +31,8 @@ chips, both written into the page's Markdown too; tags: our chips replace them o
 What is built from every page is made whole: when Material's tags plugin exports tags.json or
 fills a listing, it gets the front matter and title of each page left out (recorded by the build
 that rendered it) first, in the order of a clean build (otherwise a page's tags are read only by
-that page's rendering); sitemap.xml, 404.html, the search index,
+that page's rendering); 404.html is a function of the nav as rendered and sitemap.xml of every
+page's URLs and date (both made afresh when those differ from the recorded ones); the search index,
 papers.json and the feeds are always written (from every page's URL, or from the catalog), and
 static files (theme assets, images) always copied.
 
@@ -80,6 +81,10 @@ KNOWN_PLUGINS = frozenset(
         f"{__name__}.IncrementalBuild",
     }
 )
+NOT_FOUND, SITEMAP = (
+    "404.html",
+    "sitemap.xml",
+)  # static templates left out when their inputs are unchanged (sitemap.xml with its .gz)
 FILE_READING_EXTENSIONS = ("pymdownx.snippets",)  # a page's HTML would depend on other files' content
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -105,6 +110,7 @@ class SiteRecord:
     nav: str  # the navigation as rendered and the pages with tag listings
     pages: dict[str, PageEntry] = field(default_factory=dict)
     listing: dict[str, Stat] = field(default_factory=dict)  # every file of the site folder
+    templates: dict[str, str] = field(default_factory=dict)  # a static template's output -> digest of its inputs
 
 
 def record_path(build_record: Path) -> Path:
@@ -131,6 +137,7 @@ def load(path: Path, site_dir: str, site_stats: uptodate.Stats | None = None) ->
                 for src, e in data["pages"].items()
             },
             listing={name: [int(n) for n in stat] for name, stat in data["listing"].items()},
+            templates={str(name): str(digest) for name, digest in data["templates"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -151,6 +158,7 @@ def save(path: Path, record: SiteRecord) -> None:
         "nav": record.nav,
         "pages": {src: vars(entry) for src, entry in sorted(record.pages.items())},
         "listing": dict(sorted(record.listing.items())),
+        "templates": dict(sorted(record.templates.items())),
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     atomic_write(path, _CHECKSUM_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + _RECORD_HEAD + body + _TAIL)
@@ -241,13 +249,19 @@ class IncrementalBuild(BasePlugin):
         self.digests: dict[str, str] = {}  # generated page -> hash of its Markdown (the docs manifest)
         self.rendered = 0
         self.removed: list[str] = []
+        self.reason: str | None = "not started"  # why every page is rendered (full_build_reason), or None
+        self.templates: dict[str, str] = {}  # static template -> digest of its inputs (static_template_inputs)
+        self.skipped_templates: list[str] = []  # static templates left as the last build wrote them
+        self.theme_templates: tuple[Any, set[str]] | None = (
+            None  # the theme and its static templates, while this build skips some
+        )
         self.keep_record: Callable[[SiteRecord], None] | None = None  # serve keeps the record in memory
 
     @event_priority(-50)  # after other plugins' nav, before papersite's (which starts the workers)
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
         self.key = self.build_key(config, files)
-        reason = self.full_build_reason(config)
+        reason = self.reason = self.full_build_reason(config)
         self.digests = _generated_digests(config)
         digests = self.digests if reason is None else {}
         previous = self.previous.pages if self.previous and reason is None else {}
@@ -317,7 +331,38 @@ class IncrementalBuild(BasePlugin):
         _complete_tags(config, files, pages, self.unchanged)
         self.entries = self.page_entries(config, pages)
         self.rendered = sum(1 for f in pages if not is_unchanged(f))
+        self.skip_static_templates(config, pages)
         return env
+
+    def skip_static_templates(self, config: MkDocsConfig, pages: list[File]) -> None:
+        """Leave 404.html and sitemap.xml (with sitemap.xml.gz) as the last build wrote them when
+        their inputs are the recorded ones: the build key (theme, config, versions, build date) and,
+        for 404.html, the nav as rendered (it shows only the nav), for sitemap.xml every page's URLs
+        and date (what MkDocs' template prints). Rendering them walks every page's place in the nav
+        or every page, a tenth of a second or more each at 10,000 pages."""
+        self.templates = static_template_inputs(self.nav_digest, pages)
+        previous = self.previous
+        if previous is None or self.reason is not None:
+            return
+        theme = config.theme
+        self.skipped_templates = [
+            name
+            for name, digest in self.templates.items()
+            if name in theme.static_templates and previous.templates.get(name) == digest and name in previous.listing
+        ]
+        if self.skipped_templates:
+            self.theme_templates = (theme, theme.static_templates)
+            theme.static_templates = theme.static_templates - set(self.skipped_templates)  # a new set: the theme's is kept
+
+    def restore_static_templates(self) -> None:
+        """Give the theme its static templates back (a config may be built again)."""
+        if self.theme_templates is not None:
+            theme, templates = self.theme_templates
+            theme.static_templates = templates
+            self.theme_templates = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.restore_static_templates()
 
     def page_entries(self, config: MkDocsConfig, pages: list[File]) -> dict[str, PageEntry]:
         """The entry of every generated page (pages: the documentation pages) for the next build
@@ -345,9 +390,11 @@ class IncrementalBuild(BasePlugin):
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Remove what the site folder held before this build that the build did not write again,
         except the pages left unchanged: what a clean build would not have made."""
+        self.restore_static_templates()
         self.removed = []
         site = Path(config.site_dir)
         kept = {file.dest_uri for file in self.unchanged} | self.papersite.outputs  # outputs: left as they were when unchanged
+        kept |= {output for name in self.skipped_templates for output in (name, f"{name}.gz" if name == SITEMAP else name)}
         for name, before in self.previous.listing.items() if self.previous is not None else ():
             if name in kept:
                 continue
@@ -370,7 +417,17 @@ class IncrementalBuild(BasePlugin):
         """The record of this build, taken when it has succeeded (site_stats: `uptodate.file_stats` of
         the site folder, when taken already)."""
         site = Path(config.site_dir).resolve()
-        return SiteRecord(str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats))
+        return SiteRecord(str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats), self.templates)
+
+
+def static_template_inputs(nav_digest: str, pages: list[File]) -> dict[str, str]:
+    """What the static templates an incremental build may leave out show, beside what the build key
+    holds: 404.html the nav as rendered; sitemap.xml each page's URLs and date, as MkDocs' template
+    reads them (the pages MkDocs passes it: the documentation pages)."""
+    sitemap = [
+        [f.page.is_link, f.page.abs_url, f.page.canonical_url, f.page.update_date] if f.page is not None else None for f in pages
+    ]
+    return {NOT_FOUND: nav_digest, SITEMAP: uptodate.digest_json(sitemap)}
 
 
 def _restore(file: File, entry: PageEntry) -> None:

@@ -20,6 +20,7 @@ RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last 
 SUMMARY = re.compile(r"pages: (\d+) written, (\d+) unchanged")
 LISTING = "papers/hf-papers-listing.txt"
 FOOTER = "overrides/partials/copyright.html"
+STATIC_TEMPLATES = ("404.html", "sitemap.xml", "sitemap.xml.gz")  # the theme's, left out when their inputs are unchanged
 
 
 def project(root: Path) -> Path:
@@ -164,6 +165,7 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
     for step, (change, leaves_pages) in enumerate(CHANGES):
         change(root)
         clean = clean_copy(root, tmp_path / f"clean-{step}")
+        templates_before = {name: (root / "site" / name).stat().st_mtime_ns for name in STATIC_TEMPLATES}
         with ThreadPoolExecutor(2) as both:  # the incremental build and the clean one side by side
             incremental_build, clean_build = both.submit(build, root), both.submit(build, clean)
             output = incremental_build.result()
@@ -179,6 +181,13 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
         assert pages + kept == len(list((root / "site_src").rglob("*.md"))), name
         if change is remove_a_paper:
             assert removed >= 1, name  # the removed paper's page
+        templates_left = {
+            name for name in STATIC_TEMPLATES if (root / "site" / name).stat().st_mtime_ns == templates_before[name]
+        }
+        if change is change_an_abstract and leaves_pages:  # the same pages, the same nav: both left as they were
+            assert templates_left == set(STATIC_TEMPLATES), name
+        if change in (add_a_paper, remove_a_paper):  # a page more or less: the sitemap is written again
+            assert "sitemap.xml" not in templates_left, name
         shutil.rmtree(clean)
 
 
