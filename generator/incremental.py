@@ -34,7 +34,8 @@ that rendered it) first, in the order of a clean build (otherwise a page's tags 
 that page's rendering); 404.html is a function of the nav as rendered and sitemap.xml of every
 page's URLs and date (both made afresh when those differ from the recorded ones); the search index,
 papers.json and the feeds are always written (from every page's URL, or from the catalog), and
-static files (theme assets, images) always copied.
+a static file (theme assets, images) is copied unless its source has the size, modification and
+change times it had when the last build copied it.
 
 Files a clean build would not write (the page of a removed paper) are removed: everything the site
 folder held before the build (the recorded listing, which must match the folder as found) that
@@ -111,6 +112,7 @@ class SiteRecord:
     pages: dict[str, PageEntry] = field(default_factory=dict)
     listing: dict[str, Stat] = field(default_factory=dict)  # every file of the site folder
     templates: dict[str, str] = field(default_factory=dict)  # a static template's output -> digest of its inputs
+    copied: dict[str, list[Any]] = field(default_factory=dict)  # static file -> its dest_uri and its source's stat when copied
 
 
 def record_path(build_record: Path) -> Path:
@@ -138,6 +140,7 @@ def load(path: Path, site_dir: str, site_stats: uptodate.Stats | None = None) ->
             },
             listing={name: [int(n) for n in stat] for name, stat in data["listing"].items()},
             templates={str(name): str(digest) for name, digest in data["templates"].items()},
+            copied={str(src): [str(dest), *(int(n) for n in stat)] for src, (dest, *stat) in data["copied"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -159,6 +162,7 @@ def save(path: Path, record: SiteRecord) -> None:
         "pages": {src: vars(entry) for src, entry in sorted(record.pages.items())},
         "listing": dict(sorted(record.listing.items())),
         "templates": dict(sorted(record.templates.items())),
+        "copied": dict(sorted(record.copied.items())),
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     atomic_write(path, _CHECKSUM_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + _RECORD_HEAD + body + _TAIL)
@@ -252,9 +256,9 @@ class IncrementalBuild(BasePlugin):
         self.reason: str | None = "not started"  # why every page is rendered (full_build_reason), or None
         self.templates: dict[str, str] = {}  # static template -> digest of its inputs (static_template_inputs)
         self.skipped_templates: list[str] = []  # static templates left as the last build wrote them
-        self.theme_templates: tuple[Any, set[str]] | None = (
-            None  # the theme and its static templates, while this build skips some
-        )
+        self.theme_templates: tuple[Any, set[str]] | None = None  # the theme's static templates, while some are skipped
+        self.copied: dict[str, list[Any]] = {}  # static file (src_uri) -> [dest_uri, size, mtime_ns, ctime_ns of its source]
+        self.not_copied: list[str] = []  # static files left as the last build copied them (dest_uri)
         self.keep_record: Callable[[SiteRecord], None] | None = None  # serve keeps the record in memory
 
     @event_priority(-50)  # after other plugins' nav, before papersite's (which starts the workers)
@@ -277,9 +281,29 @@ class IncrementalBuild(BasePlugin):
             mark(file, not keep)
             if keep:
                 self.unchanged.append(file)
+        self.leave_copied_files(files)
         if reason is not None and self.previous is not None:
             log.info("papersite: every page is rendered: %s", reason)
         return nav
+
+    def leave_copied_files(self, files: Files) -> None:
+        """A static file copied from a source file (theme assets, papersite's, images of the docs folder)
+        is not copied again when its source has the size, modification and change times it had when the
+        last build copied it: the copy in the site folder is then that content (the site folder is as the
+        last build left it, `matches_site`). A source written since, even with its old modification time,
+        has another change time."""
+        copied_before = self.previous.copied if self.previous is not None and self.reason is None else {}
+        self.copied, self.not_copied = {}, []
+        for file in files:
+            if file.is_documentation_page() or file.abs_src_path is None or file._content is not None:  # content: always written
+                continue
+            source = _stat(Path(file.abs_src_path))
+            if source is None:
+                continue
+            self.copied[file.src_uri] = [file.dest_uri, *source]
+            if copied_before.get(file.src_uri) == self.copied[file.src_uri] and file.dest_uri in self.previous.listing:  # type: ignore[union-attr]
+                mark(file, False)
+                self.not_copied.append(file.dest_uri)
 
     def build_key(self, config: MkDocsConfig, files: Files) -> str:
         generated = self.papersite.generated_pages
@@ -394,6 +418,7 @@ class IncrementalBuild(BasePlugin):
         self.removed = []
         site = Path(config.site_dir)
         kept = {file.dest_uri for file in self.unchanged} | self.papersite.outputs  # outputs: left as they were when unchanged
+        kept |= set(self.not_copied)
         kept |= {output for name in self.skipped_templates for output in (name, f"{name}.gz" if name == SITEMAP else name)}
         for name, before in self.previous.listing.items() if self.previous is not None else ():
             if name in kept:
@@ -417,7 +442,9 @@ class IncrementalBuild(BasePlugin):
         """The record of this build, taken when it has succeeded (site_stats: `uptodate.file_stats` of
         the site folder, when taken already)."""
         site = Path(config.site_dir).resolve()
-        return SiteRecord(str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats), self.templates)
+        return SiteRecord(
+            str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats), self.templates, self.copied
+        )
 
 
 def static_template_inputs(nav_digest: str, pages: list[File]) -> dict[str, str]:

@@ -5,6 +5,7 @@ the project (same inputs, same topic state) makes, and renders only the pages it
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -20,6 +21,7 @@ RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last 
 SUMMARY = re.compile(r"pages: (\d+) written, (\d+) unchanged")
 LISTING = "papers/hf-papers-listing.txt"
 FOOTER = "overrides/partials/copyright.html"
+STATIC_FILE = "site_src/marmots.txt"  # copied into the site as it is
 STATIC_TEMPLATES = ("404.html", "sitemap.xml", "sitemap.xml.gz")  # the theme's, left out when their inputs are unchanged
 
 
@@ -36,6 +38,7 @@ def project(root: Path) -> Path:
     (root / "topics.yml").write_text("rename: {}\n", encoding="utf-8")
     (root / FOOTER).parent.mkdir(parents=True)
     (root / FOOTER).write_text('<div class="md-copyright">Kept by the marmot society</div>\n', encoding="utf-8")
+    (root / STATIC_FILE).write_text("marmots: 1\n", encoding="utf-8")
     return root
 
 
@@ -126,6 +129,15 @@ def retitle_a_page_in_the_nav(root: Path) -> None:
     change_an_abstract(root)
 
 
+def change_a_static_file_keeping_its_time(root: Path) -> None:
+    """Same size, same modification time, other content: it is copied all the same (its change time differs)."""
+    static = root / STATIC_FILE
+    before = static.stat()
+    static.write_text("marmots: 2\n", encoding="utf-8")
+    os.utime(static, ns=(before.st_atime_ns, before.st_mtime_ns))
+    change_an_abstract(root)
+
+
 def edit_a_template(root: Path) -> None:
     (root / FOOTER).write_text('<div class="md-copyright">Kept by the otter society</div>\n', encoding="utf-8")
 
@@ -148,6 +160,7 @@ def damage_the_record(root: Path) -> None:
 CHANGES: list[tuple[Callable[[Path], None], bool]] = [
     (change_an_abstract, True),
     (add_a_paper, True),
+    (change_a_static_file_keeping_its_time, True),
     (edit_a_template, False),
     (remove_a_paper, True),  # right after a build that rendered every page
     (rename_a_topic, True),
