@@ -19,6 +19,7 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 17)  # authors' names: the directory's anchors are made by the render stage and the search index
 def slug_base(title: str) -> str:
     """A lowercase ASCII slug for a title or name: never empty, never reserved, at most SLUG_MAX_LENGTH."""
     slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True)
