@@ -11,9 +11,10 @@ import gc
 import html
 import json
 import logging
+import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -35,7 +36,7 @@ from .html_regions import HtmlRegions
 from .identifiers import today
 from .model import Catalog
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
-from .watch import SourceWatcher
+from .watch import DocsWatcher, SourceWatcher
 from .write import MANIFEST_NAME, write_output
 
 ASSET_PREFIX = "assets/papersite"
@@ -57,6 +58,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.collected_from: tuple[object, ...] | None = None
         self.files: Files | None = None
         self.watcher: SourceWatcher | None = None
+        self.docs_watcher: DocsWatcher | None = None
+        self.request_rebuild: Callable[[], None] | None = None  # serve: ask MkDocs' server for a rebuild
+        self.docs_written = False  # a change in the docs folder was seen while generate ran
         self.generated_pages: set[str] = set()
         self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
@@ -85,6 +89,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     def on_shutdown(self) -> None:
         self.serve_context.close()
+        if self.docs_watcher is not None:
+            self.docs_watcher.stop()
+            self.docs_watcher = None
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -132,6 +139,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         the last generate left the docs folder and every input as they are now (`papersite serve`: the
         watcher regenerates for an edit, then MkDocs' rebuild would generate the same pages again)."""
         with self.generating:  # the watcher's thread and MkDocs' builds
+            self.docs_written = False  # the changes generate makes in the docs folder are its own (_docs_changed)
             settings = self.settings(config)
             generated, pages = self.generated, self.generated_pages
             if generated is not None and generated == generated_state(config, pages, input_fingerprint(settings)):
@@ -312,14 +320,51 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         watched = [source.path for source in settings.sources] + ([settings.topics_file] if settings.topics_file else [])
         self.watcher = SourceWatcher(watched, lambda: self._regenerate(config))
         self.watcher.start()
+        self.watch_docs(server, config)
         _allow_live_reload(server)
         return server
+
+    def watch_docs(self, server: Any, config: MkDocsConfig) -> None:
+        """Watch the docs folder through the system's notifications instead of MkDocs' polling, and
+        ask for one rebuild when the watcher's regeneration has written its pages (not one while it
+        writes them and another after). Left to MkDocs when its server is not the one known."""
+        self.request_rebuild = _rebuild_request(server)
+        docs = os.path.abspath(config.docs_dir)
+        if self.request_rebuild is None or docs not in getattr(server, "_watched_paths", {}):
+            return
+        self.docs_watcher = DocsWatcher(Path(docs), self._docs_changed)
+        self.docs_watcher.start()
+        server.unwatch(docs)
+
+    def _docs_changed(self) -> None:
+        if self.generating.locked():  # generate's own pages: the build that runs it, or _regenerate, asks
+            self.docs_written = True
+        elif self.request_rebuild is not None:
+            self.request_rebuild()
 
     def _regenerate(self, config: MkDocsConfig) -> None:
         try:
             self.generate(config)
         except PapersiteError as err:
             log.error("papersite: the pages were not regenerated:\n%s", err.format_message())
+        if self.docs_written and self.request_rebuild is not None:
+            self.docs_written = False
+            self.request_rebuild()
+
+
+def _rebuild_request(server: Any) -> Callable[[], None] | None:
+    """What MkDocs' own watcher does on a change (mkdocs.livereload.LiveReloadServer.watch), or None
+    for a server without those parts."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None or not hasattr(server, "_want_rebuild") or not hasattr(server, "unwatch"):
+        return None
+
+    def request() -> None:
+        with condition:
+            server._want_rebuild = True
+            condition.notify_all()
+
+    return request
 
 
 def _allow_live_reload(server: Any) -> None:
