@@ -46,6 +46,7 @@ KATEX_JS = [f"{ASSET_PREFIX}/katex/katex.min.js", f"{ASSET_PREFIX}/katex/auto-re
 IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
 # Material's search worker (and its source map), replaced by ours: assets/search-worker.js.
 MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
+_PAPER_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
 SEARCH_TERMS_CACHE = "search-terms"  # the search index's cache (search_index.TermCache) in the cache folder, and its key
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -460,7 +461,7 @@ def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
 def papers_json_text(papers: list[dict[str, Any]]) -> str:
     """papers.json as text: a JSON list, one paper to a line with no spaces in it (indented, it was
     about a third larger: 58 MB at 50,000 papers), still read line by line by a person or by grep."""
-    lines = (json.dumps(paper, ensure_ascii=False, separators=(",", ":")) for paper in papers)
+    lines = (_PAPER_LINE.encode(paper) for paper in papers)
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
