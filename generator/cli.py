@@ -175,12 +175,13 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
     settings = plugin.settings(cfg)
     record = settings.build_record
     # taken before plugins' on_config change the loaded config; without a record nothing compares it
-    before = uptodate.fingerprint(cfg, settings) if record is not None else {}
+    site_stats = uptodate.file_stats(Path(cfg.site_dir)) if record is not None else None  # walked once, used twice
+    before = uptodate.fingerprint(cfg, settings, site_stats) if record is not None else {}
     if record is not None and not force and uptodate.is_up_to_date(record, before):
         return False
     with progress.display(stderr):
         plugin.load_catalog(cfg)  # problems in the input stop here, before anything is written or forgotten
-        tracker = _track_pages(cfg, plugin, record, before, force)
+        tracker = _track_pages(cfg, plugin, record, before, force, site_stats)
         with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
@@ -188,15 +189,21 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
                     mkdocs_build(cfg, dirty=tracker is not None and tracker.previous is not None)
             finally:
                 cfg.plugins.on_shutdown()
+    site_stats = uptodate.file_stats(Path(cfg.site_dir)) if record is not None else None  # as the build left it
     if tracker is not None and record is not None:
-        incremental.save(incremental.record_path(record), tracker.record(cfg))
+        incremental.save(incremental.record_path(record), tracker.record(cfg, site_stats))
     if record is not None and uptodate.inputs_digest(settings) == before["inputs"]:  # not edited while building
-        uptodate.save(record, {**before, **uptodate.folder_parts(cfg, settings)})
+        uptodate.save(record, {**before, **uptodate.folder_parts(cfg, settings, site_stats)})
     return True
 
 
 def _track_pages(
-    cfg: MkDocsConfig, plugin: PapersitePlugin, record: Path | None, before: uptodate.Fingerprint, force: bool
+    cfg: MkDocsConfig,
+    plugin: PapersitePlugin,
+    record: Path | None,
+    before: uptodate.Fingerprint,
+    force: bool,
+    site_stats: uptodate.Stats | None,
 ) -> incremental.IncrementalBuild | None:
     """Forget the records of the last build (a build that fails half-way must not be built upon),
     keeping what the site record says for this build, which renders only the pages that changed."""
@@ -204,7 +211,7 @@ def _track_pages(
         return None
     uptodate.forget(record)
     pages_record = incremental.record_path(record)
-    previous = None if force else incremental.load(pages_record, cfg.site_dir)
+    previous = None if force else incremental.load(pages_record, cfg.site_dir, site_stats)
     uptodate.forget(pages_record)
     tracker = incremental.IncrementalBuild(plugin, previous, before)
     cfg.plugins[incremental.PLUGIN_NAME] = tracker

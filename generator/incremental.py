@@ -6,8 +6,10 @@ converting and rendering every page whose `file.is_modified()` is False. `Increm
 plugin that `cli._build_site` adds to the loaded config, answers that question itself instead of
 MkDocs' file times. A page is left as the last build wrote it ("unchanged") only when all hold:
 
-- it is a generated page outside the nav (hand-written pages and nav pages are always rendered:
-  they are few, and Material's search index holds the hand-written ones);
+- it is a generated page (hand-written pages are always rendered: they are few, and Material's
+  search index holds them). A generated page in the nav is left out too (the home page, with its
+  map, is the costliest page to convert): its place in the nav, its neighbours and their titles
+  are in the nav as rendered, compared below;
 - its Markdown has the hash the last build recorded (the docs folder's manifest, write.py, holds
   the hash of every generated page as written this run);
 - the build key is the one the last build recorded: versions (papersite, MkDocs, Material, Python),
@@ -26,11 +28,14 @@ to other generated pages are written by render.py only to pages of the same run,
 removing a paper changes the Markdown of every page linking to it), the files it links to, the
 config and theme, the nav, and what the plugins add to its context (papersite: feeds and topic
 chips, both written into the page's Markdown too; tags: our chips replace them on paper pages).
-What is built from every page is made whole: Material's tags plugin gets the front matter and
-title of each page left out (recorded by the build that rendered it) before it exports tags.json
-or fills a listing, in the order of a clean build; sitemap.xml, 404.html, the search index,
+What is built from every page is made whole: when Material's tags plugin exports tags.json or
+fills a listing, it gets the front matter and title of each page left out (recorded by the build
+that rendered it) first, in the order of a clean build (otherwise a page's tags are read only by
+that page's rendering); 404.html is a function of the nav as rendered and sitemap.xml of every
+page's URLs and date (both made afresh when those differ from the recorded ones); the search index,
 papers.json and the feeds are always written (from every page's URL, or from the catalog), and
-static files (theme assets, images) always copied.
+a static file (theme assets, images) is copied unless its source has the size, modification and
+change times it had when the last build copied it.
 
 Files a clean build would not write (the page of a removed paper) are removed: everything the site
 folder held before the build (the recorded listing, which must match the folder as found) that
@@ -43,6 +48,7 @@ anyone else (plain `mkdocs build`) makes the next build a clean full one.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -64,7 +70,7 @@ from .write import atomic_write, load_manifest
 if TYPE_CHECKING:
     from .plugin import PapersitePlugin
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 PLUGIN_NAME = "papersite-incremental"
 # Plugins whose state across pages is known (see the module's docstring), by class.
 KNOWN_PLUGINS = frozenset(
@@ -76,6 +82,10 @@ KNOWN_PLUGINS = frozenset(
         f"{__name__}.IncrementalBuild",
     }
 )
+NOT_FOUND, SITEMAP = (
+    "404.html",
+    "sitemap.xml",
+)  # static templates left out when their inputs are unchanged (sitemap.xml with its .gz)
 FILE_READING_EXTENSIONS = ("pymdownx.snippets",)  # a page's HTML would depend on other files' content
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -101,6 +111,8 @@ class SiteRecord:
     nav: str  # the navigation as rendered and the pages with tag listings
     pages: dict[str, PageEntry] = field(default_factory=dict)
     listing: dict[str, Stat] = field(default_factory=dict)  # every file of the site folder
+    templates: dict[str, str] = field(default_factory=dict)  # a static template's output -> digest of its inputs
+    copied: dict[str, list[Any]] = field(default_factory=dict)  # static file -> its dest_uri and its source's stat when copied
 
 
 def record_path(build_record: Path) -> Path:
@@ -108,13 +120,13 @@ def record_path(build_record: Path) -> Path:
     return build_record.with_name(f"{build_record.stem}-pages.json")
 
 
-def load(path: Path, site_dir: str) -> SiteRecord | None:
+def load(path: Path, site_dir: str, site_stats: uptodate.Stats | None = None) -> SiteRecord | None:
     """The record of the last build of site_dir, or None (missing, damaged or not matching its
-    checksum, another site folder, or the folder changed since): then the build is a clean full one."""
+    checksum, another site folder, or the folder changed since): then the build is a clean full one.
+    site_stats: `uptodate.file_stats` of site_dir, when taken already."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        data = stored["record"]
-        if stored["checksum"] != uptodate.digest_json(data) or data["format"] != RECORD_FORMAT:
+        data = json.loads(_checked_body(path.read_bytes()))
+        if data["format"] != RECORD_FORMAT:
             return None
         if data["site_dir"] != str(Path(site_dir).resolve()):
             return None
@@ -127,15 +139,17 @@ def load(path: Path, site_dir: str) -> SiteRecord | None:
                 for src, e in data["pages"].items()
             },
             listing={name: [int(n) for n in stat] for name, stat in data["listing"].items()},
+            templates={str(name): str(digest) for name, digest in data["templates"].items()},
+            copied={str(src): [str(dest), *(int(n) for n in stat)] for src, (dest, *stat) in data["copied"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return record if matches_site(record, site_dir) else None
+    return record if matches_site(record, site_dir, site_stats) else None
 
 
-def matches_site(record: SiteRecord, site_dir: str) -> bool:
+def matches_site(record: SiteRecord, site_dir: str, site_stats: uptodate.Stats | None = None) -> bool:
     """Whether site_dir holds exactly what the record says its build left there (nobody else wrote in it)."""
-    return site_listing(Path(site_dir)) == record.listing
+    return site_listing(Path(site_dir), site_stats) == record.listing
 
 
 def save(path: Path, record: SiteRecord) -> None:
@@ -147,17 +161,35 @@ def save(path: Path, record: SiteRecord) -> None:
         "nav": record.nav,
         "pages": {src: vars(entry) for src, entry in sorted(record.pages.items())},
         "listing": dict(sorted(record.listing.items())),
+        "templates": dict(sorted(record.templates.items())),
+        "copied": dict(sorted(record.copied.items())),
     }
-    stored = {"checksum": uptodate.digest_json(data), "record": data}
-    atomic_write(path, json.dumps(stored, ensure_ascii=False, separators=(",", ":")) + "\n")
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    atomic_write(path, _CHECKSUM_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + _RECORD_HEAD + body + _TAIL)
 
 
-def site_listing(site_dir: Path) -> dict[str, Stat]:
+# The record file is JSON, {"checksum":"<sha256 of the record's text>","record":<the record>}: the
+# checksum is of the bytes as written, so loading checks it without writing the record out again.
+_CHECKSUM_HEAD, _RECORD_HEAD, _TAIL = b'{"checksum":"', b'","record":', b"}\n"
+_BODY_START = len(_CHECKSUM_HEAD) + 64 + len(_RECORD_HEAD)
+
+
+def _checked_body(stored: bytes) -> bytes:
+    """The record's text in a record file, when its checksum holds (else ValueError)."""
+    checksum = stored[len(_CHECKSUM_HEAD) : len(_CHECKSUM_HEAD) + 64]
+    body = stored[_BODY_START : -len(_TAIL)]
+    well_formed = stored.startswith(_CHECKSUM_HEAD) and stored[_BODY_START - len(_RECORD_HEAD) : _BODY_START] == _RECORD_HEAD
+    if not (well_formed and stored.endswith(_TAIL) and hashlib.sha256(body).hexdigest().encode("ascii") == checksum):
+        raise ValueError("a site record that is not what was saved")
+    return body
+
+
+def site_listing(site_dir: Path, site_stats: uptodate.Stats | None = None) -> dict[str, Stat]:
     """Every file under site_dir (size, modification and change times) but the hidden entries at its
-    top, which MkDocs' clean build leaves alone too."""
+    top, which MkDocs' clean build leaves alone too (site_stats: its `uptodate.file_stats`, when taken already)."""
     return {
         name: [found.st_size, found.st_mtime_ns, found.st_ctime_ns]
-        for name, found in uptodate.file_stats(site_dir)
+        for name, found in (uptodate.file_stats(site_dir) if site_stats is None else site_stats)
         if not name.startswith(".")
     }
 
@@ -221,33 +253,57 @@ class IncrementalBuild(BasePlugin):
         self.digests: dict[str, str] = {}  # generated page -> hash of its Markdown (the docs manifest)
         self.rendered = 0
         self.removed: list[str] = []
+        self.reason: str | None = "not started"  # why every page is rendered (full_build_reason), or None
+        self.templates: dict[str, str] = {}  # static template -> digest of its inputs (static_template_inputs)
+        self.skipped_templates: list[str] = []  # static templates left as the last build wrote them
+        self.theme_templates: tuple[Any, set[str]] | None = None  # the theme's static templates, while some are skipped
+        self.copied: dict[str, list[Any]] = {}  # static file (src_uri) -> [dest_uri, size, mtime_ns, ctime_ns of its source]
+        self.not_copied: list[str] = []  # static files left as the last build copied them (dest_uri)
         self.keep_record: Callable[[SiteRecord], None] | None = None  # serve keeps the record in memory
 
     @event_priority(-50)  # after other plugins' nav, before papersite's (which starts the workers)
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
         self.key = self.build_key(config, files)
-        reason = self.full_build_reason(config)
+        reason = self.reason = self.full_build_reason(config)
         self.digests = _generated_digests(config)
         digests = self.digests if reason is None else {}
-        in_nav = {page.file.src_uri for page in nav.pages}
         previous = self.previous.pages if self.previous and reason is None else {}
         self.unchanged = []
         for file in files:
             entry = previous.get(file.src_uri)
             keep = (
-                file.is_documentation_page()
+                entry is not None
                 and file.src_uri in self.papersite.generated_pages
-                and file.src_uri not in in_nav
-                and entry is not None
+                and file.is_documentation_page()
                 and entry.digest == digests.get(file.src_uri)
             )
             mark(file, not keep)
             if keep:
                 self.unchanged.append(file)
+        self.leave_copied_files(files)
         if reason is not None and self.previous is not None:
             log.info("papersite: every page is rendered: %s", reason)
         return nav
+
+    def leave_copied_files(self, files: Files) -> None:
+        """A static file copied from a source file (theme assets, papersite's, images of the docs folder)
+        is not copied again when its source has the size, modification and change times it had when the
+        last build copied it: the copy in the site folder is then that content (the site folder is as the
+        last build left it, `matches_site`). A source written since, even with its old modification time,
+        has another change time."""
+        copied_before = self.previous.copied if self.previous is not None and self.reason is None else {}
+        self.copied, self.not_copied = {}, []
+        for file in files:
+            if file.is_documentation_page() or file.abs_src_path is None or file._content is not None:  # content: always written
+                continue
+            source = _stat(Path(file.abs_src_path))
+            if source is None:
+                continue
+            self.copied[file.src_uri] = [file.dest_uri, *source]
+            if copied_before.get(file.src_uri) == self.copied[file.src_uri] and file.dest_uri in self.previous.listing:  # type: ignore[union-attr]
+                mark(file, False)
+                self.not_copied.append(file.dest_uri)
 
     def build_key(self, config: MkDocsConfig, files: Files) -> str:
         generated = self.papersite.generated_pages
@@ -286,6 +342,8 @@ class IncrementalBuild(BasePlugin):
 
     @event_priority(110)  # before Material's tags plugin (100) exports its tags and fills its listings
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        for file in self.unchanged:  # first: a page of the nav left out shows its title there
+            _restore(file, self.previous.pages[file.src_uri])  # type: ignore[union-attr]
         self.nav_digest = _nav_digest(self.nav, config)
         if self.unchanged and self.previous is not None and self.nav_digest != self.previous.nav:
             log.info("papersite: the navigation changed since the last build: every page is rendered")
@@ -293,22 +351,51 @@ class IncrementalBuild(BasePlugin):
                 mark(file, True)
                 _populate_page(file.page, config, files)  # MkDocs' own reading and converting of a page
             self.unchanged = []
-        for file in self.unchanged:
-            _restore(file, self.previous.pages[file.src_uri])  # type: ignore[union-attr]
-        _complete_tags(config, files, self.unchanged)
-        self.entries = self.page_entries(config, files)
-        self.rendered = sum(1 for f in files.documentation_pages() if not is_unchanged(f))
+        pages = files.documentation_pages()
+        _complete_tags(config, files, pages, self.unchanged)
+        self.entries = self.page_entries(config, pages)
+        self.rendered = sum(1 for f in pages if not is_unchanged(f))
+        self.skip_static_templates(config, pages)
         return env
 
-    def page_entries(self, config: MkDocsConfig, files: Files) -> dict[str, PageEntry]:
-        """The entry of every generated page outside the nav for the next build (none for a page
-        holding a tag listing: it changes with every page's tags, so it is always rendered)."""
+    def skip_static_templates(self, config: MkDocsConfig, pages: list[File]) -> None:
+        """Leave 404.html and sitemap.xml (with sitemap.xml.gz) as the last build wrote them when
+        their inputs are the recorded ones: the build key (theme, config, versions, build date) and,
+        for 404.html, the nav as rendered (it shows only the nav), for sitemap.xml every page's URLs
+        and date (what MkDocs' template prints). Rendering them walks every page's place in the nav
+        or every page, a tenth of a second or more each at 10,000 pages."""
+        self.templates = static_template_inputs(self.nav_digest, pages)
+        previous = self.previous
+        if previous is None or self.reason is not None:
+            return
+        theme = config.theme
+        self.skipped_templates = [
+            name
+            for name, digest in self.templates.items()
+            if name in theme.static_templates and previous.templates.get(name) == digest and name in previous.listing
+        ]
+        if self.skipped_templates:
+            self.theme_templates = (theme, theme.static_templates)
+            theme.static_templates = theme.static_templates - set(self.skipped_templates)  # a new set: the theme's is kept
+
+    def restore_static_templates(self) -> None:
+        """Give the theme its static templates back (a config may be built again)."""
+        if self.theme_templates is not None:
+            theme, templates = self.theme_templates
+            theme.static_templates = templates
+            self.theme_templates = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.restore_static_templates()
+
+    def page_entries(self, config: MkDocsConfig, pages: list[File]) -> dict[str, PageEntry]:
+        """The entry of every generated page (pages: the documentation pages) for the next build
+        (none for a page holding a tag listing: it changes with every page's tags, so it is always rendered)."""
         digests = self.digests
         kept = {f.src_uri for f in self.unchanged}
         with_listing = _listing_pages(config)
-        in_nav = {id(page) for page in self.nav.pages} if self.nav is not None else set()
         entries = {}
-        for file in files.documentation_pages():
+        for file in pages:
             src = file.src_uri
             if src in kept and self.previous is not None:
                 entries[src] = self.previous.pages[src]
@@ -316,7 +403,7 @@ class IncrementalBuild(BasePlugin):
             page = file.page
             if src not in self.papersite.generated_pages or src not in digests or src in with_listing or page is None:
                 continue
-            if page.markdown is None or id(page) in in_nav:
+            if page.markdown is None:
                 continue
             meta = _plain_meta(page.meta)
             if meta is not None:
@@ -327,9 +414,12 @@ class IncrementalBuild(BasePlugin):
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Remove what the site folder held before this build that the build did not write again,
         except the pages left unchanged: what a clean build would not have made."""
+        self.restore_static_templates()
         self.removed = []
         site = Path(config.site_dir)
         kept = {file.dest_uri for file in self.unchanged} | self.papersite.outputs  # outputs: left as they were when unchanged
+        kept |= set(self.not_copied)
+        kept |= {output for name in self.skipped_templates for output in (name, f"{name}.gz" if name == SITEMAP else name)}
         for name, before in self.previous.listing.items() if self.previous is not None else ():
             if name in kept:
                 continue
@@ -348,10 +438,23 @@ class IncrementalBuild(BasePlugin):
         if self.keep_record is not None:
             self.keep_record(self.record(config))
 
-    def record(self, config: MkDocsConfig) -> SiteRecord:
-        """The record of this build, taken when it has succeeded."""
+    def record(self, config: MkDocsConfig, site_stats: uptodate.Stats | None = None) -> SiteRecord:
+        """The record of this build, taken when it has succeeded (site_stats: `uptodate.file_stats` of
+        the site folder, when taken already)."""
         site = Path(config.site_dir).resolve()
-        return SiteRecord(str(site), self.key, self.nav_digest, self.entries, site_listing(site))
+        return SiteRecord(
+            str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats), self.templates, self.copied
+        )
+
+
+def static_template_inputs(nav_digest: str, pages: list[File]) -> dict[str, str]:
+    """What the static templates an incremental build may leave out show, beside what the build key
+    holds: 404.html the nav as rendered; sitemap.xml each page's URLs and date, as MkDocs' template
+    reads them (the pages MkDocs passes it: the documentation pages)."""
+    sitemap = [
+        [f.page.is_link, f.page.abs_url, f.page.canonical_url, f.page.update_date] if f.page is not None else None for f in pages
+    ]
+    return {NOT_FOUND: nav_digest, SITEMAP: uptodate.digest_json(sitemap)}
 
 
 def _restore(file: File, entry: PageEntry) -> None:
@@ -364,15 +467,19 @@ def _restore(file: File, entry: PageEntry) -> None:
     page.present_anchor_ids = set(entry.anchors)
 
 
-def _complete_tags(config: MkDocsConfig, files: Files, unchanged: list[File]) -> None:
+def _complete_tags(config: MkDocsConfig, files: Files, pages: list[File], unchanged: list[File]) -> None:
     """Material's tags plugin collects each page's tags as the page is read, in the order of the
-    pages. Hand it the pages left out (their recorded front matter), then put its mappings back in
-    that order, so tags.json and any listing are what a clean build makes."""
+    pages (the documentation pages). When it exports tags.json or fills a listing, hand it the pages
+    left out (their recorded front matter), then put its mappings back in that order, so tags.json
+    and every listing are what a clean build makes. Otherwise nothing reads a page's tags but that
+    page's own rendering (its chips), and the pages left out are not rendered: nothing to replay."""
     for plugin in _tags_plugins(config):
+        if not plugin.config.export and not plugin.listings.data:  # listings: found while the pages were read
+            continue
         for file in unchanged:
             plugin.on_page_markdown("", page=file.page, config=config, files=files)
         data = plugin.mappings.data
-        ordered = {f.page.url: data.pop(f.page.url) for f in files.documentation_pages() if f.page and f.page.url in data}
+        ordered = {f.page.url: data.pop(f.page.url) for f in pages if f.page and f.page.url in data}
         plugin.mappings.data = {**ordered, **data}
 
 

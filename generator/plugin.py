@@ -11,9 +11,10 @@ import gc
 import html
 import json
 import logging
+import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -36,7 +37,7 @@ from .html_regions import HtmlRegions
 from .identifiers import today
 from .model import Catalog
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
-from .watch import SourceWatcher
+from .watch import DocsWatcher, SourceWatcher
 from .write import MANIFEST_NAME, write_output
 
 ASSET_PREFIX = "assets/papersite"
@@ -46,6 +47,7 @@ KATEX_JS = [f"{ASSET_PREFIX}/katex/katex.min.js", f"{ASSET_PREFIX}/katex/auto-re
 IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
 # Material's search worker (and its source map), replaced by ours: assets/search-worker.js.
 MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
+_PAPER_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
 SEARCH_TERMS_CACHE = "search-terms"  # the search index's cache (search_index.TermCache) in the cache folder, and its key
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -58,6 +60,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.collected_from: tuple[object, ...] | None = None
         self.files: Files | None = None
         self.watcher: SourceWatcher | None = None
+        self.docs_watcher: DocsWatcher | None = None
+        self.request_rebuild: Callable[[], None] | None = None  # serve: ask MkDocs' server for a rebuild
+        self.docs_written = False  # a change in the docs folder was seen while generate ran
         self.generated_pages: set[str] = set()
         self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
@@ -87,6 +92,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     def on_shutdown(self) -> None:
         self.serve_context.close()
+        if self.docs_watcher is not None:
+            self.docs_watcher.stop()
+            self.docs_watcher = None
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -134,6 +142,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         the last generate left the docs folder and every input as they are now (`papersite serve`: the
         watcher regenerates for an edit, then MkDocs' rebuild would generate the same pages again)."""
         with self.generating:  # the watcher's thread and MkDocs' builds
+            self.docs_written = False  # the changes generate makes in the docs folder are its own (_docs_changed)
             settings = self.settings(config)
             generated, pages = self.generated, self.generated_pages
             if generated is not None and generated == generated_state(config, pages, input_fingerprint(settings)):
@@ -149,8 +158,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             )
             self.report = report
             self.generated_pages = set(report.written) | set(report.unchanged)
-            self.keep_own_topic_state(settings, catalog)
-            self.generated = generated_state(config, self.generated_pages, self.collected_from)
+            if self.serving:  # only a server generates again (its watcher, then its rebuild); a stat of every page
+                self.keep_own_topic_state(settings, catalog)
+                self.generated = generated_state(config, self.generated_pages, self.collected_from)
 
     def keep_own_topic_state(self, settings: Settings, catalog: Catalog) -> None:
         """The topic state generate just saved is the one this catalog leaves, not a new input: the catalog
@@ -316,14 +326,51 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         watched = [source.path for source in settings.sources] + ([settings.topics_file] if settings.topics_file else [])
         self.watcher = SourceWatcher(watched, lambda: self._regenerate(config))
         self.watcher.start()
+        self.watch_docs(server, config)
         _allow_live_reload(server)
         return server
+
+    def watch_docs(self, server: Any, config: MkDocsConfig) -> None:
+        """Watch the docs folder through the system's notifications instead of MkDocs' polling, and
+        ask for one rebuild when the watcher's regeneration has written its pages (not one while it
+        writes them and another after). Left to MkDocs when its server is not the one known."""
+        self.request_rebuild = _rebuild_request(server)
+        docs = os.path.abspath(config.docs_dir)
+        if self.request_rebuild is None or docs not in getattr(server, "_watched_paths", {}):
+            return
+        self.docs_watcher = DocsWatcher(Path(docs), self._docs_changed)
+        self.docs_watcher.start()
+        server.unwatch(docs)
+
+    def _docs_changed(self) -> None:
+        if self.generating.locked():  # generate's own pages: the build that runs it, or _regenerate, asks
+            self.docs_written = True
+        elif self.request_rebuild is not None:
+            self.request_rebuild()
 
     def _regenerate(self, config: MkDocsConfig) -> None:
         try:
             self.generate(config)
         except PapersiteError as err:
             log.error("papersite: the pages were not regenerated:\n%s", err.format_message())
+        if self.docs_written and self.request_rebuild is not None:
+            self.docs_written = False
+            self.request_rebuild()
+
+
+def _rebuild_request(server: Any) -> Callable[[], None] | None:
+    """What MkDocs' own watcher does on a change (mkdocs.livereload.LiveReloadServer.watch), or None
+    for a server without those parts."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None or not hasattr(server, "_want_rebuild") or not hasattr(server, "unwatch"):
+        return None
+
+    def request() -> None:
+        with condition:
+            server._want_rebuild = True
+            condition.notify_all()
+
+    return request
 
 
 def _allow_live_reload(server: Any) -> None:
@@ -419,7 +466,7 @@ def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
 def papers_json_text(papers: list[dict[str, Any]]) -> str:
     """papers.json as text: a JSON list, one paper to a line with no spaces in it (indented, it was
     about a third larger: 58 MB at 50,000 papers), still read line by line by a person or by grep."""
-    lines = (json.dumps(paper, ensure_ascii=False, separators=(",", ":")) for paper in papers)
+    lines = (_PAPER_LINE.encode(paper) for paper in papers)
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 

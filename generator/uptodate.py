@@ -36,12 +36,13 @@ from .write import atomic_write
 
 DISTRIBUTIONS = ("papersite", "mkdocs", "mkdocs-material")
 Fingerprint = dict[str, str]
+Stats = list[tuple[str, os.stat_result]]  # file_stats: every file under a folder with its stat
 
 
-def fingerprint(config: MkDocsConfig, settings: Settings) -> Fingerprint:
+def fingerprint(config: MkDocsConfig, settings: Settings, site_stats: Stats | None = None) -> Fingerprint:
     """The fingerprint of the build this config (as loaded, before any plugin changes it) would
-    run now, one digest per part."""
-    return {**build_parts(config, settings), **folder_parts(config, settings)}
+    run now, one digest per part (site_stats: `file_stats` of the site folder, when taken already)."""
+    return {**build_parts(config, settings), **folder_parts(config, settings, site_stats)}
 
 
 def build_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
@@ -67,15 +68,17 @@ def _topic_state_files(settings: Settings) -> list[Path]:
     return [settings.topic_state, settings.topic_model] if settings.topic_state and settings.topic_model else []
 
 
-def folder_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
+def folder_parts(config: MkDocsConfig, settings: Settings, site_stats: Stats | None = None) -> Fingerprint:
     """What lies on disk and a build rewrites: the topic state, the docs, digest and site folders
-    (and the theme's custom_dir)."""
+    (and the theme's custom_dir). site_stats: `file_stats` of the site folder, when taken already
+    (incremental.py lists it too: a large site's folder is walked once)."""
+    site = Path(config.site_dir)
     return {
         "topic state": _content_digest(_topic_state_files(settings)),
         "docs": tree_digest([Path(config.docs_dir)]),
         "theme": tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
         "digests": tree_digest([settings.digest_folder] if settings.digest_folder else []),
-        "site": tree_digest([Path(config.site_dir)]),
+        "site": tree_digest([site], stats={site: site_stats} if site_stats is not None else None),
     }
 
 
@@ -152,12 +155,14 @@ def _file_text(path: str | None) -> str:
         return ""
 
 
-def tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
-    """A digest of every file under folders: name, size and modification time (or content)."""
+def tree_digest(folders: Iterable[Path], *, content: bool = False, stats: dict[Path, Stats] | None = None) -> str:
+    """A digest of every file under folders: name, size and modification time (or content).
+    stats: the `file_stats` of some of the folders, taken already."""
     hasher = hashlib.sha256()
     for folder in folders:
         hasher.update(f"{folder}\0".encode())
-        for name, found in sorted(file_stats(folder)):
+        found_stats = stats[folder] if stats and folder in stats else file_stats(folder)
+        for name, found in sorted(found_stats):
             hasher.update(f"{name}\0".encode())
             if content:
                 hasher.update(hashlib.sha256((folder / name).read_bytes()).digest())
@@ -166,7 +171,7 @@ def tree_digest(folders: Iterable[Path], *, content: bool = False) -> str:
     return hasher.hexdigest()
 
 
-def file_stats(folder: Path) -> list[tuple[str, os.stat_result]]:
+def file_stats(folder: Path) -> Stats:
     """Every file under folder (its path from folder, POSIX) with its stat, symbolic links not
     followed, Python's caches left out. os.scandir: the folders of a large site are walked in
     a fraction of the time Path objects take."""

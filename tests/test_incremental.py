@@ -5,6 +5,7 @@ the project (same inputs, same topic state) makes, and renders only the pages it
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -19,8 +20,9 @@ from generator import incremental, prerender
 RENDERED = re.compile(r"papersite: (\d+) pages rendered, (\d+) left as the last build wrote them; (\d+) files removed")
 SUMMARY = re.compile(r"pages: (\d+) written, (\d+) unchanged")
 LISTING = "papers/hf-papers-listing.txt"
-NAV_GENERATED = ("index.md", "topics/index.md", "papers/index.md", "tags.md")  # mkdocs.yml's nav
 FOOTER = "overrides/partials/copyright.html"
+STATIC_FILE = "site_src/marmots.txt"  # copied into the site as it is
+STATIC_TEMPLATES = ("404.html", "sitemap.xml", "sitemap.xml.gz")  # the theme's, left out when their inputs are unchanged
 
 
 def project(root: Path) -> Path:
@@ -36,6 +38,7 @@ def project(root: Path) -> Path:
     (root / "topics.yml").write_text("rename: {}\n", encoding="utf-8")
     (root / FOOTER).parent.mkdir(parents=True)
     (root / FOOTER).write_text('<div class="md-copyright">Kept by the marmot society</div>\n', encoding="utf-8")
+    (root / STATIC_FILE).write_text("marmots: 1\n", encoding="utf-8")
     return root
 
 
@@ -126,6 +129,15 @@ def retitle_a_page_in_the_nav(root: Path) -> None:
     change_an_abstract(root)
 
 
+def change_a_static_file_keeping_its_time(root: Path) -> None:
+    """Same size, same modification time, other content: it is copied all the same (its change time differs)."""
+    static = root / STATIC_FILE
+    before = static.stat()
+    static.write_text("marmots: 2\n", encoding="utf-8")
+    os.utime(static, ns=(before.st_atime_ns, before.st_mtime_ns))
+    change_an_abstract(root)
+
+
 def edit_a_template(root: Path) -> None:
     (root / FOOTER).write_text('<div class="md-copyright">Kept by the otter society</div>\n', encoding="utf-8")
 
@@ -148,6 +160,7 @@ def damage_the_record(root: Path) -> None:
 CHANGES: list[tuple[Callable[[Path], None], bool]] = [
     (change_an_abstract, True),
     (add_a_paper, True),
+    (change_a_static_file_keeping_its_time, True),
     (edit_a_template, False),
     (remove_a_paper, True),  # right after a build that rendered every page
     (rename_a_topic, True),
@@ -165,6 +178,7 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
     for step, (change, leaves_pages) in enumerate(CHANGES):
         change(root)
         clean = clean_copy(root, tmp_path / f"clean-{step}")
+        templates_before = {name: (root / "site" / name).stat().st_mtime_ns for name in STATIC_TEMPLATES}
         with ThreadPoolExecutor(2) as both:  # the incremental build and the clean one side by side
             incremental_build, clean_build = both.submit(build, root), both.submit(build, clean)
             output = incremental_build.result()
@@ -173,13 +187,41 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
         assert_same_site(root / "site", clean / "site")
         name = f"{step} {change.__name__}: {pages} rendered, {kept} kept"
         same_text = generated_unchanged(output)
-        if leaves_pages:  # every generated page whose text is the same, but those in the nav, is left as it was
-            assert same_text - len(NAV_GENERATED) <= kept <= same_text and kept > 0, name
+        if leaves_pages:  # every generated page whose text is the same (those in the nav too) is left as it was
+            assert kept == same_text and kept > 0, name
         else:
             assert kept == 0, f"{name}: pages left unchanged after a change every page shows"
         assert pages + kept == len(list((root / "site_src").rglob("*.md"))), name
         if change is remove_a_paper:
             assert removed >= 1, name  # the removed paper's page
+        templates_left = {
+            name for name in STATIC_TEMPLATES if (root / "site" / name).stat().st_mtime_ns == templates_before[name]
+        }
+        if change is change_an_abstract and leaves_pages:  # the same pages, the same nav: both left as they were
+            assert templates_left == set(STATIC_TEMPLATES), name
+        if change in (add_a_paper, remove_a_paper):  # a page more or less: the sitemap is written again
+            assert "sitemap.xml" not in templates_left, name
+        shutil.rmtree(clean)
+
+
+def test_tags_exported_and_listed_stay_whole(tmp_path, monkeypatch):
+    """With Material's tags.json export on and a hand-written page listing every tag, the tags of the
+    pages left out are handed to the tags plugin: tags.json and the listing are a clean build's."""
+    monkeypatch.setenv("PAPERSITE_TODAY", "2031-03-04")
+    root = project(tmp_path / "project")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("export: false", "export: true"), encoding="utf-8")
+    assert "export: true" in config.read_text(encoding="utf-8")
+    (root / "site_src" / "every-tag.md").write_text("# Every tag\n\n<!-- material/tags -->\n", encoding="utf-8")
+    build(root)
+    for step, change in enumerate([change_an_abstract, add_a_paper, rename_a_topic, remove_a_paper]):
+        change(root)
+        clean = clean_copy(root, tmp_path / f"clean-{step}")
+        output = build(root)
+        build(clean)
+        assert rendered(output)[1] > 0, change.__name__
+        assert (root / "site" / "tags.json").is_file()
+        assert_same_site(root / "site", clean / "site")
         shutil.rmtree(clean)
 
 

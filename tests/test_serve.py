@@ -62,6 +62,14 @@ def test_an_edit_to_the_paper_list_rebuilds_once(tmp_path: Path) -> None:
         assert (root / "site_src" / "papers" / "robots-that-learn-from-play.md").is_file()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/papers/robots-that-learn-from-play.html", timeout=10) as page:
             assert "Robots that learn from play" in page.read().decode("utf-8")
+        # a hand-written page edited in the docs folder (watched by papersite's DocsWatcher): one rebuild
+        about = root / "site_src" / "about.md"
+        about.write_text(about.read_text(encoding="utf-8") + "\nMarmots welcome.\n", encoding="utf-8")
+        output.wait_for("Reloading browsers", 2)
+        time.sleep(3)
+        assert output.count("Building documentation") == 3, "".join(output.lines)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/about.html", timeout=10) as page:
+            assert "Marmots welcome." in page.read().decode("utf-8")
     finally:
         server.terminate()
         server.wait(timeout=30)
