@@ -245,6 +245,16 @@ def test_a_build_saves_only_the_parts_of_the_cache_holding_a_changed_page(tmp_pa
     assert load_rendered_pages(cache_folder) == fresh.current  # every part holds what this build rendered
 
 
+def test_the_one_file_render_cache_of_earlier_versions_is_removed(tmp_path):
+    cache_folder = tmp_path / "cache"
+    cache_folder.mkdir()
+    (cache_folder / PAGES_CACHE).write_bytes(b"a render cache of one file, as papersite kept before the parts")
+    settings = settings_for(tmp_path, cache_folder=str(cache_folder), listing_page_size=10)
+    generate(enrich(with_authors(load_example())), settings, tmp_path / "docs", "Site")
+    assert not (cache_folder / PAGES_CACHE).exists()
+    assert _part(cache_folder, 0).exists()
+
+
 def _retitled(paper: Paper) -> Paper:
     return dataclasses.replace(paper, title="Hibernation: " + paper.title)
 
