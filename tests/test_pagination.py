@@ -4,6 +4,7 @@ builds a real site and walks its pages)."""
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 
@@ -229,6 +230,25 @@ def many_authors(n: int, extra: bool = False) -> Catalog:
     )
     topics = (Topic("all", "All", papers=tuple(p.slug for p in papers)),)
     return Catalog(papers=papers, topics=topics, layout={p.slug: (0.5, 0.5) for p in papers})
+
+
+def test_an_authors_page_ending_on_an_initial_has_one_full_stop():
+    """A directory page's sentence ends with the span's last name: "... this page: X to Hopper, Grace M." has
+    no second full stop after the initial."""
+    people = [Author(f"Family{i:03d}", f"Given{i} M.") for i in range(150)]
+    initials = dataclasses.replace(
+        many_authors(1_500),
+        papers=tuple(
+            dataclasses.replace(p, authors=tuple(people[int(a.family[6:])] for a in p.authors))
+            for p in many_authors(1_500).papers
+        ),
+    )
+    pages = [p for p in render_site(initials, "Site", page_size=50) if p.path.startswith("authors/")]
+    assert len(pages) > 2
+    for page in pages:
+        sentence = re.search(r"<p>.*?with two or more papers in this collection.*?</p>", page.text)
+        assert sentence and "this page: " in sentence[0] and sentence[0].endswith("M.</p>"), page.path
+        assert not sentence[0].endswith("..</p>"), page.path
 
 
 def test_one_paper_added_rewrites_only_the_listing_pages_around_it_and_no_other_paper_page():
