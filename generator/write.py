@@ -82,9 +82,6 @@ class SafeTargets:
         self.folders: dict[str, Path | None] = {"": self.resolved_root}  # None: resolves outside root
         self.listings: dict[str, dict[str, os.DirEntry[str]]] = {}
 
-    def target(self, relative: str) -> Path:
-        return self.find(relative)[0]
-
     def find(self, relative: str) -> tuple[Path, bool]:
         """safe_target(root, relative), and whether something is there (Path.exists)."""
         folder, _, name = relative.rpartition("/")

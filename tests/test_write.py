@@ -313,7 +313,7 @@ def test_safe_targets_gives_what_safe_target_gives(tmp_path, relative):
         expected = safe_target(docs, relative)
     except WriteError:
         with pytest.raises(WriteError, match="outside"):
-            safe.target(relative)
+            safe.find(relative)
     else:
         assert safe.find(relative) == (expected, expected.exists())
         assert safe.find(relative) == (expected, expected.exists())  # and again, from what it resolved and listed before
