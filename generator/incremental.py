@@ -82,10 +82,9 @@ KNOWN_PLUGINS = frozenset(
         f"{__name__}.IncrementalBuild",
     }
 )
-NOT_FOUND, SITEMAP = (
-    "404.html",
-    "sitemap.xml",
-)  # static templates left out when their inputs are unchanged (sitemap.xml with its .gz)
+# The static templates an incremental build leaves out when their inputs are unchanged (sitemap.xml with its .gz).
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
 FILE_READING_EXTENSIONS = ("pymdownx.snippets",)  # a page's HTML would depend on other files' content
 log = logging.getLogger("mkdocs.plugins.papersite")
 
