@@ -143,6 +143,7 @@ class RenderedPage:
 _PARTS: dict[str, type] = {"authors": Author, "links": Link, "merged_from": Source, "related": Related}
 _PART_FIELDS: dict[type, tuple[str, ...]] = {part: tuple(f.name for f in fields(part)) for part in _PARTS.values()}
 _FIELDS = tuple(f.name for f in fields(Paper) if f.name != "source")
+PAPER_TUPLE_FIELDS = _FIELDS  # the fields paper_tuple gives, in its order
 _PART_AT = frozenset(i for i, name in enumerate(_FIELDS) if name in _PARTS)
 _fields_of = operator.attrgetter(*_FIELDS)
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -33,7 +34,7 @@ from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
 from .map_svg import Label, MapData, draw_map, map_data, placed_labels
-from .model import Catalog, Link, Paper, RenderedPage, Topic
+from .model import PAPER_TUPLE_FIELDS, Catalog, Link, Paper, RenderedPage, Topic, paper_tuple
 from .normalise import is_safe_url, split_math
 from .pagination import ListingPage, Pager, paginate
 from .paths import relative_link
@@ -378,6 +379,7 @@ class _Maps:
 
 PAPERS_PER_TASK = 250  # paper pages one process renders per task
 PAPER_TEMPLATE = "paper.md.j2"
+_MERGED_FROM = PAPER_TUPLE_FIELDS.index("merged_from")  # in paper_tuple: its sources, lines and all
 
 
 @dataclass
@@ -425,10 +427,28 @@ class _PaperPages:
         return {"paper": paper, "topics": topics, "related": related, "authors": bylines}
 
     def digest(self, paper: Paper, template_digest: str) -> str:
-        """A digest of everything the page's text depends on: the template, the context, the URL style.
-        Pickled bytes determine the value they load to, so an equal digest means equal inputs."""
-        inputs = (template_digest, self.directory_urls, paths.paper_page(paper.slug), self.context(paper))
-        return hashlib.sha256(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        """A digest of everything the page's text depends on: the template, the URL style, the page's
+        path and what `context` gives the template, as plain data (`shown`). Its repr (of strings,
+        numbers, None and tuples only) names one value, so an equal digest means equal inputs."""
+        inputs = (template_digest, self.directory_urls, paths.paper_page(paper.slug), self.shown(paper))
+        return hashlib.sha256(repr(inputs).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def shown(self, paper: Paper) -> tuple[Any, ...]:
+        """What `context` gives the template, as plain tuples: the paper's fields (its source and the
+        sources merged into it by file only: the page names the files, and a record added above
+        moves the line of every later one), its topics' labels, its related papers' titles and its
+        authors' directory entries."""
+        catalog = self.catalog
+        files = (paper.source.path, *(source.path for source in paper.merged_from))
+        topics = tuple([self.topic_labels[slug] for slug in paper.topics])
+        titles = tuple([catalog.paper(r.slug).title for r in paper.related])
+        places = tuple([_entry_place(self.names.parts(author)[0], self.authors, self.places) for author in paper.authors])
+        record = paper_tuple(paper)
+        return (record[:_MERGED_FROM], record[_MERGED_FROM + 1 :], files, topics, titles, places)
+
+    @cached_property
+    def topic_labels(self) -> dict[str, str]:
+        return {topic.slug: topic.label for topic in self.catalog.topics}
 
 
 def template_digest(env: jinja2.Environment, name: str) -> str:

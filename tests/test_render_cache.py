@@ -282,3 +282,30 @@ def test_the_home_page_follows_its_topics_without_a_map():
         cached = {page.path: page.text for page in render_site(edited, "Site", page_size=PAGE_SIZE, page_cache=warm)}
         fresh = {page.path: page.text for page in render_site(edited, "Site", page_size=PAGE_SIZE)}
         assert cached["index.md"] == fresh["index.md"] != render_site(catalog, "Site", page_size=PAGE_SIZE)[0].text, name
+
+
+def test_a_paper_moved_to_another_line_keeps_its_page_and_digest():
+    """The page names the files a paper was read from, not the lines: a paper added above every other
+    (all later records one line further) leaves every other paper's page in the cache."""
+    catalog = enrich(with_authors(load_example()))
+    cache = PageCache()
+    before = render_site(catalog, "Site", page_size=PAGE_SIZE, page_cache=cache)
+
+    def moved(source):
+        return dataclasses.replace(source, line=source.line + 1000)
+
+    papers = tuple(
+        dataclasses.replace(p, source=moved(p.source), merged_from=tuple(map(moved, p.merged_from))) for p in catalog.papers
+    )
+    shifted = dataclasses.replace(catalog, papers=papers, _by_slug={})
+    warm = PageCache(cache.current)
+    after = render_site(shifted, "Site", page_size=PAGE_SIZE, page_cache=warm)
+    assert [(page.path, page.text) for page in after] == [(page.path, page.text) for page in before]
+    assert not {paper_page(p.slug) for p in papers} & warm.rendered
+    renamed = tuple(dataclasses.replace(p, source=dataclasses.replace(p.source, path="other/list.bib")) for p in papers)
+    elsewhere = PageCache(cache.current)
+    pages = render_site(
+        dataclasses.replace(catalog, papers=renamed, _by_slug={}), "Site", page_size=PAGE_SIZE, page_cache=elsewhere
+    )
+    assert {paper_page(p.slug) for p in papers} <= elsewhere.rendered
+    assert all("list.bib" in page.text for page in pages if page.path in elsewhere.rendered and page.path.startswith("papers/"))
