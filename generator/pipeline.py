@@ -104,9 +104,11 @@ def generate(
     *,
     directory_urls: bool = False,
     workers: int = 1,
+    page_digests: dict[str, str] | None = None,
 ) -> WriteReport:
     """Render the catalog (the paper pages in `workers` forked processes), bring the generated pages in
-    docs_dir up to date, and keep the topic state."""
+    docs_dir up to date, and keep the topic state. `page_digests`, when given, is filled with the
+    digest of each paper and listing page's inputs by path (render.PageCache.current)."""
     with progress.stage("render"):
         page_cache = PageCache(load_rendered_pages(settings.cache_folder))
         compiled = compiled_templates.in_cache_folder(settings.cache_folder, compiled_templates.PAGE_TEMPLATES)
@@ -127,6 +129,8 @@ def generate(
         if author_names.changed():
             cache.save(names_file, author_names_key(), author_names.used)
         save_rendered_pages(settings.cache_folder, page_cache.current, page_cache.changed())
+        if page_digests is not None:
+            page_digests.update((path, digest) for path, (digest, _) in page_cache.current.items())
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())

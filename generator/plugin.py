@@ -35,7 +35,7 @@ from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .html_regions import HtmlRegions
 from .identifiers import today
-from .model import Catalog
+from .model import Catalog, Paper
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import DocsWatcher, SourceWatcher
 from .write import MANIFEST_NAME, write_output
@@ -49,6 +49,7 @@ IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
 MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
 _PAPER_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
 SEARCH_TERMS_CACHE = "search-terms"  # the search index's cache (search_index.TermCache) in the cache folder, and its key
+PAPERS_JSON_CACHE = "papers-json-lines"  # papers.json's line of each paper by its key (PapersitePlugin.paper_keys)
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
@@ -66,6 +67,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.generated_pages: set[str] = set()
         self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
+        self.page_digests: tuple[Catalog, dict[str, str]] | None = None  # the last generate's catalog and its page digests
         self.serving = False
         self.prerenderer: prerender.Prerenderer | None = None
         self.prerendered: list[prerender.PrerenderedPage] = []
@@ -153,9 +155,18 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             # serve: no forked workers beside its threads
             workers = 1 if self.serving else prerender.workers_wanted(settings.build_workers)
             docs_dir = Path(config.docs_dir)
+            digests: dict[str, str] = {}
+            self.page_digests = None
             report = pipeline.generate(
-                catalog, settings, docs_dir, config.site_name, directory_urls=config.use_directory_urls, workers=workers
+                catalog,
+                settings,
+                docs_dir,
+                config.site_name,
+                directory_urls=config.use_directory_urls,
+                workers=workers,
+                page_digests=digests,
             )
+            self.page_digests = (catalog, digests)
             self.report = report
             self.generated_pages = set(report.written) | set(report.unchanged)
             if self.serving:  # only a server generates again (its watcher, then its rebuild); a stat of every page
@@ -226,12 +237,13 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         if self.catalog is None or self.files is None:
             return
         with _collector_paused():
+            keys = self.paper_keys(self.catalog, self.files)
             if self.config.papers_json:
-                self.write_output(config, PAPERS_JSON, papers_json_text(papers_json(self.catalog, self.files)))
+                self.write_papers_json(config, self.catalog, self.files, keys)
             self.write_feeds(config, self.catalog, self.files)
             self.write_digest(config, self.catalog, self.files)
             if self.search_worker:
-                self.write_search_index(config, self.catalog, self.files)
+                self.write_search_index(config, self.catalog, self.files, keys)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Generated pages are searched through papersite's index (search_index.py), not Material's."""
@@ -244,12 +256,38 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         write_output(Path(config.site_dir), path, content)
         self.outputs.add(path)
 
-    def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
+    def paper_keys(self, catalog: Catalog, files: Files) -> dict[str, bytes]:
+        """By paper slug, a digest of everything the paper's page is made from (render's digest of its
+        inputs: the whole record but the lines it was read from, its topics' labels, ...) and its URL:
+        so of its line in papers.json and its search document too. Empty when the last generate
+        rendered another catalog (or none)."""
+        if self.page_digests is None or self.page_digests[0] is not catalog:
+            return {}
+        digests = self.page_digests[1]
+        keys = {}
+        for paper in catalog.papers:
+            page = paper_page(paper.slug)
+            digest = digests.get(page)
+            if digest is not None:
+                keys[paper.slug] = bytes.fromhex(digest) + page_url(files, page).encode("utf-8", "surrogatepass")
+        return keys
+
+    def write_papers_json(self, config: MkDocsConfig, catalog: Catalog, files: Files, keys: dict[str, bytes]) -> None:
+        """papers.json, each paper's line taken from the cache (PAPERS_JSON_CACHE) when its key is there."""
+        settings = self.settings(config)
+        cache_file = settings.cache_folder / PAPERS_JSON_CACHE if settings.cache_folder and keys else None
+        previous = cache.load(cache_file, PAPERS_JSON_CACHE) or {}
+        lines, current = papers_json_lines(catalog, files, keys, previous)
+        self.write_output(config, PAPERS_JSON, papers_json_text(lines))
+        if current.keys() != previous.keys():
+            cache.save(cache_file, PAPERS_JSON_CACHE, current)
+
+    def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files, keys: dict[str, bytes]) -> None:
         settings = self.settings(config)
         authors = directory_places(catalog.papers, settings.listing_page_size)
-        docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors)
         cache_file = settings.cache_folder / SEARCH_TERMS_CACHE if settings.cache_folder else None
         term_cache = search_index.TermCache(cache.load(cache_file, SEARCH_TERMS_CACHE))
+        docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors, keys, term_cache)
         self.write_output(config, SEARCH_INDEX, search_index.index_script(docs, term_cache))
         if term_cache.changed():
             cache.save(cache_file, SEARCH_TERMS_CACHE, term_cache.saved())
@@ -440,33 +478,45 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return (found.st_mtime_ns, found.st_size)
 
 
-def papers_json(catalog: Catalog, files: Files) -> list[dict[str, Any]]:
-    """Every paper as plain data for other tools: slug, title, url, topics, links, related."""
-    result = []
+def papers_json_lines(
+    catalog: Catalog, files: Files, keys: dict[str, bytes], previous: dict[bytes, str]
+) -> tuple[list[str], dict[bytes, str]]:
+    """papers.json's line of every paper (paper_entry as compact JSON), and the lines by the papers' keys: a
+    paper whose key (PapersitePlugin.paper_keys) previous holds takes its line from there."""
+    lines = []
+    current: dict[bytes, str] = {}
     for paper in catalog.papers:
-        result.append(
-            {
-                "slug": paper.slug,
-                "title": paper.title,
-                "url": paper_url(files, paper.slug),
-                "topics": list(paper.topics),
-                "links": [{"kind": link.kind, "url": link.url} for link in paper.links],
-                "authors": [{"family": a.family, "given": a.given} for a in paper.authors],
-                "date": paper.date,
-                "venue": paper.venue,
-                "doi": paper.doi,
-                "arxiv_id": paper.arxiv_id,
-                "tags": list(paper.tags),
-                "related": [r.slug for r in paper.related],
-            }
-        )
-    return result
+        key = keys.get(paper.slug)
+        line = previous.get(key) if key is not None else None
+        if line is None:
+            line = _PAPER_LINE.encode(paper_entry(paper, paper_url(files, paper.slug)))
+        if key is not None:
+            current[key] = line
+        lines.append(line)
+    return lines, current
 
 
-def papers_json_text(papers: list[dict[str, Any]]) -> str:
+def paper_entry(paper: Paper, url: str) -> dict[str, Any]:
+    """A paper in papers.json, as plain data for other tools: slug, title, url, topics, links, related, ..."""
+    return {
+        "slug": paper.slug,
+        "title": paper.title,
+        "url": url,
+        "topics": list(paper.topics),
+        "links": [{"kind": link.kind, "url": link.url} for link in paper.links],
+        "authors": [{"family": a.family, "given": a.given} for a in paper.authors],
+        "date": paper.date,
+        "venue": paper.venue,
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
+        "tags": list(paper.tags),
+        "related": [r.slug for r in paper.related],
+    }
+
+
+def papers_json_text(lines: list[str]) -> str:
     """papers.json as text: a JSON list, one paper to a line with no spaces in it (indented, it was
     about a third larger: 58 MB at 50,000 papers), still read line by line by a person or by grep."""
-    lines = (_PAPER_LINE.encode(paper) for paper in papers)
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 

@@ -52,6 +52,7 @@ class SearchDoc:
     byline: str
     tags: tuple[str, ...]
     text: dict[str, str]
+    key: bytes | None = None  # a digest of everything the document is made from (its location too), or None: its text's
 
 
 def terms(text: str) -> list[str]:
@@ -62,10 +63,19 @@ def terms(text: str) -> list[str]:
     return [word for word in _WORD.findall(plain) if len(word) > 1 and word not in STOP_WORDS]
 
 
-def catalog_docs(catalog: Catalog, url_of: Callable[[str], str], authors: Iterable[tuple[str, str, str, int]]) -> list[SearchDoc]:
+def catalog_docs(
+    catalog: Catalog,
+    url_of: Callable[[str], str],
+    authors: Iterable[tuple[str, str, str, int]],
+    paper_keys: dict[str, bytes] | None = None,
+    term_cache: TermCache | None = None,
+) -> list[SearchDoc]:
     """Topics first, then the authors' entries in the directory (name, page path, anchor, paper
     count), then papers.
-    url_of maps a page path of the docs folder ("papers/x.md") to its site URL."""
+    url_of maps a page path of the docs folder ("papers/x.md") to its site URL. `paper_keys`: by
+    paper slug, a digest of everything the paper's document is made from (the paper's record, its
+    topics' labels, its URL); a paper whose key the term_cache holds takes its document from there,
+    without its text (its terms are there too)."""
     docs = [
         SearchDoc(
             url_of(topic_page(t.slug)),
@@ -80,16 +90,21 @@ def catalog_docs(catalog: Catalog, url_of: Callable[[str], str], authors: Iterab
         SearchDoc(with_anchor(url_of(page), anchor), name, f"Author · {_papers(count)}", (), {"title": name})
         for name, page, anchor, count in authors
     ]
-    docs += [paper_doc(catalog, paper, url_of(paper_page(paper.slug))) for paper in catalog.papers]
+    paper_keys = paper_keys or {}
+    for paper in catalog.papers:
+        location = url_of(paper_page(paper.slug))
+        key = paper_keys.get(paper.slug)
+        known = term_cache.known_doc(key, location) if key is not None and term_cache is not None else None
+        docs.append(known or paper_doc(catalog, paper, location, key))
     return docs
 
 
-def paper_doc(catalog: Catalog, paper: Paper, location: str) -> SearchDoc:
+def paper_doc(catalog: Catalog, paper: Paper, location: str, key: bytes | None = None) -> SearchDoc:
     topics = tuple(catalog.topic(slug).label for slug in paper.topics)
     authors = ", ".join(a.name for a in paper.authors)
     byline = " · ".join(part for part in (_short_authors(paper), paper.year, paper.venue) if part)
     text = {"title": paper.title, "authors": authors, "topics": " ".join(topics), "venue": paper.venue, "year": paper.year}
-    return SearchDoc(location, paper.title, byline, topics, text | {"abstract": paper.abstract})
+    return SearchDoc(location, paper.title, byline, topics, text | {"abstract": paper.abstract}, key)
 
 
 def _short_authors(paper: Paper, shown: int = 3) -> str:
@@ -105,22 +120,40 @@ DocTerms = tuple[bytes, bytes]  # a document's distinct terms (numbers in a voca
 TERM_NUMBER = np.dtype("<u4")
 
 
-class TermCache:
-    """The terms of documents by a digest of their text (`text_digest`), so a document whose text
-    is unchanged is not split into words again: its distinct terms, as numbers in `vocabulary`, and
-    the mask of the fields holding each (`doc_terms`), a pure function of the text. `previous` is
-    the last build's (`saved()` of its cache), `current` is filled by build_index with every
-    document of this one. Kept by the plugin in the cache folder."""
+Shown = tuple[str, str, tuple[str, ...]]  # what a document's result shows besides its location: title, byline, tags
 
-    def __init__(self, saved: tuple[list[str], dict[bytes, DocTerms]] | None = None) -> None:
-        vocabulary, self.previous = saved or ([], {})
+
+class TermCache:
+    """The terms of documents by a digest of their text (`text_digest`), or by the document's own
+    key when it has one, so a document whose text is unchanged is not split into words again: its
+    distinct terms, as numbers in `vocabulary`, and the mask of the fields holding each
+    (`doc_terms`), a pure function of the text. A document with a key (a digest of all it is made
+    from) has its title, byline and tags kept too (`shown`), so that it need not be made again
+    (`known_doc`). `previous` is the last build's (`saved()` of its cache), `current` is filled by
+    build_index with every document of this one. Kept by the plugin in the cache folder."""
+
+    def __init__(self, saved: tuple[list[str], dict[bytes, DocTerms], dict[bytes, Shown]] | None = None) -> None:
+        vocabulary, self.previous, self.previous_shown = saved or ([], {}, {})
         self.vocabulary = list(vocabulary)
         self.numbers = {term: i for i, term in enumerate(self.vocabulary)}
         self.current: dict[bytes, DocTerms] = {}
+        self.shown: dict[bytes, Shown] = {}
+
+    def known_doc(self, key: bytes, location: str) -> SearchDoc | None:
+        """The document recorded under key, without its text (its terms are recorded under the key), or None."""
+        shown = self.shown.get(key) or self.previous_shown.get(key)
+        found = self.current.get(key) or self.previous.get(key)
+        if shown is None or found is None:
+            return None
+        self.current[key] = found
+        self.shown[key] = shown
+        return SearchDoc(location, *shown, text={}, key=key)
 
     def terms_of(self, doc: SearchDoc) -> DocTerms:
-        key = text_digest(doc)
+        key = text_digest(doc) if doc.key is None else doc.key
         found = self.current.get(key) or self.previous.get(key)
+        if doc.key is not None:
+            self.shown[key] = (doc.title, doc.byline, doc.tags)
         if found is None:
             masks = doc_terms(doc)
             for term in masks:
@@ -135,7 +168,7 @@ class TermCache:
     def changed(self) -> bool:
         return self.current.keys() != self.previous.keys()
 
-    def saved(self) -> tuple[list[str], dict[bytes, DocTerms]]:
+    def saved(self) -> tuple[list[str], dict[bytes, DocTerms], dict[bytes, Shown]]:
         """What to keep for the next build: this build's documents, over a vocabulary of only their terms."""
         every = np.frombuffer(b"".join(doc_numbers for doc_numbers, _ in self.current.values()), dtype=TERM_NUMBER)
         used = np.unique(every)
@@ -146,7 +179,7 @@ class TermCache:
             key: (renumber[np.frombuffer(numbers, dtype=TERM_NUMBER)].tobytes(), masks)
             for key, (numbers, masks) in self.current.items()
         }
-        return vocabulary, docs
+        return vocabulary, docs, self.shown
 
 
 def text_digest(doc: SearchDoc) -> bytes:

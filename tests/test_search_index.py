@@ -193,10 +193,11 @@ def test_an_index_made_with_the_term_cache_is_the_index_made_without_it():
         term_cache = TermCache(pickle.loads(pickle.dumps(saved)))  # as the plugin keeps it: through a file
         assert index_script(docs, term_cache) == index_script(docs), name
         reused += len(term_cache.previous.keys() & term_cache.current.keys())
-        vocabulary, kept = term_cache.saved()
+        vocabulary, kept, shown = term_cache.saved()
+        assert not shown  # no document had a key of its own
         assert set(vocabulary) == {term for d in docs for field in FIELDS for term in terms(d.text.get(field, ""))}, name
         assert kept.keys() == {text_digest(d) for d in docs}, name  # only this build's documents: it never grows
-        saved = (vocabulary, kept)
+        saved = (vocabulary, kept, shown)
     assert reused > 0  # the cache served documents: the comparison above tested it
 
 
@@ -204,7 +205,27 @@ def test_terms_are_used_only_under_their_text_digest():
     docs = many_docs(50)
     term_cache = TermCache()
     build_index(docs, term_cache)
-    vocabulary, kept = term_cache.saved()
+    vocabulary, kept, _ = term_cache.saved()
     wrong = {digest: (numbers[::-1], masks[::-1]) for digest, (numbers, masks) in kept.items()}  # another text's terms
-    stale = TermCache((vocabulary, {b"not a digest": next(iter(wrong.values()))}))
+    stale = TermCache((vocabulary, {b"not a digest": next(iter(wrong.values()))}, {}))
     assert build_index(docs, stale) == reference_index(docs)
+
+
+def test_papers_with_a_key_take_their_documents_from_the_cache_under_that_key():
+    """A paper whose key (the plugin's: a digest of all its document is made from) the term cache
+    holds gets its document from there, text-less: the index is the one made from the papers."""
+    made = catalog()
+    keys = {paper.slug: paper.slug.encode() + b"-key" for paper in made.papers}
+    fresh = index_script(catalog_docs(made, lambda path: path, []))
+    term_cache = TermCache()
+    assert index_script(catalog_docs(made, lambda path: path, [], keys, term_cache), term_cache) == fresh
+    warm = TermCache(pickle.loads(pickle.dumps(term_cache.saved())))
+    docs = catalog_docs(made, lambda path: path, [], keys, warm)
+    assert all(not d.text for d in docs if d.key is not None) and any(d.key for d in docs)  # taken from the cache
+    assert index_script(docs, warm) == fresh
+    assert warm.saved()[1].keys() == term_cache.saved()[1].keys()
+    unknown = {slug: key + b"-other" for slug, key in keys.items()}  # another record: made again, not looked up
+    other = TermCache(pickle.loads(pickle.dumps(term_cache.saved())))
+    docs = catalog_docs(made, lambda path: path, [], unknown, other)
+    assert all(d.text for d in docs if d.key is not None)
+    assert index_script(docs, other) == fresh
