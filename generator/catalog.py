@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
-from .model import Paper
+from .model import Paper, with_fields
 from .slugs import SLUG_MAX_LENGTH, first_free, slug_base
 
 
@@ -16,5 +15,5 @@ def assign_slugs(papers: Sequence[Paper]) -> list[Paper]:
     for paper in papers:
         slug = first_free(slug_base(paper.title), taken, SLUG_MAX_LENGTH)
         taken.add(slug)
-        result.append(dataclasses.replace(paper, slug=slug))
+        result.append(with_fields(paper, slug=slug))  # dataclasses.replace, faster
     return result

@@ -8,12 +8,13 @@ from dataclasses import replace
 
 from . import cache, progress
 from .config import Settings, settings_for
-from .model import Catalog, Paper, Related
-from .related import KeptRelated, SharedPhrases, related_papers, with_reasons
+from .model import Catalog, Paper, Related, with_fields
+from .related import KeptReasons, KeptRelated, SharedPhrases, related_papers, with_reasons
 from .topics import FoundTopics, find_topics, fitted, map_positions, semantic_part
 
 RELATED_CACHE = "related.pickle"  # candidates and related papers of each paper (related.KeptRelated)
 SHARED_PHRASES_CACHE = "shared-phrases.pickle"  # the shared phrases of related pairs (related.SharedPhrases)
+REASONS_CACHE = "reasons.pickle"  # each paper's reasons by a key of what they depend on (related.KeptReasons)
 
 
 def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog:
@@ -28,7 +29,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         related = _related(papers, found, settings, digests)
     with progress.stage("reasons"):
         related = _with_reasons(papers, found, settings, digests, related)
-    enriched = tuple(replace(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
+    enriched = tuple(with_fields(p, topics=found.of(p.slug), related=related[p.slug]) for p in papers)
     with progress.stage("map"):
         positions, discs = map_positions(papers, found) if settings.topic_map else ({}, found.model.discs)
     return Catalog(
@@ -65,10 +66,22 @@ def _with_reasons(
     path = settings.cache_folder / SHARED_PHRASES_CACHE if settings.cache_folder else None
     key = f"{SHARED_PHRASES_CACHE}:{found.model.related_key()}"
     shared = SharedPhrases(digests, cache.load(path, key))
+    reasons_path = settings.cache_folder / REASONS_CACHE if settings.cache_folder else None
+    reasons_key = f"{REASONS_CACHE}:{found.model.related_key()}"
+    kept = KeptReasons(cache.load(reasons_path, reasons_key))
     topics = found.assignment
     related = with_reasons(
-        papers, related, topics.paper_topics, topics.topics, features=found.related_features, forms=found.forms, shared=shared
+        papers,
+        related,
+        topics.paper_topics,
+        topics.topics,
+        features=found.related_features,
+        forms=found.forms,
+        shared=shared,
+        kept=kept,
     )
     if shared.current != shared.previous:
         cache.save(path, key, shared.current)
+    if kept.changed:
+        cache.save(reasons_path, reasons_key, kept.saved())
     return related

@@ -323,16 +323,23 @@ def with_reasons(
     features: TfidfFeatures | None = None,
     forms: dict[str, str] | None = None,
     shared: SharedPhrases | None = None,
+    kept: KeptReasons | None = None,
 ) -> dict[str, tuple[Related, ...]]:
     """The related papers with a short reason each: "Both in Self-play; shared: zero-sum games, MARL"
     (phrases written as `forms`, the papers' `surface_forms`, made here when not given). `shared`
-    holds the shared phrases of pairs from an earlier build: only the other pairs are computed."""
+    holds the shared phrases of pairs from an earlier build: only the other pairs are computed.
+    `kept` (with a `shared` keyed by the papers' text digests) holds each paper's reasons of an
+    earlier build: a paper whose row has the same key (KeptReasons.row_key) takes them from there."""
     features = features or related_features(papers)
     row_of = {p.slug: i for i, p in enumerate(papers)}
     label_of = {t.slug: t.label for t in topics}
     forms = forms if forms is not None else surface_forms(papers, WORD)
     shared = shared or SharedPhrases([b"%d" % i for i in range(len(papers))])
-    chosen = [(paper.slug, r.slug) for paper in papers for r in related.get(paper.slug, ())]
+    rows: dict[str, tuple[Related, ...]] = {}
+    todo = list(papers)
+    if kept is not None:
+        todo = kept.reuse(papers, related, paper_topics, label_of, forms, shared, rows)
+    chosen = [(paper.slug, r.slug) for paper in todo for r in related.get(paper.slug, ())]
     pairs = [(row_of[a], row_of[b]) for a, b in chosen]
     missing = [pair for pair in dict.fromkeys(pairs) if shared.get(pair) is None]
 
@@ -344,7 +351,57 @@ def with_reasons(
         shared.put(pair, phrases)
     reason = _Reasons(paper_topics, label_of, forms)
     reasons = iter([reason(shared.get(pair), a, b) for pair, (a, b) in zip(pairs, chosen)])
-    return {paper.slug: tuple(Related(r.slug, r.score, next(reasons)) for r in related.get(paper.slug, ())) for paper in papers}
+    for paper in todo:
+        rows[paper.slug] = tuple(Related(r.slug, r.score, next(reasons)) for r in related.get(paper.slug, ()))
+        if kept is not None:
+            kept.keep(paper.slug, rows[paper.slug])
+    return {paper.slug: rows[paper.slug] for paper in papers}
+
+
+class KeptReasons:
+    """Each paper's reasons of an earlier build (`previous`, as `saved()` left it), by a key of all they
+    depend on but the related vocabulary's weights (the cache's key: `related_key`), the topic labels
+    and the word forms (saved with them): the paper's text digest and topics, and of each of its
+    related papers, in order, the slug, score, text digest and topics (`row_key`). `current` holds
+    this build's rows, the next build's `previous`."""
+
+    def __init__(self, previous: tuple[dict[str, str], dict[str, str], dict[str, Any]] | None = None) -> None:
+        self.previous = previous or ({}, {}, {})
+        self.labels: dict[str, str] = {}
+        self.forms: dict[str, str] = {}
+        self.rows: dict[str, tuple[Any, tuple[str, ...]]] = {}
+        self.keys: dict[str, Any] = {}
+        self.changed = previous is None
+
+    def reuse(self, papers, related, paper_topics, label_of, forms, shared: SharedPhrases, rows) -> list[Paper]:
+        """Fill rows with the related papers (and reasons) of every paper whose row key was recorded
+        (their pairs' shared phrases stay in `shared`); the other papers, to be done."""
+        old_labels, old_forms, old_rows = self.previous
+        self.labels, self.forms = label_of, forms
+        if old_labels != label_of or old_forms != forms:
+            old_rows, self.changed = {}, True
+        state = {p.slug: (key, paper_topics.get(p.slug, ())) for p, key in zip(papers, shared.paper_keys)}
+        todo = []
+        for paper in papers:
+            listed = related.get(paper.slug, ())
+            key = self.keys[paper.slug] = (state[paper.slug], tuple([(r.slug, r.score, state[r.slug]) for r in listed]))
+            found = old_rows.get(paper.slug)
+            if found is None or found[0] != key:
+                todo.append(paper)
+                continue
+            self.rows[paper.slug] = found
+            rows[paper.slug] = tuple([Related(r.slug, r.score, why) for r, why in zip(listed, found[1])])
+            own = key[0][0]
+            for other in key[1]:
+                shared.carry(own, other[2][0])
+        self.changed = self.changed or bool(todo) or len(self.rows) != len(old_rows)
+        return todo
+
+    def keep(self, slug: str, row: tuple[Related, ...]) -> None:
+        self.rows[slug] = (self.keys[slug], tuple([r.reason for r in row]))
+
+    def saved(self) -> tuple[dict[str, str], dict[str, str], dict[str, Any]]:
+        return self.labels, self.forms, self.rows
 
 
 class SharedPhrases:
@@ -368,6 +425,12 @@ class SharedPhrases:
 
     def put(self, pair: tuple[int, int], phrases: list[str]) -> None:
         self.current[(self.paper_keys[pair[0]], self.paper_keys[pair[1]])] = phrases
+
+    def carry(self, key: bytes, other: bytes) -> None:
+        """Keep the earlier build's phrases of a pair (by the papers' keys) for the next build, if any."""
+        found = self.previous.get((key, other))
+        if found is not None:
+            self.current[(key, other)] = found
 
 
 class _Reasons:

@@ -106,6 +106,7 @@ def test_warm_caches_give_what_no_cache_gives(example: list[Paper], tmp_path: Pa
     assert {p.name for p in (tmp_path / "cache").iterdir()} >= {
         enrich_module.RELATED_CACHE,
         enrich_module.SHARED_PHRASES_CACHE,
+        enrich_module.REASONS_CACHE,
         "phrase-counts.pickle",
     }
 

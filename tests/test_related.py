@@ -261,6 +261,46 @@ def test_reasons_name_shared_topics_and_phrases() -> None:
     assert to_c.reason.startswith("Shared: ") and "games" in to_c.reason and "Both in" not in to_c.reason
 
 
+def test_kept_reasons_are_taken_only_while_all_they_depend_on_is_unchanged() -> None:
+    """related.KeptReasons: a paper's reasons are reused while its text, topics, related papers (and
+    theirs), the topic labels and the word forms are the recorded ones; each change gives the
+    reasons made without it."""
+    import pickle
+
+    from generator.model import Topic
+    from generator.related import KeptReasons, SharedPhrases, with_reasons
+
+    papers = [
+        make_paper("a", "Self-play for zero-sum games", "Agents improve by self-play in zero-sum games."),
+        make_paper("b", "Self-play in games", "Self-play agents in zero-sum games."),
+        make_paper("c", "Diffusion for games", "Diffusion models generate games."),
+        make_paper("d", "Diffusion of self-play", "Diffusion models of zero-sum self-play."),
+    ]
+    topics = [Topic("self-play", "Self-play", papers=("a", "b")), Topic("diffusion", "Diffusion", papers=("c", "d"))]
+    paper_topics = {"a": ("self-play",), "b": ("self-play",), "c": ("diffusion",), "d": ("diffusion", "self-play")}
+    keys = [p.slug.encode() for p in papers]  # the papers' text digests, as enrich gives them
+    saved = None
+    steps = [
+        ("first", topics, paper_topics, {}),
+        ("same", topics, paper_topics, {}),
+        ("relabelled", [Topic("self-play", "Playing oneself", papers=("a", "b")), topics[1]], paper_topics, {}),
+        ("topics of one paper", topics, {**paper_topics, "c": ("self-play",)}, {}),
+        ("word forms", topics, paper_topics, {"games": "GAMES"}),
+    ]
+    reused = 0
+    for name, these_topics, these_paper_topics, forms in steps:
+        related = related_papers(papers, k=3)
+        kept = KeptReasons(pickle.loads(pickle.dumps(saved)))
+        found = with_reasons(
+            papers, related, these_paper_topics, these_topics, forms=forms, shared=SharedPhrases(keys), kept=kept
+        )
+        assert found == with_reasons(papers, related, these_paper_topics, these_topics, forms=forms), name
+        assert kept.changed == (name != "same"), name
+        reused += len(set(kept.previous[2]) & set(kept.rows)) if name == "same" else 0
+        saved = kept.saved()
+    assert reused == len(papers)
+
+
 def test_example_every_related_paper_has_a_reason() -> None:
     from generator.config import settings_for
     from generator.enrich import enrich
