@@ -291,10 +291,15 @@ def _centre_ordered(assignment: TopicAssignment, slugs: Sequence[str], vectors: 
     def closeness(paper: str, topic: str) -> float:
         return float(similarity[row_of[paper], column[topic]])
 
-    topics = tuple(
-        replace(t, papers=tuple(sorted(t.papers, key=lambda p, t=t.slug: (-closeness(p, t), p)))) for t in assignment.topics
-    )
-    paper_topics = {p: tuple(sorted(ts, key=lambda t, p=p: (-closeness(p, t), t))) for p, ts in assignment.paper_topics.items()}
+    def most_central_first(topic: Topic) -> tuple[str, ...]:
+        near = similarity[[row_of[p] for p in topic.papers], column[topic.slug]].tolist()  # closeness of each, at once
+        return tuple([p for _, p in sorted(zip([-value for value in near], topic.papers))])
+
+    topics = tuple(replace(t, papers=most_central_first(t)) for t in assignment.topics)
+    paper_topics = {
+        p: tuple(ts) if len(ts) < 2 else tuple(sorted(ts, key=lambda t, p=p: (-closeness(p, t), t)))
+        for p, ts in assignment.paper_topics.items()
+    }
     return TopicAssignment(topics, paper_topics, assignment.phrases)
 
 
