@@ -15,7 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.serving = command == "serve"
         self.serve_dirty = self.serving and dirty
         self.serve_record = None
+        if self.serving:  # a server keeps what each rebuild read from and wrote to the cache folder
+            self.serve_context.enter_context(cache.kept_in_memory())
         if self.serve_dirty:
             self.serve_context.enter_context(incremental.quiet_dirty_build())
         elif self.serving:
@@ -145,7 +147,10 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             self.docs_written = False  # the changes generate makes in the docs folder are its own (_docs_changed)
             settings = self.settings(config)
             generated, pages = self.generated, self.generated_pages
-            if generated is not None and generated == generated_state(config, pages, input_fingerprint(settings)):
+            changed = self.docs_changed_since(generated, take=False)
+            if generated is not None and generated == generated_state(
+                config, pages, input_fingerprint(settings), generated, changed
+            ):
                 log.info("papersite: pages in %s: as the last generate left them", config.docs_dir)
                 return
             self.generated = None
@@ -158,9 +163,24 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             )
             self.report = report
             self.generated_pages = set(report.written) | set(report.unchanged)
-            if self.serving:  # only a server generates again (its watcher, then its rebuild); a stat of every page
+            if self.serving:  # only a server generates again (its watcher, then its rebuild)
                 self.keep_own_topic_state(settings, catalog)
-                self.generated = generated_state(config, self.generated_pages, self.collected_from)
+                changed = self.docs_changed_since(generated, take=True)
+                if changed is not None:  # what this generate wrote or removed is taken afresh too
+                    changed |= set(report.written) | set(report.removed)
+                self.generated = generated_state(
+                    config, self.generated_pages, self.collected_from, generated, changed, watcher=self.docs_watcher
+                )
+
+    def docs_changed_since(self, generated: GeneratedState | None, *, take: bool) -> set[str] | None:
+        """The docs folder's files changed since `generated` was taken, as papersite's DocsWatcher saw
+        them (take: and start collecting afresh), or None when that is not known: no watcher, one
+        started after `generated` was taken, or notifications lost (then every page is looked at)."""
+        watcher = self.docs_watcher
+        if watcher is None:
+            return None
+        changed = watcher.take_changed() if take else watcher.peek_changed()
+        return changed if generated is not None and generated.watcher is watcher else None
 
     def keep_own_topic_state(self, settings: Settings, catalog: Catalog) -> None:
         """The topic state generate just saved is the one this catalog leaves, not a new input: the catalog
@@ -417,19 +437,45 @@ def input_fingerprint(settings: Settings) -> tuple[object, ...]:
 class GeneratedState:
     """What generate's pages depend on and what it left: the inputs (input_fingerprint), the options
     of the MkDocs config it writes with, the day (the New page), and the size and modification time
-    of each generated page and of the docs folder's manifest (write.py)."""
+    of each generated page and of the docs folder's manifest (write.py); `watcher`: papersite's
+    DocsWatcher when it ran before these were taken (its changes since then say which files to look at again)."""
 
     inputs: tuple[object, ...] | None
     options: tuple[object, ...]
-    files: tuple[tuple[str, tuple[int, int] | None], ...]
+    files: dict[str, tuple[int, int] | None]
+    watcher: object | None = field(default=None, compare=False)
 
 
-def generated_state(config: MkDocsConfig, pages: set[str], inputs: tuple[object, ...] | None) -> GeneratedState:
-    """The GeneratedState of these generated pages in config's docs folder, made from these inputs."""
-    docs = Path(config.docs_dir)
-    options = (str(docs), config.site_name, config.use_directory_urls, today())
-    files = tuple((page, _stat(docs / page)) for page in sorted(pages | {MANIFEST_NAME}))
-    return GeneratedState(inputs, options, files)
+def generated_state(
+    config: MkDocsConfig,
+    pages: set[str],
+    inputs: tuple[object, ...] | None,
+    before: GeneratedState | None = None,
+    changed: set[str] | None = None,
+    *,
+    watcher: object | None = None,
+) -> GeneratedState:
+    """The GeneratedState of these generated pages in config's docs folder, made from these inputs.
+    With `before` and the docs folder's files `changed` since it was taken (DocsWatcher), only those
+    and the pages it did not hold are looked at; the rest have the sizes and times it holds. `watcher`:
+    the running DocsWatcher, whose changes from now on are those since this state."""
+    docs = os.path.abspath(config.docs_dir)
+    options = (docs, config.site_name, config.use_directory_urls, today())
+    wanted = pages | {MANIFEST_NAME}
+    if before is None or changed is None:
+        files = {page: _stat_name(docs, page) for page in wanted}
+    else:
+        kept = before.files
+        files = {page: kept[page] if page in kept and page not in changed else _stat_name(docs, page) for page in wanted}
+    return GeneratedState(inputs, options, files, watcher)
+
+
+def _stat_name(folder: str, name: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(os.path.join(folder, name))
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -256,3 +256,62 @@ def test_the_rebuild_generates_again_when_anything_changed_since_the_regeneratio
     state.write_text(saved.replace("{", "{ ", 1), encoding="utf-8")  # the same topics, other bytes
     plugin.on_pre_build(config)
     assert len(collected) == 4 and docs_files(root) == edited
+
+
+def test_with_the_docs_watcher_a_rebuild_looks_only_at_the_files_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """With papersite's DocsWatcher running (as in `papersite serve`), whether the docs folder is as the
+    last generate left it is told from the files the watcher saw change, not a stat of every generated
+    page; a generated page edited by hand is still generated again, and so is every page when the
+    system's notifications were lost."""
+    from test_incremental import change_an_abstract
+    from test_uptodate import small_project
+
+    from generator import plugin as plugin_module
+    from generator.watch import DocsWatcher
+
+    root = small_project(tmp_path / "project", papers=30)
+    collected: list[int] = []
+    collect = pipeline.collect
+    monkeypatch.setattr(pipeline, "collect", lambda settings: collected.append(1) or collect(settings))
+    config, plugin = serve_plugin(root)
+    plugin.docs_watcher = watcher = DocsWatcher(root / "site_src", plugin._docs_changed)
+    watcher.start()
+    looked_at: list[str] = []
+    stat_name = plugin_module._stat_name
+    monkeypatch.setattr(plugin_module, "_stat_name", lambda folder, name: looked_at.append(name) or stat_name(folder, name))
+    try:
+        plugin.on_pre_build(config)  # the first build: every page looked at
+        pages = len(plugin.generated_pages)
+        assert len(looked_at) == pages + 1  # and the manifest
+        change_an_abstract(root)
+        plugin._regenerate(config)
+        assert len(collected) == 2
+        written = set(plugin.report.written)
+        assert 0 < len(written) < pages / 2
+        regenerated = docs_files(root)
+        time.sleep(0.5)  # the watcher has seen the regeneration's own writes
+        looked_at.clear()
+        plugin.on_pre_build(load_config(str(root / "mkdocs.yml")))  # MkDocs' rebuild: nothing to do
+        assert len(collected) == 2 and docs_files(root) == regenerated
+        assert set(looked_at) <= written | {".papersite-manifest.json"} and len(looked_at) < pages / 2
+
+        page = root / "site_src" / "papers" / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + "A line written by hand.\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while "papers/index.md" not in (watcher.peek_changed() or set()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        plugin.on_pre_build(config)
+        assert docs_files(root) == regenerated  # generated again (the catalog kept)
+
+        time.sleep(0.5)
+        plugin.on_pre_build(config)
+        assert docs_files(root) == regenerated
+        page.write_text(page.read_text(encoding="utf-8") + "Another line by hand.\n", encoding="utf-8")
+        time.sleep(0.5)
+        watcher.take_changed()  # the notification dropped ...
+        watcher.lost = True  # ... as the system says when its queue overflowed
+        looked_at.clear()
+        plugin.on_pre_build(config)
+        assert docs_files(root) == regenerated and len(looked_at) > pages
+    finally:
+        watcher.stop()
