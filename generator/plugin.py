@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -35,6 +36,7 @@ from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .html_regions import HtmlRegions
 from .identifiers import today
+from .kept_files import KeptFiles
 from .model import Catalog
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import DocsWatcher, SourceWatcher
@@ -49,6 +51,7 @@ IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
 MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
 _PAPER_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
 SEARCH_TERMS_CACHE = "search-terms"  # the search index's cache (search_index.TermCache) in the cache folder, and its key
+GENERATED_PAGES = "generated pages"  # generate's reading of the DocsWatcher's changes (docs_changed_since)
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
@@ -61,6 +64,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.files: Files | None = None
         self.watcher: SourceWatcher | None = None
         self.docs_watcher: DocsWatcher | None = None
+        self.kept_files: KeptFiles | None = None  # serve: the docs folder's files kept between rebuilds (kept_files.py)
         self.request_rebuild: Callable[[], None] | None = None  # serve: ask MkDocs' server for a rebuild
         self.docs_written = False  # a change in the docs folder was seen while generate ran
         self.generated_pages: set[str] = set()
@@ -97,6 +101,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         if self.docs_watcher is not None:
             self.docs_watcher.stop()
             self.docs_watcher = None
+            self.kept_files = None
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -179,7 +184,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         watcher = self.docs_watcher
         if watcher is None:
             return None
-        changed = watcher.take_changed() if take else watcher.peek_changed()
+        changed = watcher.take_changed(GENERATED_PAGES) if take else watcher.peek_changed(GENERATED_PAGES)
         return changed if generated is not None and generated.watcher is watcher else None
 
     def keep_own_topic_state(self, settings: Settings, catalog: Catalog) -> None:
@@ -361,6 +366,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.docs_watcher = DocsWatcher(Path(docs), self._docs_changed)
         self.docs_watcher.start()
         server.unwatch(docs)
+        # each rebuild's list of the docs folder's files from the last one while none was added or removed
+        self.kept_files = KeptFiles(self.docs_watcher, mkdocs_build.get_files)
+        self.serve_context.enter_context(_replaced(mkdocs_build, "get_files", self.kept_files.get_files))
 
     def _docs_changed(self) -> None:
         if self.generating.locked():  # generate's own pages: the build that runs it, or _regenerate, asks
@@ -423,6 +431,17 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _replaced(module: Any, name: str, value: Any) -> Iterator[None]:
+    """module.name is value while the block runs."""
+    before = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, before)
 
 
 def input_fingerprint(settings: Settings) -> tuple[object, ...]:

@@ -22,6 +22,9 @@ SETTLE_SECONDS = 0.3  # editors write a file in several steps: wait for them to 
 # Only what changes a file: watchdog also reports a file opened or closed unwritten, which
 # reading it to regenerate would cause, and regenerate again, without end.
 CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED, EVENT_TYPE_CLOSED})
+FOLDER_CHANGES = frozenset(
+    {EVENT_TYPE_CREATED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED}
+)  # a folder "modified" is a file changed in it
 
 
 class SourceWatcher(FileSystemEventHandler):
@@ -57,16 +60,18 @@ class DocsWatcher(FileSystemEventHandler):
     """Calls on_change (in the observer's thread) for every change to a file under a folder (the docs
     folder in `serve`), through the system's notifications (inotify): MkDocs' own watcher polls,
     taking the size and time of every file twice a second, tens of thousands of generated pages
-    included, beside the builds it starts. It also keeps the paths changed (`take_changed`), so that
-    papersite's serve need not stat every generated page to know which changed."""
+    included, beside the builds it starts. It also keeps the paths changed for each of its readers
+    (`take_changed`), so that papersite's serve need not stat every generated page, or list the
+    folder, to know what changed."""
 
     def __init__(self, folder: Path, on_change: Callable[[], None]) -> None:
         self.folder = folder
         self.on_change = on_change
         self.observer = Observer()
         self.lock = threading.Lock()
-        self.changed: set[str] = set()  # paths from the folder (posix) changed since take_changed
-        self.lost = False  # the system dropped notifications (its queue overflowed): changed is not complete
+        # for each reader of the changes (take_changed): the paths from the folder (posix, folders too)
+        # changed since it last took them, or None when the system dropped notifications since
+        self.changed: dict[str, set[str] | None] = {}
         self.overflows = _OverflowFilter(self)
 
     def start(self) -> None:
@@ -81,24 +86,35 @@ class DocsWatcher(FileSystemEventHandler):
             logging.getLogger(name).removeFilter(self.overflows)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if not event.is_directory and event.event_type in CHANGES:
-            paths = [str(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-            with self.lock:
-                self.changed.update(_relative(path, self.folder) for path in paths)
+        if event.event_type not in (FOLDER_CHANGES if event.is_directory else CHANGES):
+            return
+        paths = {_relative(str(p), self.folder) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        with self.lock:
+            for changed in self.changed.values():
+                if changed is not None:
+                    changed.update(paths)
+        if not event.is_directory:
             self.on_change()
 
-    def take_changed(self) -> set[str] | None:
-        """The paths (from the folder, posix) changed since the last call, or None when notifications
-        were lost since (then any file may have changed)."""
+    def take_changed(self, reader: str) -> set[str] | None:
+        """The paths (from the folder, posix; a folder's own path when it was made, moved or removed)
+        changed since this reader last took them, or None when that is not known: its first call, or
+        notifications lost since (then any file may have changed)."""
         with self.lock:
-            changed, lost = self.changed, self.lost
-            self.changed, self.lost = set(), False
-        return None if lost else changed
+            changed = self.changed.get(reader)
+            self.changed[reader] = set()
+        return changed
 
-    def peek_changed(self) -> set[str] | None:
-        """What take_changed would return, leaving it to be taken."""
+    def peek_changed(self, reader: str) -> set[str] | None:
+        """What take_changed would return, left to be taken."""
         with self.lock:
-            return None if self.lost else set(self.changed)
+            changed = self.changed.get(reader)
+            return None if changed is None else set(changed)
+
+    def lose_changes(self) -> None:
+        """Notifications were dropped: no reader knows what changed."""
+        with self.lock:
+            self.changed = dict.fromkeys(self.changed)
 
 
 # watchdog reports a full inotify queue (events dropped) only in its log
@@ -112,8 +128,7 @@ class _OverflowFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if "overflow" in record.getMessage().lower():
-            with self.watcher.lock:
-                self.watcher.lost = True
+            self.watcher.lose_changes()
         return True
 
 

@@ -282,7 +282,8 @@ def test_with_the_docs_watcher_a_rebuild_looks_only_at_the_files_that_changed(tm
     try:
         plugin.on_pre_build(config)  # the first build: every page looked at
         pages = len(plugin.generated_pages)
-        assert len(looked_at) == pages + 1  # and the manifest
+        assert len(looked_at) >= pages + 1  # and the manifest
+        time.sleep(0.5)  # the watcher has seen that generate's writes (they are looked at again, and found as they were)
         change_an_abstract(root)
         plugin._regenerate(config)
         assert len(collected) == 2
@@ -298,7 +299,10 @@ def test_with_the_docs_watcher_a_rebuild_looks_only_at_the_files_that_changed(tm
         page = root / "site_src" / "papers" / "index.md"
         page.write_text(page.read_text(encoding="utf-8") + "A line written by hand.\n", encoding="utf-8")
         deadline = time.monotonic() + 10
-        while "papers/index.md" not in (watcher.peek_changed() or set()) and time.monotonic() < deadline:
+        while (
+            "papers/index.md" not in (watcher.peek_changed(plugin_module.GENERATED_PAGES) or set())
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         plugin.on_pre_build(config)
         assert docs_files(root) == regenerated  # generated again (the catalog kept)
@@ -308,8 +312,8 @@ def test_with_the_docs_watcher_a_rebuild_looks_only_at_the_files_that_changed(tm
         assert docs_files(root) == regenerated
         page.write_text(page.read_text(encoding="utf-8") + "Another line by hand.\n", encoding="utf-8")
         time.sleep(0.5)
-        watcher.take_changed()  # the notification dropped ...
-        watcher.lost = True  # ... as the system says when its queue overflowed
+        watcher.take_changed(plugin_module.GENERATED_PAGES)  # the notification dropped ...
+        watcher.lose_changes()  # ... as the system says when its queue overflowed
         looked_at.clear()
         plugin.on_pre_build(config)
         assert docs_files(root) == regenerated and len(looked_at) > pages
