@@ -32,6 +32,7 @@ class KeptFiles:
         self.options: tuple[Any, ...] | None = None
         self.files: list[dict[str, Any]] = []  # each File's attributes, as get_files made them
         self.names: set[str] = set()
+        self.folders: set[str] = set()  # every folder holding one of the names
         self.reused = 0  # how many listings were made from the kept one (tests, the log)
 
     def get_files(self, config: MkDocsConfig) -> Files:
@@ -46,13 +47,13 @@ class KeptFiles:
         self.options = options
         self.files = [dict(vars(file)) for file in files]
         self.names = {file.src_uri for file in files}
+        self.folders = _folders(self.names)
         return files
 
     def listing_changed(self, config: MkDocsConfig, changed: set[str]) -> bool:
         """Whether the docs folder holds other files than the kept listing, judged by the paths
         changed since it was made (a folder made, moved or removed: the files under it)."""
         docs = config.docs_dir
-        folders = None
         for path in changed:
             full = os.path.join(docs, path)
             if os.path.isfile(full):
@@ -61,10 +62,8 @@ class KeptFiles:
             elif os.path.isdir(full):
                 if _listing_under(docs, full) != {name for name in self.names if name.startswith(path + "/")}:
                     return True
-            else:
-                folders = _folders(self.names) if folders is None else folders
-                if path in self.names or path in folders:
-                    return True
+            elif path in self.names or path in self.folders:
+                return True
         return False
 
 

@@ -50,6 +50,7 @@ IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
 # Material's search worker (and its source map), replaced by ours: assets/search-worker.js.
 MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
 _PAPER_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
+FEEDS_CACHE = "feeds"  # the feeds' XML by what they show (feeds.FeedCache) in the cache folder
 SEARCH_TERMS_CACHE = "search-terms"  # the search index's cache (search_index.TermCache) in the cache folder, and its key
 GENERATED_PAGES = "generated pages"  # generate's reading of the DocsWatcher's changes (docs_changed_since)
 log = logging.getLogger("mkdocs.plugins.papersite")
@@ -337,7 +338,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         site = feeds.FeedSite(
             config.site_name, site_url, config.site_author or config.site_name, lambda slug: site_url + paper_url(files, slug)
         )
-        written = feeds.render_feeds(site, catalog)
+        cache_file = self.settings(config).cache_folder
+        cache_file = cache_file / FEEDS_CACHE if cache_file else None
+        kept = feeds.FeedCache(cache.load(cache_file, feeds.cache_key()))
+        written = feeds.render_feeds(site, catalog, kept)
+        if kept.changed():
+            cache.save(cache_file, feeds.cache_key(), kept.current)
         for path, xml in written.items():
             self.write_output(config, path, xml)
         log.info("papersite: wrote %d Atom feeds under %s/feeds", len(written), config.site_dir)
