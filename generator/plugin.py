@@ -72,6 +72,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
         self.serving = False
+        self.command_line_sources: list[Any] | None = None  # `papersite serve SOURCES` (cli.serve): kept over mkdocs.yml's
         self.prerenderer: prerender.Prerenderer | None = None
         self.prerendered: list[prerender.PrerenderedPage] = []
         self.nav: Any = None
@@ -110,6 +111,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     @event_priority(50)  # before Material's offline plugin, which looks at the polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.command_line_sources is not None:  # `papersite serve SOURCES`: each rebuild loads mkdocs.yml again
+            self.config.sources = self.command_line_sources
         if self.serve_dirty:
             self.track_serve_build(config)
         _add_unique(config.extra_css, KATEX_CSS)
@@ -132,6 +135,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         tracker.keep_record = self.keep_serve_record
         self.serve_record = None  # until this rebuild succeeds
         config.plugins[incremental.PLUGIN_NAME] = tracker
+        for plugin in config.plugins.values():
+            # Material's search, in a dirty serve, merges its last index with this build's by the first
+            # page this build indexes only (one page, as MkDocs' own dirty reload renders); this build
+            # renders every page that index holds (the hand-written ones), so it starts afresh
+            if hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
 
     def keep_serve_record(self, record: incremental.SiteRecord) -> None:
         self.serve_record = record
