@@ -204,11 +204,23 @@ def test_reading_a_watched_file_is_no_change(tmp_path: Path) -> None:
         watcher.observer.stop()
 
 
+_started: list = []  # the plugins serve_plugin started, shut down after each test
+
+
+@pytest.fixture(autouse=True)
+def _shut_down_started_plugins():
+    """What a started plugin sets up for a server (the caches kept in memory, a watcher) ends with the test."""
+    yield
+    while _started:
+        _started.pop().on_shutdown()
+
+
 def serve_plugin(root: Path):
     """The loaded config of root's mkdocs.yml and its papersite plugin, started as `papersite serve` starts it."""
     config = load_config(str(root / "mkdocs.yml"))
     plugin = config.plugins["papersite"]
     plugin.on_startup(command="serve", dirty=False)
+    _started.append(plugin)
     return config, plugin
 
 
