@@ -5,13 +5,23 @@ The key is papersite's code and the versions it runs on (`code_key`) joined by t
 (the options the cached data depends on). A cache whose file is missing, damaged (checksum), or
 saved under another key is thrown away, never trusted: `load` returns None and the caller computes
 afresh. So deleting the folder can only make a build slower, never change what it writes.
+
+A server (`papersite serve`) keeps what it loaded and saved in memory (`kept_in_memory`): a file
+that still has the size, times and inode it had when this process read or wrote it is not read and
+unpickled again. Data passed to `save` or returned by `load` is never changed afterwards by its caller
+(the memory hands back the same object).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import os
 import pickle
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +29,49 @@ from .uptodate import code_parts, digest_json
 from .write import atomic_write
 
 MAGIC = b"papersite-cache-1\n"
+FileStat = tuple[int, int, int, int, int]  # device, inode, size, modification and change times (ns)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A cache file as this process last read or wrote it: its stat then, its key and its data."""
+
+    stat: FileStat
+    key: str
+    data: Any
+
+
+_memory: dict[Path, _Kept] | None = None  # path -> _Kept, while kept_in_memory
+_memory_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def kept_in_memory() -> Iterator[None]:
+    """While the block runs (a server's life), keep each cache file's data as read or written by this
+    process, and hand it back while the file is unchanged (same stat) instead of reading it again."""
+    global _memory
+    with _memory_lock:
+        outer, _memory = _memory, {} if _memory is None else _memory
+    try:
+        yield
+    finally:
+        with _memory_lock:
+            _memory = outer
 
 
 def load(path: Path | None, key: str) -> Any | None:
     """The data saved at path under key, or None (no cache, damaged, or another key)."""
     if path is None:
         return None
+    memory = _memory
+    if memory is not None:
+        kept = memory.get(path)
+        if kept is not None and kept.stat == _file_stat(path):
+            return kept.data if kept.key == full_key(key) else None
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            stat = _stat_of(os.fstat(handle.fileno()))
+            raw = handle.read()
     except OSError:
         return None
     body = raw[len(MAGIC) + 32 :]
@@ -36,6 +81,8 @@ def load(path: Path | None, key: str) -> Any | None:
         saved_key, data = pickle.loads(body)
     except Exception:  # a damaged pickle may raise anything; it is only a cache
         return None
+    if memory is not None:
+        memory[path] = _Kept(stat, saved_key, data)
     return data if saved_key == full_key(key) else None
 
 
@@ -45,6 +92,13 @@ def save(path: Path | None, key: str, data: Any) -> None:
         return
     body = pickle.dumps((full_key(key), data), protocol=pickle.HIGHEST_PROTOCOL)
     atomic_write(path, MAGIC + hashlib.sha256(body).digest() + body)
+    memory = _memory
+    if memory is not None:
+        stat = _file_stat(path)
+        if stat is None:
+            memory.pop(path, None)
+        else:
+            memory[path] = _Kept(stat, full_key(key), data)
 
 
 def full_key(key: str) -> str:
@@ -55,3 +109,14 @@ def full_key(key: str) -> str:
 def code_key() -> str:
     """papersite's code (content) and the versions of what it runs on: any change invalidates every cache."""
     return digest_json(code_parts())
+
+
+def _file_stat(path: Path) -> FileStat | None:
+    try:
+        return _stat_of(os.stat(path))
+    except OSError:
+        return None
+
+
+def _stat_of(found: os.stat_result) -> FileStat:
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)

@@ -20,7 +20,6 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
-from mkdocs.utils.yaml import yaml_load
 from rich.console import Console
 from rich.logging import RichHandler
 
@@ -240,10 +239,13 @@ def serve(sources: tuple[Path, ...], config_file: Path, dev_addr: str) -> None:
 
     _setup_logging(quiet=False)
     cfg = _load(config_file, sources, strict=False)
-    _plugin(cfg).load_catalog(cfg)  # problems in the input stop here, before the server starts
-    # serve loads mkdocs.yml again for every rebuild: hand it the plugins with our options set.
+    plugin = _plugin(cfg)
+    plugin.load_catalog(cfg)  # problems in the input stop here, before the server starts
+    # serve loads mkdocs.yml again for every rebuild (an edit to it counts), with this plugin instance
+    # (MkDocs keeps it): it puts the sources given here back into each config it is loaded with.
     # dirty: each rebuild renders only the pages whose text changed (incremental.py decides, exactly)
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, build_type="dirty", plugins=_plugins_with_options(cfg))
+    plugin.command_line_sources = plugin.config.sources if sources else None
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, build_type="dirty")
 
 
 @cli.command()
@@ -320,22 +322,6 @@ def _load(config_file: Path, sources: tuple[Path, ...], strict: bool, **override
         plugin.config.sources = [SourceSpec(p.resolve()) for p in sources]
     plugin.config.strict = plugin.config.strict or strict
     return cfg
-
-
-def _plugins_with_options(cfg: MkDocsConfig) -> dict[str, object]:
-    """The plugins of mkdocs.yml as written, the papersite plugin with the options of the loaded config.
-    A mapping: MkDocs reads that form without consuming it, so every rebuild can load it again."""
-    options = dict(_plugin(cfg).config)
-    options["sources"] = [{"path": str(s.path), "format": s.format} if s.format else str(s.path) for s in options["sources"]]
-    options.pop("enabled", None)
-    with open(cfg.config_file_path, encoding="utf-8") as file:  # MkDocs' validation consumed the entries it read
-        written = yaml_load(file).get("plugins") or []
-    entries = written.items() if isinstance(written, dict) else [_entry(item) for item in written]
-    return {name: options if name == "papersite" else (value or {}) for name, value in entries}
-
-
-def _entry(item: object) -> tuple[str, object]:
-    return (item, {}) if isinstance(item, str) else next(iter(item.items()))  # type: ignore[union-attr]
 
 
 def _plugin(cfg: MkDocsConfig) -> PapersitePlugin:

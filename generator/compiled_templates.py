@@ -37,7 +37,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def __init__(self, path: Path | None, name: str) -> None:
         self.path = path
         self.key = f"{name}:jinja2 {jinja2.__version__}"
-        self.codes: dict[str, bytes] = cache.load(path, self.key) or {}
+        self.codes: dict[str, bytes] = dict(cache.load(path, self.key) or {})  # a copy: cache.load's data is never changed
         self.compiled = False  # a template was compiled afresh: the file is saved
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
@@ -64,7 +64,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def save(self) -> None:
         if self.compiled:
-            cache.save(self.path, self.key, self.codes)
+            cache.save(self.path, self.key, dict(self.codes))  # a copy: more may be compiled after
             self.compiled = False
 
 

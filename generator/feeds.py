@@ -11,10 +11,13 @@ added first (see whats_new.py).
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from importlib.metadata import version
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
@@ -55,15 +58,26 @@ def paper_date(paper: Paper) -> datetime | None:
     return datetime(year, month, day, tzinfo=timezone.utc)
 
 
-def newest_first(papers: Sequence[Paper], date_of: Callable[[Paper], datetime | None] = paper_date) -> list[Paper]:
+def newest_first(
+    papers: Sequence[Paper], date_of: Callable[[Paper], datetime | None] = paper_date, count: int | None = None
+) -> list[Paper]:
     """The New page's order when the collection records entry days (papers added most recently first,
     see whats_new.py), else dated papers newest first (ties keep input order), then undated papers in
-    input order. date_of is paper_date (render_feeds passes each paper's, worked out once)."""
+    input order; the first `count` of them (None: all). date_of is paper_date (render_feeds passes
+    each paper's, worked out once)."""
     if any(p.added for p in papers):
-        return newest_added_first(papers)
+        return newest_added_first(papers)[:count]
     dates = [date_of(p) for p in papers]
-    dated = sorted(((d, p) for d, p in zip(dates, papers) if d is not None), key=lambda pair: pair[0], reverse=True)
-    return [p for _, p in dated] + [p for d, p in zip(dates, papers) if d is None]
+    pairs = ((d, p) for d, p in zip(dates, papers) if d is not None)
+    if count is None:
+        dated = sorted(pairs, key=_first, reverse=True)
+    else:  # the same as sorted(...)[:count], ties in input order too
+        dated = heapq.nlargest(count, pairs, key=_first)
+    return ([p for _, p in dated] + [p for d, p in zip(dates, papers) if d is None])[:count]
+
+
+def _first(pair: tuple[datetime, Paper]) -> datetime:
+    return pair[0]
 
 
 def xml_text(text: str) -> str:
@@ -88,6 +102,36 @@ class FeedSite:
     page_url: Callable[[str], str]  # paper slug -> absolute URL of its page
 
 
+@dataclass(frozen=True)
+class Entry:
+    """All that a feed's entry shows of a paper (the XML is made from this alone)."""
+
+    url: str
+    title: str
+    authors: tuple[str, ...]
+    updated: datetime
+    published: datetime | None
+    summary: str
+    categories: tuple[tuple[str, str], ...]  # topic slug, label
+
+
+def feed_entries(
+    site: FeedSite,
+    catalog: Catalog,
+    papers: Sequence[Paper],
+    date_of: Callable[[Paper], datetime | None] = paper_date,
+) -> list[Entry]:
+    """The entries of a feed of these papers: the newest FEED_SIZE."""
+    entries = []
+    for paper in newest_first(papers, date_of, FEED_SIZE):
+        published = date_of(paper)
+        categories = tuple((slug, catalog.topic(slug).label) for slug in paper.topics)
+        authors = tuple(a.name for a in paper.authors if a.name)
+        updated = published or source_time(paper)
+        entries.append(Entry(site.page_url(paper.slug), paper.title, authors, updated, published, paper.abstract, categories))
+    return entries
+
+
 def build_feed(
     site: FeedSite,
     catalog: Catalog,
@@ -95,51 +139,85 @@ def build_feed(
     papers: Sequence[Paper],
     date_of: Callable[[Paper], datetime | None] = paper_date,
 ) -> FeedGenerator:
+    return feed_generator(site, feed, feed_entries(site, catalog, papers, date_of))
+
+
+def feed_generator(site: FeedSite, feed: FeedLink, entries: Sequence[Entry]) -> FeedGenerator:
+    """The feed of these entries; reads nothing else of the site than its url and author."""
     generator = FeedGenerator()
     generator.id(site.url + feed.path)
     generator.title(xml_text(feed.title))
     generator.author({"name": xml_text(site.author)})
     generator.link(href=site.url + feed.path, rel="self")
     generator.link(href=site.url, rel="alternate")
-    entries = newest_first(papers, date_of)[:FEED_SIZE]
-    for paper in entries:
-        _add_entry(generator, site, catalog, paper)
-    generator.updated(max((_updated(p) for p in entries), default=EPOCH))
+    for entry in entries:
+        _add_entry(generator, entry)
+    generator.updated(max((e.updated for e in entries), default=EPOCH))
     return generator
 
 
-def _add_entry(generator: FeedGenerator, site: FeedSite, catalog: Catalog, paper: Paper) -> None:
-    entry = generator.add_entry(order="append")
-    url = site.page_url(paper.slug)
-    entry.id(url)
-    entry.title(xml_text(paper.title))
-    entry.link(href=url, rel="alternate")
-    if paper.authors:
-        entry.author([{"name": xml_text(a.name)} for a in paper.authors if a.name])
-    entry.updated(_updated(paper))
-    if paper_date(paper) is not None:
-        entry.published(paper_date(paper))
-    if paper.abstract:
-        entry.summary(xml_text(paper.abstract))  # no type: Atom text, never markup
-    for slug in paper.topics:
-        topic = catalog.topic(slug)
-        entry.category(term=topic.slug, label=xml_text(topic.label))
+def _add_entry(generator: FeedGenerator, entry: Entry) -> None:
+    item = generator.add_entry(order="append")
+    item.id(entry.url)
+    item.title(xml_text(entry.title))
+    item.link(href=entry.url, rel="alternate")
+    if entry.authors:
+        item.author([{"name": xml_text(name)} for name in entry.authors])
+    item.updated(entry.updated)
+    if entry.published is not None:
+        item.published(entry.published)
+    if entry.summary:
+        item.summary(xml_text(entry.summary))  # no type: Atom text, never markup
+    for slug, label in entry.categories:
+        item.category(term=slug, label=xml_text(label))
 
 
-def _updated(paper: Paper) -> datetime:
-    return paper_date(paper) or source_time(paper)
-
-
-def render_feeds(site: FeedSite, catalog: Catalog) -> dict[str, bytes]:
-    """The site feed and one feed per topic: path from the site folder -> Atom XML."""
+def render_feeds(site: FeedSite, catalog: Catalog, kept: FeedCache | None = None) -> dict[str, bytes]:
+    """The site feed and one feed per topic: path from the site folder -> Atom XML. `kept`: the XML
+    of the feeds made before, by a digest of what they show (a feed is made only when that changed)."""
+    kept = kept if kept is not None else FeedCache()
     feeds = [(site_feed_link(site.name), list(catalog.papers))]
     feeds += [(topic_feed_link(site.name, t), [catalog.paper(s) for s in t.papers]) for t in catalog.topics]
-    dates = {paper.slug: paper_date(paper) for paper in catalog.papers}  # every paper is in several feeds
+    by_text: dict[str, datetime | None] = {}  # paper_date reads only the date's text, which papers share
+    dates = {}  # every paper is in several feeds
+    for paper in catalog.papers:
+        if paper.date not in by_text:
+            by_text[paper.date] = paper_date(paper)
+        dates[paper.slug] = by_text[paper.date]
 
     def date_of(paper: Paper) -> datetime | None:
         return dates[paper.slug]
 
-    return {link.path: build_feed(site, catalog, link, papers, date_of).atom_str(pretty=True) for link, papers in feeds}
+    written = {}
+    for link, papers in feeds:
+        entries = feed_entries(site, catalog, papers, date_of)
+        written[link.path] = kept.xml(site, link, entries)
+    return written
+
+
+class FeedCache:
+    """The XML of feeds by a digest of all a feed shows (its site's url and author, its link and its
+    entries: feed_generator reads nothing else): `previous` an earlier build's, `current` this one's."""
+
+    def __init__(self, previous: dict[bytes, bytes] | None = None) -> None:
+        self.previous = previous or {}
+        self.current: dict[bytes, bytes] = {}
+
+    def xml(self, site: FeedSite, feed: FeedLink, entries: Sequence[Entry]) -> bytes:
+        key = hashlib.blake2b(repr((site.url, site.author, feed, list(entries))).encode("utf-8"), digest_size=20).digest()
+        found = self.current.get(key) or self.previous.get(key)
+        if found is None:
+            found = feed_generator(site, feed, entries).atom_str(pretty=True)
+        self.current[key] = found
+        return found
+
+    def changed(self) -> bool:
+        return self.current.keys() != self.previous.keys()
+
+
+def cache_key() -> str:
+    """The feeds' cache key: feedgen's version (papersite's code is in every key)."""
+    return f"feeds:feedgen {version('feedgen')}"
 
 
 def page_feeds(site_name: str, catalog: Catalog, src_uri: str) -> list[FeedLink]:

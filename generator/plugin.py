@@ -15,11 +15,12 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -35,6 +36,7 @@ from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .html_regions import HtmlRegions
 from .identifiers import today
+from .kept_files import KeptFiles
 from .model import Catalog, Paper
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import DocsWatcher, SourceWatcher
@@ -48,8 +50,10 @@ IFRAME_WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker/shim.js"
 # Material's search worker (and its source map), replaced by ours: assets/search-worker.js.
 MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(\.map)?")
 _PAPER_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
+FEEDS_CACHE = "feeds"  # the feeds' XML by what they show (feeds.FeedCache) in the cache folder
 SEARCH_TERMS_CACHE = "search-terms"  # the search index's cache (search_index.TermCache) in the cache folder, and its key
 PAPERS_JSON_CACHE = "papers-json-lines"  # papers.json's line of each paper by its key (PapersitePlugin.paper_keys)
+GENERATED_PAGES = "generated pages"  # generate's reading of the DocsWatcher's changes (docs_changed_since)
 log = logging.getLogger("mkdocs.plugins.papersite")
 
 
@@ -62,6 +66,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.files: Files | None = None
         self.watcher: SourceWatcher | None = None
         self.docs_watcher: DocsWatcher | None = None
+        self.kept_files: KeptFiles | None = None  # serve: the docs folder's files kept between rebuilds (kept_files.py)
         self.request_rebuild: Callable[[], None] | None = None  # serve: ask MkDocs' server for a rebuild
         self.docs_written = False  # a change in the docs folder was seen while generate ran
         self.generated_pages: set[str] = set()
@@ -69,6 +74,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
         self.page_digests: tuple[Catalog, dict[str, str]] | None = None  # the last generate's catalog and its page digests
         self.serving = False
+        self.command_line_sources: list[Any] | None = None  # `papersite serve SOURCES` (cli.serve): kept over mkdocs.yml's
         self.prerenderer: prerender.Prerenderer | None = None
         self.prerendered: list[prerender.PrerenderedPage] = []
         self.nav: Any = None
@@ -85,6 +91,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.serving = command == "serve"
         self.serve_dirty = self.serving and dirty
         self.serve_record = None
+        if self.serving:  # a server keeps what each rebuild read from and wrote to the cache folder
+            self.serve_context.enter_context(cache.kept_in_memory())
         if self.serve_dirty:
             self.serve_context.enter_context(incremental.quiet_dirty_build())
         elif self.serving:
@@ -97,6 +105,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         if self.docs_watcher is not None:
             self.docs_watcher.stop()
             self.docs_watcher = None
+            self.kept_files = None
 
     def settings(self, config: MkDocsConfig) -> Settings:
         """The options of this plugin as the stages read them, paths from the folder of mkdocs.yml."""
@@ -104,6 +113,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
 
     @event_priority(50)  # before Material's offline plugin, which looks at the polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.command_line_sources is not None:  # `papersite serve SOURCES`: each rebuild loads mkdocs.yml again
+            self.config.sources = self.command_line_sources
         if self.serve_dirty:
             self.track_serve_build(config)
         _add_unique(config.extra_css, KATEX_CSS)
@@ -126,6 +137,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         tracker.keep_record = self.keep_serve_record
         self.serve_record = None  # until this rebuild succeeds
         config.plugins[incremental.PLUGIN_NAME] = tracker
+        for plugin in config.plugins.values():
+            # Material's search, in a dirty serve, merges its last index with this build's by the first
+            # page this build indexes only (one page, as MkDocs' own dirty reload renders); this build
+            # renders every page that index holds (the hand-written ones), so it starts afresh
+            if hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
 
     def keep_serve_record(self, record: incremental.SiteRecord) -> None:
         self.serve_record = record
@@ -147,7 +164,10 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             self.docs_written = False  # the changes generate makes in the docs folder are its own (_docs_changed)
             settings = self.settings(config)
             generated, pages = self.generated, self.generated_pages
-            if generated is not None and generated == generated_state(config, pages, input_fingerprint(settings)):
+            changed = self.docs_changed_since(generated, take=False)
+            if generated is not None and generated == generated_state(
+                config, pages, input_fingerprint(settings), generated, changed
+            ):
                 log.info("papersite: pages in %s: as the last generate left them", config.docs_dir)
                 return
             self.generated = None
@@ -169,9 +189,24 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             self.page_digests = (catalog, digests)
             self.report = report
             self.generated_pages = set(report.written) | set(report.unchanged)
-            if self.serving:  # only a server generates again (its watcher, then its rebuild); a stat of every page
+            if self.serving:  # only a server generates again (its watcher, then its rebuild)
                 self.keep_own_topic_state(settings, catalog)
-                self.generated = generated_state(config, self.generated_pages, self.collected_from)
+                changed = self.docs_changed_since(generated, take=True)
+                if changed is not None:  # what this generate wrote or removed is taken afresh too
+                    changed |= set(report.written) | set(report.removed)
+                self.generated = generated_state(
+                    config, self.generated_pages, self.collected_from, generated, changed, watcher=self.docs_watcher
+                )
+
+    def docs_changed_since(self, generated: GeneratedState | None, *, take: bool) -> set[str] | None:
+        """The docs folder's files changed since `generated` was taken, as papersite's DocsWatcher saw
+        them (take: and start collecting afresh), or None when that is not known: no watcher, one
+        started after `generated` was taken, or notifications lost (then every page is looked at)."""
+        watcher = self.docs_watcher
+        if watcher is None:
+            return None
+        changed = watcher.take_changed(GENERATED_PAGES) if take else watcher.peek_changed(GENERATED_PAGES)
+        return changed if generated is not None and generated.watcher is watcher else None
 
     def keep_own_topic_state(self, settings: Settings, catalog: Catalog) -> None:
         """The topic state generate just saved is the one this catalog leaves, not a new input: the catalog
@@ -350,7 +385,12 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         site = feeds.FeedSite(
             config.site_name, site_url, config.site_author or config.site_name, lambda slug: site_url + paper_url(files, slug)
         )
-        written = feeds.render_feeds(site, catalog)
+        cache_file = self.settings(config).cache_folder
+        cache_file = cache_file / FEEDS_CACHE if cache_file else None
+        kept = feeds.FeedCache(cache.load(cache_file, feeds.cache_key()))
+        written = feeds.render_feeds(site, catalog, kept)
+        if kept.changed():
+            cache.save(cache_file, feeds.cache_key(), kept.current)
         for path, xml in written.items():
             self.write_output(config, path, xml)
         log.info("papersite: wrote %d Atom feeds under %s/feeds", len(written), config.site_dir)
@@ -379,6 +419,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.docs_watcher = DocsWatcher(Path(docs), self._docs_changed)
         self.docs_watcher.start()
         server.unwatch(docs)
+        # each rebuild's list of the docs folder's files from the last one while none was added or removed
+        self.kept_files = KeptFiles(self.docs_watcher, mkdocs_build.get_files)
+        self.serve_context.enter_context(_replaced(mkdocs_build, "get_files", self.kept_files.get_files))
 
     def _docs_changed(self) -> None:
         if self.generating.locked():  # generate's own pages: the build that runs it, or _regenerate, asks
@@ -443,6 +486,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextlib.contextmanager
+def _replaced(module: Any, name: str, value: Any) -> Iterator[None]:
+    """module.name is value while the block runs."""
+    before = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, before)
+
+
 def input_fingerprint(settings: Settings) -> tuple[object, ...]:
     """What the catalog depends on: the options and the size and modification time of each input
     file, the topic state and its model last (None when there is no topic state)."""
@@ -455,19 +509,45 @@ def input_fingerprint(settings: Settings) -> tuple[object, ...]:
 class GeneratedState:
     """What generate's pages depend on and what it left: the inputs (input_fingerprint), the options
     of the MkDocs config it writes with, the day (the New page), and the size and modification time
-    of each generated page and of the docs folder's manifest (write.py)."""
+    of each generated page and of the docs folder's manifest (write.py); `watcher`: papersite's
+    DocsWatcher when it ran before these were taken (its changes since then say which files to look at again)."""
 
     inputs: tuple[object, ...] | None
     options: tuple[object, ...]
-    files: tuple[tuple[str, tuple[int, int] | None], ...]
+    files: dict[str, tuple[int, int] | None]
+    watcher: object | None = field(default=None, compare=False)
 
 
-def generated_state(config: MkDocsConfig, pages: set[str], inputs: tuple[object, ...] | None) -> GeneratedState:
-    """The GeneratedState of these generated pages in config's docs folder, made from these inputs."""
-    docs = Path(config.docs_dir)
-    options = (str(docs), config.site_name, config.use_directory_urls, today())
-    files = tuple((page, _stat(docs / page)) for page in sorted(pages | {MANIFEST_NAME}))
-    return GeneratedState(inputs, options, files)
+def generated_state(
+    config: MkDocsConfig,
+    pages: set[str],
+    inputs: tuple[object, ...] | None,
+    before: GeneratedState | None = None,
+    changed: set[str] | None = None,
+    *,
+    watcher: object | None = None,
+) -> GeneratedState:
+    """The GeneratedState of these generated pages in config's docs folder, made from these inputs.
+    With `before` and the docs folder's files `changed` since it was taken (DocsWatcher), only those
+    and the pages it did not hold are looked at; the rest have the sizes and times it holds. `watcher`:
+    the running DocsWatcher, whose changes from now on are those since this state."""
+    docs = os.path.abspath(config.docs_dir)
+    options = (docs, config.site_name, config.use_directory_urls, today())
+    wanted = pages | {MANIFEST_NAME}
+    if before is None or changed is None:
+        files = {page: _stat_name(docs, page) for page in wanted}
+    else:
+        kept = before.files
+        files = {page: kept[page] if page in kept and page not in changed else _stat_name(docs, page) for page in wanted}
+    return GeneratedState(inputs, options, files, watcher)
+
+
+def _stat_name(folder: str, name: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(os.path.join(folder, name))
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

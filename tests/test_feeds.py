@@ -115,3 +115,55 @@ def test_without_site_url_one_warning_and_no_feeds(tmp_path):
     assert result.stderr.count("no feeds written: set site_url") == 1
     assert not (root / "site" / "feeds").exists()
     assert not [a for a in Page(root / "site" / "index.html").attrs("link") if a.get("type") == "application/atom+xml"]
+
+
+def test_feeds_made_with_the_cache_are_those_made_without(monkeypatch):
+    """feeds.FeedCache: a feed whose entries, link and site are unchanged takes its XML from the cache;
+    after each change the feeds are those made without any cache, and only the changed ones are made."""
+    from dataclasses import replace
+
+    from generator import feeds
+
+    topics = (Topic("tides", "Tides", papers=("a", "b")), Topic("waves", "Waves", papers=("c",)))
+    papers = [
+        paper("a", "2024-01-02", topics=("tides",), authors=(Author("Ada", "Lovelace"),), abstract="On tides."),
+        paper("b", "2023", topics=("tides",)),
+        paper("c", "", topics=("waves",)),
+    ]
+    made: list[str] = []
+    generator = feeds.feed_generator
+    monkeypatch.setattr(
+        feeds, "feed_generator", lambda site, feed, entries: made.append(feed.path) or generator(site, feed, entries)
+    )
+    kept: dict[bytes, bytes] = {}
+
+    def check(catalog: Catalog, site: FeedSite, remade: int) -> None:
+        nonlocal kept
+        made.clear()
+        cold = feeds.render_feeds(site, catalog)
+        made.clear()
+        cache = feeds.FeedCache(kept)
+        assert feeds.render_feeds(site, catalog, cache) == cold
+        assert len(made) == remade, made
+        kept = cache.current
+
+    catalog = Catalog(papers=tuple(papers), topics=topics)
+    check(catalog, feed_site(), remade=3)  # the site's feed and each topic's
+    check(catalog, feed_site(), remade=0)
+    papers[0] = replace(papers[0], abstract="On tides and marmots.")
+    check(Catalog(papers=tuple(papers), topics=topics), feed_site(), remade=2)  # the site's, Tides
+    relabelled = (replace(topics[0], label="Tidal flats"), topics[1])
+    check(Catalog(papers=tuple(papers), topics=relabelled), feed_site(), remade=2)
+    check(Catalog(papers=tuple(papers), topics=relabelled), replace(feed_site(), author="Another editor"), remade=3)
+
+
+def test_the_newest_few_are_the_first_few_of_the_whole_order():
+    """newest_first(..., count) (a partial sort) is newest_first(...)[:count]: ties keep the input order, undated last."""
+    import random
+
+    rng = random.Random(7)
+    dates = ["2024", "2024-05", "2024-05-03", "2023-12-31", "", "circa 1990", "2022-02"]
+    papers = [paper(f"p{n}", rng.choice(dates)) for n in range(300)]
+    whole = newest_first(papers)
+    for count in (0, 1, 5, 50, 120, 299, 300, 400):
+        assert newest_first(papers, count=count) == whole[:count]

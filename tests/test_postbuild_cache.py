@@ -14,7 +14,7 @@ from pathlib import Path
 from test_incremental import assert_same_site, build, paper_lines, project, rendered, write_lines
 
 from generator.paths import PAPERS_JSON, SEARCH_INDEX
-from generator.plugin import PAPERS_JSON_CACHE, SEARCH_TERMS_CACHE
+from generator.plugin import FEEDS_CACHE, PAPERS_JSON_CACHE, SEARCH_TERMS_CACHE
 
 CACHE = Path(".papersite") / "cache"
 PAIRS = 2  # the listing's chrome lines before its title / abstract pairs
@@ -56,7 +56,7 @@ def reorder(root: Path) -> None:
 
 
 def damage_the_cache(root: Path) -> None:
-    for name in (SEARCH_TERMS_CACHE, PAPERS_JSON_CACHE):
+    for name in (SEARCH_TERMS_CACHE, PAPERS_JSON_CACHE, FEEDS_CACHE):
         path = root / CACHE / name
         data = bytearray(path.read_bytes())
         data[len(data) // 2] ^= 0xFF
@@ -95,7 +95,7 @@ def test_outputs_built_with_warm_caches_are_those_built_without_any(tmp_path, mo
             kept = rendered(warm_build.result())[1]
             cold_build.result()
         assert kept > 0, edit.__name__  # an incremental build, with its caches
-        assert (root / CACHE / SEARCH_TERMS_CACHE).is_file() and (root / CACHE / PAPERS_JSON_CACHE).is_file(), edit.__name__
+        assert all((root / CACHE / name).is_file() for name in (SEARCH_TERMS_CACHE, PAPERS_JSON_CACHE, FEEDS_CACHE)), edit.__name__
         for output in (SEARCH_INDEX, PAPERS_JSON):
             assert (root / "site" / output).read_bytes() == (cold / "site" / output).read_bytes(), f"{edit.__name__}: {output}"
         assert_same_site(root / "site", cold / "site")  # the feeds and digests too, and nothing left over

@@ -78,10 +78,13 @@ def test_an_edit_to_the_paper_list_rebuilds_once(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_rebuild_renders_only_the_changed_pages_and_serves_a_clean_builds_site(tmp_path: Path) -> None:
     """`papersite serve` rebuilds dirty, incremental.py deciding which pages to render (from the record
-    of the last rebuild, in memory): after each edit (an abstract changed; a paper added, which
-    changes the topic state too), the served folder is byte for byte what a clean `papersite build`
-    of the same inputs (same topic state and site_url) makes, and the pipeline ran once for it."""
-    from test_incremental import add_a_paper, project, rendered
+    of the last rebuild, in memory), with what the server keeps in memory between rebuilds (the
+    caches' data, the docs folder's listing, what the last generate left): after each edit (an
+    abstract changed; a paper added, which changes the topic state too; a hand-written page added,
+    then retitled in the nav; a theme template edited; an option changed in mkdocs.yml; the page
+    removed again), the served folder is byte for byte what a clean `papersite build` of the same
+    inputs (same topic state and site_url) makes, and the pipeline ran once for an edit of its inputs."""
+    from test_incremental import add_a_paper, change_an_option, edit_a_template, project, rendered
 
     root = project(tmp_path / "project")
     listing = root / "papers" / "hf-papers-listing.txt"
@@ -91,30 +94,52 @@ def test_a_rebuild_renders_only_the_changed_pages_and_serves_a_clean_builds_site
     server = start_serve(root, port, TMPDIR=str(temp))
     output = Output(server.stderr)
     state = root / ".papersite" / "topics.json"
+    page = root / "site_src" / "otters.md"
 
     def change_an_abstract() -> None:
         lines = listing.read_text(encoding="utf-8").splitlines()
         lines[5] += " We also survey marmots near tidal flats."  # the third paper's abstract
         listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
+    def add_a_page() -> None:  # a file the docs folder's kept listing lacks
+        page.write_text("# Otters\n\nA page written by hand about otters.\n", encoding="utf-8")
+
+    def retitle_the_page() -> None:
+        page.write_text("# Sea otters\n\nA page written by hand about sea otters.\n", encoding="utf-8")
+
+    def edit_the_theme() -> None:  # custom_dir is not watched: the page's edit asks for the rebuild
+        edit_a_template(root)
+        page.write_text(page.read_text(encoding="utf-8") + "\nThey float.\n", encoding="utf-8")
+
+    edits = [
+        (change_an_abstract, 1),  # the edit, and how many times it makes the pipeline read the inputs
+        (lambda: add_a_paper(root), 1),
+        (add_a_page, 0),
+        (retitle_the_page, 0),
+        (edit_the_theme, 0),
+        (lambda: change_an_option(root), 1),
+        (page.unlink, 0),
+    ]
     try:
         output.wait_for("Serving on")
-        for number, edit in enumerate([change_an_abstract, lambda: add_a_paper(root)], start=1):
+        for number, (edit, read) in enumerate(edits, start=1):
             reads, state_before = output.count("papersite: read "), state.read_bytes()
+            reloads = output.count("Reloading browsers")
             edit()
-            output.wait_for("Reloading browsers", number)
+            output.wait_for("Reloading browsers", reloads + 1)
             settle(output)
             log = "".join(output.lines)
-            assert output.count("papersite: read ") == reads + 1, log
+            assert output.count("papersite: read ") == reads + read, log
             if number == 1:
                 first, again = [rendered(line) for line in log.splitlines() if "pages rendered" in line][:2]
                 assert first[1] == 0 and again[1] > 0, log  # the first build renders all, the rebuild keeps pages
                 assert again[0] < first[0] / 2, log
-            else:
+            elif number == 2:
                 assert state.read_bytes() != state_before  # the new paper joined a topic
             assert_serves_a_clean_build(root, temp, tmp_path / f"copy{number}", port)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/marmots/", timeout=10) as page:
-            assert page.status == 200
+            shutil.rmtree(tmp_path / f"copy{number}")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/marmots/", timeout=10) as served:
+            assert served.status == 200
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -179,11 +204,23 @@ def test_reading_a_watched_file_is_no_change(tmp_path: Path) -> None:
         watcher.observer.stop()
 
 
+_started: list = []  # the plugins serve_plugin started, shut down after each test
+
+
+@pytest.fixture(autouse=True)
+def _shut_down_started_plugins():
+    """What a started plugin sets up for a server (the caches kept in memory, a watcher) ends with the test."""
+    yield
+    while _started:
+        _started.pop().on_shutdown()
+
+
 def serve_plugin(root: Path):
     """The loaded config of root's mkdocs.yml and its papersite plugin, started as `papersite serve` starts it."""
     config = load_config(str(root / "mkdocs.yml"))
     plugin = config.plugins["papersite"]
     plugin.on_startup(command="serve", dirty=False)
+    _started.append(plugin)
     return config, plugin
 
 
@@ -256,3 +293,66 @@ def test_the_rebuild_generates_again_when_anything_changed_since_the_regeneratio
     state.write_text(saved.replace("{", "{ ", 1), encoding="utf-8")  # the same topics, other bytes
     plugin.on_pre_build(config)
     assert len(collected) == 4 and docs_files(root) == edited
+
+
+def test_with_the_docs_watcher_a_rebuild_looks_only_at_the_files_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """With papersite's DocsWatcher running (as in `papersite serve`), whether the docs folder is as the
+    last generate left it is told from the files the watcher saw change, not a stat of every generated
+    page; a generated page edited by hand is still generated again, and so is every page when the
+    system's notifications were lost."""
+    from test_incremental import change_an_abstract
+    from test_uptodate import small_project
+
+    from generator import plugin as plugin_module
+    from generator.watch import DocsWatcher
+
+    root = small_project(tmp_path / "project", papers=30)
+    collected: list[int] = []
+    collect = pipeline.collect
+    monkeypatch.setattr(pipeline, "collect", lambda settings: collected.append(1) or collect(settings))
+    config, plugin = serve_plugin(root)
+    plugin.docs_watcher = watcher = DocsWatcher(root / "site_src", plugin._docs_changed)
+    watcher.start()
+    looked_at: list[str] = []
+    stat_name = plugin_module._stat_name
+    monkeypatch.setattr(plugin_module, "_stat_name", lambda folder, name: looked_at.append(name) or stat_name(folder, name))
+    try:
+        plugin.on_pre_build(config)  # the first build: every page looked at
+        pages = len(plugin.generated_pages)
+        assert len(looked_at) >= pages + 1  # and the manifest
+        time.sleep(0.5)  # the watcher has seen that generate's writes (they are looked at again, and found as they were)
+        change_an_abstract(root)
+        plugin._regenerate(config)
+        assert len(collected) == 2
+        written = set(plugin.report.written)
+        assert 0 < len(written) < pages / 2
+        regenerated = docs_files(root)
+        time.sleep(0.5)  # the watcher has seen the regeneration's own writes
+        looked_at.clear()
+        plugin.on_pre_build(load_config(str(root / "mkdocs.yml")))  # MkDocs' rebuild: nothing to do
+        assert len(collected) == 2 and docs_files(root) == regenerated
+        assert set(looked_at) <= written | {".papersite-manifest.json"} and len(looked_at) < pages / 2
+
+        page = root / "site_src" / "papers" / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + "A line written by hand.\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while (
+            "papers/index.md" not in (watcher.peek_changed(plugin_module.GENERATED_PAGES) or set())
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        plugin.on_pre_build(config)
+        assert docs_files(root) == regenerated  # generated again (the catalog kept)
+
+        time.sleep(0.5)
+        plugin.on_pre_build(config)
+        assert docs_files(root) == regenerated
+        page.write_text(page.read_text(encoding="utf-8") + "Another line by hand.\n", encoding="utf-8")
+        time.sleep(0.5)
+        watcher.take_changed(plugin_module.GENERATED_PAGES)  # the notification dropped ...
+        watcher.lose_changes()  # ... as the system says when its queue overflowed
+        looked_at.clear()
+        plugin.on_pre_build(config)
+        assert docs_files(root) == regenerated and len(looked_at) > pages
+    finally:
+        watcher.stop()
