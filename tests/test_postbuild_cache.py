@@ -95,7 +95,9 @@ def test_outputs_built_with_warm_caches_are_those_built_without_any(tmp_path, mo
             kept = rendered(warm_build.result())[1]
             cold_build.result()
         assert kept > 0, edit.__name__  # an incremental build, with its caches
-        assert all((root / CACHE / name).is_file() for name in (SEARCH_TERMS_CACHE, PAPERS_JSON_CACHE, FEEDS_CACHE)), edit.__name__
+        assert all((root / CACHE / name).is_file() for name in (SEARCH_TERMS_CACHE, PAPERS_JSON_CACHE, FEEDS_CACHE)), (
+            edit.__name__
+        )
         for output in (SEARCH_INDEX, PAPERS_JSON):
             assert (root / "site" / output).read_bytes() == (cold / "site" / output).read_bytes(), f"{edit.__name__}: {output}"
         assert_same_site(root / "site", cold / "site")  # the feeds and digests too, and nothing left over
