@@ -65,3 +65,14 @@ def new_site(tmp_path_factory) -> Path:
     result = papersite(parent / "mysite", "build")
     assert result.returncode == 0, result.stderr
     return parent / "mysite"
+
+
+@pytest.fixture(scope="session")
+def math_project(tmp_path_factory) -> Path:
+    """The example project built with tests/data/math.txt added, once per test run; returns the project folder."""
+    from sitebuild import make_project, papersite
+
+    root = make_project(tmp_path_factory.mktemp("math"))
+    result = papersite(root, "build", str(DATA / "math.txt"))
+    assert result.returncode == 0, result.stderr
+    return root
