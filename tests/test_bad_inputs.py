@@ -1,7 +1,7 @@
 """The corpus of bad files (tests/data/bad/): for each, the exact message, the exit code, and bounds
 on time and memory, measured on a real `papersite check` run in a subprocess with a memory limit.
 
-Run with -s to see the table (input, message, exit code, time, peak memory).
+Run with -n 0 -s to see the table (input, message, exit code, time, peak memory).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def test_bad_file_gets_one_clear_message_in_bounded_time_and_memory(name, projec
 
 
 def test_print_the_corpus_table():
-    """Last in this module: the table of what the corpus runs measured (pytest -s shows it)."""
+    """Last in this module: the table of what the corpus runs measured (pytest -n 0 -s shows it)."""
     if not MEASURED:
         pytest.skip("the corpus did not run")
     print("\n| input | message | exit | time (s) | peak memory (MB) |\n|---|---|---|---|---|")
