@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from browser import browser, chromium_path, offline_page, record_requests, screenshot, search, serve_folder, site_base
-from sitebuild import make_project, papersite
 
 pytestmark = pytest.mark.slow
 
@@ -230,11 +229,8 @@ def heading(page) -> str:
 
 
 @pytest.fixture(scope="module")
-def math_site(tmp_path_factory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("math"))
-    result = papersite(root, "build", str(Path(__file__).parent / "data" / "math.txt"))
-    assert result.returncode == 0, result.stderr
-    return moved_copy(root / "site", tmp_path_factory.mktemp("math-moved"))
+def math_site(math_project, tmp_path_factory) -> Path:
+    return moved_copy(math_project / "site", tmp_path_factory.mktemp("math-moved"))
 
 
 @pytest.mark.parametrize("mode", ["file", "http"])

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, CHROMIUM_ARGS
-from sitebuild import make_project, papersite
 
 pytestmark = pytest.mark.slow
 
@@ -17,11 +16,8 @@ CHROMIUM = shutil.which("chromium")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("map"))
-    result = papersite(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+def site(example_site) -> Path:
+    return example_site / "site"
 
 
 @pytest.fixture(scope="module")
