@@ -97,9 +97,11 @@ def latex(text: str) -> str:
 
 
 def _text(value: str) -> str:
-    """Text outside math: specials escaped, and two quotes kept two quotes, not LaTeX's ligature for
-    a double quote (a title's `''` followed by a backslash read back as ”)."""
-    return value.translate(_LATEX_SPECIALS).replace("''", "'{}'").replace("``", "`{}`")
+    """Text outside math: specials escaped, and LaTeX's ligatures broken so the characters read back as
+    typed: two quotes kept two quotes, not a double quote (a title's `''` followed by a backslash read
+    back as ”), and "!`" / "?`" kept, not ¡ / ¿."""
+    escaped = value.translate(_LATEX_SPECIALS).replace("''", "'{}'").replace("``", "`{}`")
+    return escaped.replace("!`", "!{}`").replace("?`", "?{}`")
 
 
 def _name(family: str, given: str) -> str:
