@@ -40,7 +40,7 @@ from .kept_files import KeptFiles
 from .model import Catalog, Paper
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import DocsWatcher, SourceWatcher
-from .write import MANIFEST_NAME, write_output
+from .write import JOURNAL_NAME, MANIFEST_NAME, TEMP_DIR_NAME, write_output
 
 ASSET_PREFIX = "assets/papersite"
 KATEX_CSS = [f"{ASSET_PREFIX}/katex/katex.min.css"]
@@ -192,8 +192,9 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             if self.serving:  # only a server generates again (its watcher, then its rebuild)
                 self.keep_own_topic_state(settings, catalog)
                 changed = self.docs_changed_since(generated, take=True)
-                if changed is not None:  # what this generate wrote or removed is taken afresh too
-                    changed |= set(report.written) | set(report.removed)
+                if changed is not None:  # what this generate wrote or removed is taken afresh too (its
+                    # notifications may come later), the manifest with them
+                    changed |= set(report.written) | set(report.removed) | {MANIFEST_NAME}
                 self.generated = generated_state(
                     config, self.generated_pages, self.collected_from, generated, changed, watcher=self.docs_watcher
                 )
@@ -423,11 +424,30 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.kept_files = KeptFiles(self.docs_watcher, mkdocs_build.get_files)
         self.serve_context.enter_context(_replaced(mkdocs_build, "get_files", self.kept_files.get_files))
 
-    def _docs_changed(self) -> None:
+    def _docs_changed(self, paths: set[str]) -> None:
         if self.generating.locked():  # generate's own pages: the build that runs it, or _regenerate, asks
             self.docs_written = True
-        elif self.request_rebuild is not None:
+        elif self.request_rebuild is not None and not self.left_by_generate(paths):
             self.request_rebuild()
+
+    def left_by_generate(self, paths: set[str]) -> bool:
+        """Whether every one of the docs folder's paths is as the last generate left it. The watcher's
+        thread may deliver the notifications of generate's own writes after generate has ended (a
+        loaded machine): those ask for no second rebuild; an edit of any file does."""
+        generated, docs_watcher = self.generated, self.docs_watcher
+        if generated is None or docs_watcher is None:
+            return False
+        docs = os.fspath(docs_watcher.folder)
+        removed = set(self.report.removed) if self.report is not None else set()
+        for path in paths:
+            if path.split("/", 1)[0] in (TEMP_DIR_NAME, JOURNAL_NAME):
+                continue  # write's own temporary files
+            if path in generated.files:
+                if _stat_name(docs, path) != generated.files[path]:
+                    return False
+            elif path not in removed or os.path.lexists(os.path.join(docs, path)):
+                return False
+        return True
 
     def _regenerate(self, config: MkDocsConfig) -> None:
         try:

@@ -57,14 +57,15 @@ class SourceWatcher(FileSystemEventHandler):
 
 
 class DocsWatcher(FileSystemEventHandler):
-    """Calls on_change (in the observer's thread) for every change to a file under a folder (the docs
+    """Calls on_change (in the observer's thread, with the changed paths from the folder, posix) for
+    every change to a file under a folder (the docs
     folder in `serve`), through the system's notifications (inotify): MkDocs' own watcher polls,
     taking the size and time of every file twice a second, tens of thousands of generated pages
     included, beside the builds it starts. It also keeps the paths changed for each of its readers
     (`take_changed`), so that papersite's serve need not stat every generated page, or list the
     folder, to know what changed."""
 
-    def __init__(self, folder: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, folder: Path, on_change: Callable[[set[str]], None]) -> None:
         self.folder = folder
         self.on_change = on_change
         self.observer = Observer()
@@ -94,7 +95,7 @@ class DocsWatcher(FileSystemEventHandler):
                 if changed is not None:
                     changed.update(paths)
         if not event.is_directory:
-            self.on_change()
+            self.on_change(paths)
 
     def take_changed(self, reader: str) -> set[str] | None:
         """The paths (from the folder, posix; a folder's own path when it was made, moved or removed)

@@ -27,7 +27,7 @@ def test_the_kept_list_is_get_files_list_after_each_kind_of_change(tmp_path: Pat
     (docs / "picture.png").write_bytes(b"png")
     (tmp_path / "mkdocs.yml").write_text("site_name: Kept\nnot_in_nav: |\n  /papers/**/*.md\n", encoding="utf-8")
     config = load_config(str(tmp_path / "mkdocs.yml"))
-    watcher = DocsWatcher(Path(config.docs_dir), lambda: None)
+    watcher = DocsWatcher(Path(config.docs_dir), lambda paths: None)
     watcher.start()
     made: list[int] = []
     kept = KeptFiles(watcher, lambda c: made.append(1) or get_files(c))

@@ -356,3 +356,43 @@ def test_with_the_docs_watcher_a_rebuild_looks_only_at_the_files_that_changed(tm
         assert docs_files(root) == regenerated and len(looked_at) > pages
     finally:
         watcher.stop()
+
+
+def test_late_notifications_of_generates_own_writes_ask_for_no_second_rebuild(tmp_path: Path) -> None:
+    """The watcher's thread may deliver the notifications of generate's writes after generate has ended
+    (seen on a loaded machine as two rebuilds for one edit): those ask for no rebuild; a generated page
+    edited by hand, a new hand-written file, and a removed paper's page put back each ask for one."""
+    from test_uptodate import small_project
+
+    from generator.watch import DocsWatcher
+    from generator.write import MANIFEST_NAME, TEMP_DIR_NAME
+
+    root = small_project(tmp_path / "project", papers=30)
+    docs = root / "site_src"
+    config, plugin = serve_plugin(root)
+    plugin.docs_watcher = DocsWatcher(docs, plugin._docs_changed)  # not started: the test delivers its notifications
+    requested: list[int] = []
+    plugin.request_rebuild = lambda: requested.append(1)
+    plugin.on_pre_build(config)
+    listing = root / "papers" / "hf-papers-listing.txt"
+    listing.write_text("".join(listing.read_text(encoding="utf-8").splitlines(keepends=True)[:-2]), encoding="utf-8")
+    plugin._regenerate(config)  # the last paper removed
+    written, removed = set(plugin.report.written), set(plugin.report.removed)
+    assert written and len(removed) == 1 and requested == []
+
+    plugin._docs_changed(written | removed | {MANIFEST_NAME, f"{TEMP_DIR_NAME}/page.md"})  # late, all generate's own
+    assert requested == []
+
+    page = sorted(written - {MANIFEST_NAME})[0]
+    (docs / page).write_text((docs / page).read_text(encoding="utf-8") + "A line by hand.\n", encoding="utf-8")
+    plugin._docs_changed({page})
+    assert requested == [1]
+
+    (docs / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    plugin._docs_changed({"notes.md"})
+    assert requested == [1, 1]
+
+    (gone,) = removed
+    (docs / gone).write_text("# Back\n", encoding="utf-8")
+    plugin._docs_changed({gone})
+    assert requested == [1, 1, 1]
