@@ -190,6 +190,10 @@ class Settings:
         """The model fitted with the topics (topics/fitted.py), kept beside the topic state."""
         return self.topic_state.with_name(f"{self.topic_state.stem}-model.npz") if self.topic_state else None
 
+    def cache_file(self, name: str) -> Path | None:
+        """The file of the cache `name` in the cache folder (generator/cache.py), or None: no caches kept."""
+        return self.cache_folder / name if self.cache_folder else None
+
 
 def settings_from(config: PapersiteConfig, base_dir: Path) -> Settings:
     """The one frozen value of the options; relative paths are taken from base_dir (the folder of mkdocs.yml)."""

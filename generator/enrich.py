@@ -43,7 +43,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
 
 def _related(papers, found: FoundTopics, settings: Settings, digests: list[bytes]) -> dict[str, tuple[Related, ...]]:
     """related_papers, with the candidate lists and related papers of the last build (RELATED_CACHE)."""
-    path = settings.cache_folder / RELATED_CACHE if settings.cache_folder else None
+    path = settings.cache_file(RELATED_CACHE)
     key = f"{RELATED_CACHE}:{found.model.vectors_key()}:{settings.related_count}:{settings.topic_vectors}"
     kept = KeptRelated([p.slug.encode() + b"\0" + d for p, d in zip(papers, digests)], cache.load(path, key))
     related = related_papers(
@@ -63,10 +63,10 @@ def _with_reasons(
     papers, found: FoundTopics, settings: Settings, digests: list[bytes], related
 ) -> dict[str, tuple[Related, ...]]:
     """with_reasons, with the shared phrases of the pairs of the last build (SHARED_PHRASES_CACHE)."""
-    path = settings.cache_folder / SHARED_PHRASES_CACHE if settings.cache_folder else None
+    path = settings.cache_file(SHARED_PHRASES_CACHE)
     key = f"{SHARED_PHRASES_CACHE}:{found.model.related_key()}"
     shared = SharedPhrases(digests, cache.load(path, key))
-    reasons_path = settings.cache_folder / REASONS_CACHE if settings.cache_folder else None
+    reasons_path = settings.cache_file(REASONS_CACHE)
     reasons_key = f"{REASONS_CACHE}:{found.model.related_key()}"
     kept = KeptReasons(cache.load(reasons_path, reasons_key))
     topics = found.assignment

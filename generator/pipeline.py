@@ -112,7 +112,7 @@ def generate(
     with progress.stage("render"):
         page_cache = PageCache(load_rendered_pages(settings.cache_folder))
         compiled = compiled_templates.in_cache_folder(settings.cache_folder, compiled_templates.PAGE_TEMPLATES)
-        names_file = settings.cache_folder / AUTHOR_NAMES if settings.cache_folder else None
+        names_file = settings.cache_file(AUTHOR_NAMES)
         author_names = AuthorNames(cache.load(names_file, author_names_key()))
         pages = render_site(
             catalog,
@@ -144,7 +144,7 @@ _remembered_slugs: dict[Path, tuple[dict[str, str], dict[str, str]]] = {}  # cac
 
 def remember_slugs(settings: Settings) -> None:
     """Take the slug bases and sort keys the last build kept (SLUGS_CACHE) as made (slugs.remember)."""
-    path = settings.cache_folder / SLUGS_CACHE if settings.cache_folder else None
+    path = settings.cache_file(SLUGS_CACHE)
     kept = cache.load(path, slugs.memo_key()) or ({}, {})
     slugs.remember(kept)
     if path is not None:
@@ -153,7 +153,7 @@ def remember_slugs(settings: Settings) -> None:
 
 def keep_slugs(settings: Settings) -> None:
     """Keep the slug bases and sort keys of the names this build used, when they differ from those kept."""
-    path = settings.cache_folder / SLUGS_CACHE if settings.cache_folder else None
+    path = settings.cache_file(SLUGS_CACHE)
     if path is not None and path in _remembered_slugs:
         made = slugs.made()
         if made != _remembered_slugs.pop(path):

@@ -311,7 +311,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def write_papers_json(self, config: MkDocsConfig, catalog: Catalog, files: Files, keys: dict[str, bytes]) -> None:
         """papers.json, each paper's line taken from the cache (PAPERS_JSON_CACHE) when its key is there."""
         settings = self.settings(config)
-        cache_file = settings.cache_folder / PAPERS_JSON_CACHE if settings.cache_folder and keys else None
+        cache_file = settings.cache_file(PAPERS_JSON_CACHE) if keys else None
         previous = cache.load(cache_file, PAPERS_JSON_CACHE) or {}
         lines, current = papers_json_lines(catalog, files, keys, previous)
         self.write_output(config, PAPERS_JSON, papers_json_text(lines))
@@ -321,7 +321,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files, keys: dict[str, bytes]) -> None:
         settings = self.settings(config)
         authors = directory_places(catalog.papers, settings.listing_page_size)
-        cache_file = settings.cache_folder / SEARCH_TERMS_CACHE if settings.cache_folder else None
+        cache_file = settings.cache_file(SEARCH_TERMS_CACHE)
         term_cache = search_index.TermCache(cache.load(cache_file, SEARCH_TERMS_CACHE))
         docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors, keys, term_cache)
         self.write_output(config, SEARCH_INDEX, search_index.index_script(docs, term_cache))
@@ -386,8 +386,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         site = feeds.FeedSite(
             config.site_name, site_url, config.site_author or config.site_name, lambda slug: site_url + paper_url(files, slug)
         )
-        cache_file = self.settings(config).cache_folder
-        cache_file = cache_file / FEEDS_CACHE if cache_file else None
+        cache_file = self.settings(config).cache_file(FEEDS_CACHE)
         kept = feeds.FeedCache(cache.load(cache_file, feeds.cache_key()))
         written = feeds.render_feeds(site, catalog, kept)
         if kept.changed():
@@ -563,16 +562,12 @@ def generated_state(
 
 
 def _stat_name(folder: str, name: str) -> tuple[int, int] | None:
-    try:
-        found = os.stat(os.path.join(folder, name))
-    except OSError:
-        return None
-    return (found.st_mtime_ns, found.st_size)
+    return _stat(os.path.join(folder, name))
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: str | Path) -> tuple[int, int] | None:
     try:
-        found = path.stat()
+        found = os.stat(path)
     except OSError:
         return None
     return (found.st_mtime_ns, found.st_size)
