@@ -140,13 +140,11 @@ class TermCache:
         self.shown: dict[bytes, Shown] = {}
 
     def known_doc(self, key: bytes, location: str) -> SearchDoc | None:
-        """The document recorded under key, without its text (its terms are recorded under the key), or None."""
+        """The document recorded under key, without its text (its terms are recorded under the key:
+        terms_of finds them, and keeps them for the next build), or None."""
         shown = self.shown.get(key) or self.previous_shown.get(key)
-        found = self.current.get(key) or self.previous.get(key)
-        if shown is None or found is None:
+        if shown is None or (key not in self.current and key not in self.previous):
             return None
-        self.current[key] = found
-        self.shown[key] = shown
         return SearchDoc(location, *shown, text={}, key=key)
 
     def terms_of(self, doc: SearchDoc) -> DocTerms:
