@@ -22,9 +22,8 @@ SETTLE_SECONDS = 0.3  # editors write a file in several steps: wait for them to 
 # Only what changes a file: watchdog also reports a file opened or closed unwritten, which
 # reading it to regenerate would cause, and regenerate again, without end.
 CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED, EVENT_TYPE_CLOSED})
-FOLDER_CHANGES = frozenset(
-    {EVENT_TYPE_CREATED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED}
-)  # a folder "modified" is a file changed in it
+# Of a folder: a folder "modified" is a file changed in it.
+FOLDER_CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED})
 
 
 class SourceWatcher(FileSystemEventHandler):
@@ -58,12 +57,11 @@ class SourceWatcher(FileSystemEventHandler):
 
 class DocsWatcher(FileSystemEventHandler):
     """Calls on_change (in the observer's thread, with the changed paths from the folder, posix) for
-    every change to a file under a folder (the docs
-    folder in `serve`), through the system's notifications (inotify): MkDocs' own watcher polls,
-    taking the size and time of every file twice a second, tens of thousands of generated pages
-    included, beside the builds it starts. It also keeps the paths changed for each of its readers
-    (`take_changed`), so that papersite's serve need not stat every generated page, or list the
-    folder, to know what changed."""
+    every change to a file under a folder (the docs folder in `serve`), through the system's
+    notifications (inotify): MkDocs' own watcher polls, taking the size and time of every file twice
+    a second, tens of thousands of generated pages included, beside the builds it starts. It also
+    keeps the paths changed for each of its readers (`take_changed`), so that papersite's serve need
+    not stat every generated page, or list the folder, to know what changed."""
 
     def __init__(self, folder: Path, on_change: Callable[[set[str]], None]) -> None:
         self.folder = folder
