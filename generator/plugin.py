@@ -68,7 +68,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.docs_watcher: DocsWatcher | None = None
         self.kept_files: KeptFiles | None = None  # serve: the docs folder's files kept between rebuilds (kept_files.py)
         self.request_rebuild: Callable[[], None] | None = None  # serve: ask MkDocs' server for a rebuild
-        self.docs_written = False  # a change in the docs folder was seen while generate ran
+        self.docs_written = False  # the last generate changed the docs folder: _regenerate asks for a rebuild
         self.generated_pages: set[str] = set()
         self.search_worker = False
         self.report: pipeline.WriteReport | None = None  # what the last generate wrote
@@ -188,6 +188,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
             )
             self.page_digests = (catalog, digests)
             self.report = report
+            # what it wrote or removed, whether or not the watcher's thread has delivered those notifications yet
+            self.docs_written = self.docs_written or bool(report.written or report.removed)
             self.generated_pages = set(report.written) | set(report.unchanged)
             if self.serving:  # only a server generates again (its watcher, then its rebuild)
                 self.keep_own_topic_state(settings, catalog)
