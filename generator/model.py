@@ -132,6 +132,8 @@ class Catalog:
     layout: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False)  # paper slug -> map (x, y) in [0, 1]
     automatic_topics: tuple[Topic, ...] = field(default=(), compare=False)  # before the topics file's edits
     topic_model: bytes = field(default=b"", compare=False, repr=False)  # the fitted model's file (topics/fitted.py)
+    # paper slug -> what its record was made of (changes.paper_keys; None: merged), when the read told
+    paper_keys: dict[str, tuple[bytes, str] | None] = field(default_factory=dict, compare=False, repr=False)
     _by_slug: dict[str, Paper] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -11,68 +11,85 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import cache, compiled_templates, progress, slugs
+from . import cache, changes, compiled_templates, progress, slugs
 from .authors import AuthorNames
 from .catalog import assign_slugs
+from .changes import PaperKey, paper_keys
 from .config import Settings, SourceSpec
 from .errors import InputError, Problem, ProblemKind
 from .merge import merge_same_works
 from .model import Catalog, Paper
 from .read_cache import NormalisedReads
 from .readers import read_sources
-from .render import PageCache, render_site
+from .render import PageCache, PaperStates, render_site
 from .write import WriteReport, write_if_changed, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papersite")
 PAGES_CACHE = "rendered-pages"  # render.PageCache: the text of paper and listing pages by a digest of their inputs
 SLUGS_CACHE = "slugs.pickle"  # the slug bases and sort keys of the last build's names (slugs.remember)
 AUTHOR_NAMES = "author-names"  # authors.AuthorNames: the keys, anchors' slugs and A-to-Z keys of authors' names
+PAPER_STATES = "paper-states"  # render.PaperStates: what the paper pages' inputs were made of, with their digests
 PAGES_CACHE_PARTS = 32  # files it is kept in (rendered-pages-00...): a build saves only the parts holding changed pages
 
 
 def collect(settings: Settings) -> Catalog:
     """Read every source of the settings and build the enriched catalog. Raises InputError listing every problem."""
     remember_slugs(settings)
-    papers = read_checked(settings)
+    papers, keys = read_checked_keyed(settings)
     from .enrich import enrich  # scikit-learn takes a second to import; a build with nothing to do never needs it
 
     started = time.perf_counter()
     with progress.stage("enrich"):
-        catalog = enrich(assign_slugs(papers), settings)
+        slugged = assign_slugs(papers)
+        catalog = enrich(slugged, settings)
     log.info("papersite: found %d topics and related papers in %.2fs", len(catalog.topics), _since(started))
-    return catalog
+    return replace(catalog, paper_keys={paper.slug: key for paper, key in zip(slugged, keys)})
 
 
 def read_checked(settings: Settings) -> list[Paper]:
     """Read every source of the settings, log the warnings, and return the papers; raises InputError
     listing every problem when one is fatal (or fails --strict), or when no source is given."""
+    return read_checked_keyed(settings)[0]
+
+
+def read_checked_keyed(settings: Settings) -> tuple[list[Paper], list[PaperKey | None]]:
+    """read_checked, and each paper's key (changes.paper_keys)."""
     sources = settings.sources
     if not sources:
         raise InputError([Problem("mkdocs.yml", 0, "no paper lists given: add `sources:` to the papersite plugin")])
     started = time.perf_counter()
     with progress.stage("read"):
-        papers, problems = read_all(sources, settings.cache_folder)
+        papers, problems, keys = read_all_keyed(sources, settings.cache_folder)
     if any(p.fatal or (settings.strict and p.fails_strict) for p in problems):
         raise InputError(problems)
     report_warnings(problems)
     log.info("papersite: read %d papers from %d file(s) in %.2fs", len(papers), len(sources), _since(started))
-    return papers
+    return papers, keys
 
 
 def read_all(sources: Sequence[SourceSpec], cache_folder: Path | None = None) -> tuple[list[Paper], list[Problem]]:
     """Read and normalise every source and merge records of the same work; problems are returned, not raised.
     With a cache_folder, files read and records normalised before are reused (generator/read_cache.py): same result."""
+    papers, problems, _ = read_all_keyed(sources, cache_folder)
+    return papers, problems
+
+
+def read_all_keyed(
+    sources: Sequence[SourceSpec], cache_folder: Path | None = None
+) -> tuple[list[Paper], list[Problem], list[PaperKey | None]]:
+    """read_all, and each paper's key (changes.paper_keys)."""
     reads = NormalisedReads(cache_folder)
-    papers, problems = read_sources([(s.path, s.format) for s in sources], reads.read)
+    read, problems = read_sources([(s.path, s.format) for s in sources], reads.read)
     reads.save()
-    papers, merged = merge_same_works(papers)
+    papers, merged = merge_same_works(read)
+    keys = paper_keys(read, reads.record_keys, papers)
     problems += merged
     if not papers and not any(p.fatal for p in problems):
         problems.append(Problem(str(sources[0].path), 0, "no papers found" + (" (every entry was skipped)" if problems else "")))
-    return papers, problems
+    return papers, problems, keys
 
 
 @dataclass(frozen=True)
@@ -110,7 +127,13 @@ def generate(
     docs_dir up to date, and keep the topic state. `page_digests`, when given, is filled with the
     digest of each paper and listing page's inputs by path (render.PageCache.current)."""
     with progress.stage("render"):
-        page_cache = PageCache(load_rendered_pages(settings.cache_folder))
+        keys_file = settings.cache_file(changes.CATALOG_KEYS)
+        states_file = settings.cache_file(PAPER_STATES)
+        catalog_changes = (
+            changes.catalog_changes(changes.load_keys(keys_file), catalog.paper_keys) if catalog.paper_keys else None
+        )
+        known = PaperStates.from_data(cache.load(states_file, PAPER_STATES)) if catalog_changes is not None else None
+        page_cache = PageCache(load_rendered_pages(settings.cache_folder), changes=catalog_changes, known=known)
         compiled = compiled_templates.in_cache_folder(settings.cache_folder, compiled_templates.PAGE_TEMPLATES)
         names_file = settings.cache_file(AUTHOR_NAMES)
         author_names = AuthorNames(cache.load(names_file, author_names_key()))
@@ -133,6 +156,10 @@ def generate(
             page_digests.update((path, digest) for path, (digest, _) in page_cache.current.items())
     with progress.stage("write"):
         report = write_pages(pages, docs_dir)
+        if catalog_changes is not None:  # kept once the pages are written: the next build's changes are from these
+            changes.save_keys(keys_file, catalog_changes, catalog.paper_keys)
+            if page_cache.states is not None and page_cache.states != known:
+                cache.save(states_file, PAPER_STATES, page_cache.states.as_data())
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     save_topic_state(settings, catalog.automatic_topics, catalog.topic_model)
     keep_slugs(settings)

@@ -65,6 +65,7 @@ class NormalisedReads:
         self.files: dict[FileKey, KeptFile] = {}
         self.names: dict[str, tuple[str, str]] = {}
         self.read_records: dict[bytes, ReadRecord] = {}
+        self.record_keys: dict[int, bytes] = {}  # id() of each paper `read` returned -> its record's key
         remember_names(self.kept_names)
         remember_records(self.kept_read)
 
@@ -81,6 +82,7 @@ class NormalisedReads:
         self.read_records.update(read)
         records = [(self.record_key(paper), paper.source.path, paper.source.line) for paper in papers]
         result = [self.normalised(paper, record) for paper, (record, _, _) in zip(papers, records)]
+        self.record_keys.update(zip(map(id, result), (record for record, _, _ in records)))
         if key is not None and _file_digest(path) == digest:
             self.files[key] = (records, problems, tuple(names), tuple(read))
         return result, problems
@@ -98,7 +100,9 @@ class NormalisedReads:
         self.files[key] = kept
         self.names.update((name, self.kept_names[name]) for name in names if name in self.kept_names)
         self.read_records.update((digest, self.kept_read[digest]) for digest in read if digest in self.kept_read)
-        return [from_tuple(value, Source(path, line)) for value, (_, path, line) in zip(values, records)], list(problems)
+        papers = [from_tuple(value, Source(path, line)) for value, (_, path, line) in zip(values, records)]
+        self.record_keys.update(zip(map(id, papers), (record for record, _, _ in records)))
+        return papers, list(problems)
 
     @staticmethod
     def record_key(paper: Paper) -> bytes:

@@ -17,7 +17,7 @@ import pickle
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import PurePath
@@ -28,8 +28,9 @@ import yaml
 from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
-from . import identifiers, paths, progress, whats_new
+from . import changes, identifiers, paths, progress, whats_new
 from .authors import AuthorEntry, AuthorNames, DirectoryPart, directory, letters
+from .changes import CatalogChanges
 from .cite import bibtex_for
 from .identifiers import date_parts
 from .map_points import MAX_POINTS, TOPIC_MAX_POINTS, central_first, drawn_papers
@@ -386,11 +387,18 @@ _MERGED_FROM = PAPER_TUPLE_FIELDS.index("merged_from")  # in paper_tuple: its so
 class PageCache:
     """Pages by path: (digest of the page's inputs, text). `previous` is read (from the last build),
     `current` is filled by render_site with every paper page and every listing page (All papers,
-    a topic's pages, the authors directory) of this one."""
+    a topic's pages, the authors directory) of this one.
+
+    With `changes` (the records added, changed and removed since the build whose keys were kept)
+    and `known` (that build's PaperStates), a paper page whose inputs are known to be that build's
+    keeps its recorded digest without digesting them again; `states` is filled with this build's."""
 
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
     rendered: set[str] = field(default_factory=set)  # pages of current not taken from previous
+    changes: CatalogChanges | None = None
+    known: PaperStates | None = None
+    states: PaperStates | None = None
 
     def changed(self) -> set[str]:
         """The pages whose entry in current is not the one in previous (rendered, or gone)."""
@@ -447,9 +455,76 @@ class _PaperPages:
         record = paper_tuple(paper)
         return (record[:_MERGED_FROM], record[_MERGED_FROM + 1 :], files, topics, titles, places)
 
+    def states(self, template_digest: str, generation: str) -> PaperStates:
+        """This build's PaperStates, the pages' digests left empty."""
+        entries = self.authors
+        places = {key: ((self.places[key], entry.anchor), entry.papers) for key, entry in entries.items()}
+        papers = {
+            paper.slug: (paper.topics, tuple([(r.slug, r.score, r.reason) for r in paper.related]), "")
+            for paper in self.catalog.papers
+        }
+        return PaperStates(generation, (template_digest, self.directory_urls), dict(self.topic_labels), places, papers)
+
     @cached_property
     def topic_labels(self) -> dict[str, str]:
         return {topic.slug: topic.label for topic in self.catalog.topics}
+
+
+RelatedRow = tuple[tuple[str, float, str], ...]  # a paper's related papers: slug, score, reason
+
+
+@dataclass(frozen=True)
+class PaperStates:
+    """What the paper pages' inputs were made of in one build, besides the papers' records (their keys
+    are changes.py's), with each page's digest (_PaperPages.digest). A page's inputs (_PaperPages.shown)
+    are the last build's when its record is (not in CatalogChanges.touched), and its topics, its
+    related papers (slug, score, reason), its topics' labels, the titles of its related papers (in
+    their records: none of them touched) and the directory entries (page, anchor) of its authors
+    (keyed by name, which is in the record) are the recorded ones, and so are paper.md.j2 and the URL
+    style (`shared`): then the recorded digest is the page's digest. Valid only against the
+    catalog keys of the build that made it (`generation`); anything else takes the full path."""
+
+    generation: str  # changes.CatalogChanges.generation of the build
+    shared: tuple[str, bool]  # paper.md.j2's digest, the URL style
+    labels: dict[str, str]  # topic slug -> label
+    places: dict[str, tuple[tuple[str, str], tuple[str, ...]]]  # author key -> ((directory page, anchor), entry's papers)
+    papers: dict[str, tuple[tuple[str, ...], RelatedRow, str]]  # slug -> (topics, related, page digest)
+
+    def as_data(self) -> tuple[Any, ...]:
+        """Plain data for the cache (PaperStates.from_data makes it back)."""
+        return (self.generation, self.shared, self.labels, self.places, self.papers)
+
+    @classmethod
+    def from_data(cls, data: Any) -> PaperStates | None:
+        try:
+            return cls(*data)
+        except TypeError:
+            return None
+
+    def known_digests(self, current: PaperStates, changes: CatalogChanges) -> dict[str, str]:
+        """Slug -> digest of every paper page whose inputs are those this (the last build's) states
+        describe, in the build with `current` states (their digests not filled) and `changes`."""
+        if changes.everything or self.generation != changes.previous_generation or self.shared != current.shared:
+            return {}
+        touched = changes.touched()
+        labels = {
+            slug for slug in self.labels.keys() | current.labels.keys() if self.labels.get(slug) != current.labels.get(slug)
+        }
+        moved = set()
+        if self.places != current.places:
+            for key in self.places.keys() | current.places.keys():
+                before, after = self.places.get(key), current.places.get(key)
+                if (before and before[0]) != (after and after[0]):
+                    moved.update(before[1] if before else (), after[1] if after else ())
+        known = {}
+        for slug, (topics, related, _) in current.papers.items():
+            recorded = self.papers.get(slug)
+            if recorded is None or slug in touched or slug in moved or recorded[0] != topics or recorded[1] != related:
+                continue
+            if (labels and not labels.isdisjoint(topics)) or any(row[0] in touched for row in related):
+                continue
+            known[slug] = recorded[2]
+        return known
 
 
 def template_digest(env: jinja2.Environment, name: str) -> str:
@@ -464,7 +539,13 @@ def _paper_pages(job: _PaperPages, workers: int, cache: PageCache) -> list[Rende
     time (at 10,000 papers most of rendering, and independent pages)."""
     papers = job.catalog.papers
     template = template_digest(job.env, PAPER_TEMPLATE)
-    digests = [job.digest(paper, template) for paper in papers]
+    states = job.states(template, cache.changes.generation if cache.changes is not None else "")
+    known = cache.known.known_digests(states, cache.changes) if cache.known is not None and cache.changes is not None else {}
+    digests = [known.get(paper.slug) or job.digest(paper, template) for paper in papers]
+    if known and changes.checking():
+        _check_known(job, template, known)
+    rows = states.papers
+    cache.states = replace(states, papers={paper.slug: (*rows[paper.slug][:2], digest) for paper, digest in zip(papers, digests)})
     texts: list[str | None] = []
     for paper, digest in zip(papers, digests):
         recorded = cache.previous.get(paths.paper_page(paper.slug))
@@ -484,6 +565,13 @@ def _paper_pages(job: _PaperPages, workers: int, cache: PageCache) -> list[Rende
     pages = [RenderedPage(paths.paper_page(paper.slug), text or "") for paper, text in zip(papers, texts)]
     cache.current.update({page.path: (digest, page.text) for page, digest in zip(pages, digests)})
     return pages
+
+
+def _check_known(job: _PaperPages, template: str, known: dict[str, str]) -> None:
+    """Check mode (changes.checking): the digest of every page the delta path kept is its digest."""
+    wrong = sorted(slug for slug, digest in known.items() if job.digest(job.catalog.paper(slug), template) != digest)
+    if wrong:
+        raise changes.DeltaMismatch(f"paper pages kept by the changed set whose inputs changed: {wrong[:10]}")
 
 
 _job: _PaperPages | None = None  # in a forked process only: what it renders

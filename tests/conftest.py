@@ -10,6 +10,9 @@ DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE = REPO / "papers" / "hf-papers-listing.txt"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Every build of the suite (its own and papersite's in subprocesses) checks each stage's delta path
+# (generator/changes.py) against its full path: a difference fails the build.
+os.environ.setdefault("PAPERSITE_CHECK_DELTA", "1")
 
 # The files that take longest (`pytest --durations`, on 2 cores), longest first. They start first, so the
 # two xdist workers (pyproject.toml) end together instead of one running a long file while the other waits.
