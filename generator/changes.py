@@ -98,7 +98,9 @@ def _keyless(keys: dict[str, PaperKey | None]) -> frozenset[str]:
 
 
 def keys_generation(keys: dict[str, PaperKey | None]) -> str:
-    """A digest of the whole map of keys (in its order): equal maps, equal generations."""
+    """A digest of the whole map of keys (in its order), pickled: equal bytes load to equal maps, so
+    an equal generation means equal keys (equal maps whose strings are shared otherwise can pickle
+    differently: that costs only comparing the maps and saving them again)."""
     return hashlib.blake2b(pickle.dumps(tuple(keys.items()), protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
 
 

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import html
 import multiprocessing
+import operator
 import pickle
 import re
 from collections.abc import Callable, Sequence
@@ -459,10 +460,7 @@ class _PaperPages:
         """This build's PaperStates, the pages' digests left empty."""
         entries = self.authors
         places = {key: ((self.places[key], entry.anchor), entry.papers) for key, entry in entries.items()}
-        papers = {
-            paper.slug: (paper.topics, tuple([(r.slug, r.score, r.reason) for r in paper.related]), "")
-            for paper in self.catalog.papers
-        }
+        papers = {paper.slug: (paper.topics, tuple(map(_related_fields, paper.related)), "") for paper in self.catalog.papers}
         return PaperStates(generation, (template_digest, self.directory_urls), dict(self.topic_labels), places, papers)
 
     @cached_property
@@ -471,6 +469,7 @@ class _PaperPages:
 
 
 RelatedRow = tuple[tuple[str, float, str], ...]  # a paper's related papers: slug, score, reason
+_related_fields = operator.attrgetter("slug", "score", "reason")
 
 
 @dataclass(frozen=True)
