@@ -318,7 +318,7 @@ def render_site(
             newest_first,
             page_size,
             _dates(years),
-            cached=_CachedPages(env, page_cache, templates, _all_papers_inputs(years, bool(authors))),
+            cached=_CachedPages(env, page_cache, templates, *_all_papers_inputs(years, bool(authors))),
             site=site,
         ),
         _page(env, paths.TAGS_PAGE, "tags.md.j2", site=site),
@@ -326,10 +326,12 @@ def render_site(
     pages += _new_page(env, site["new"])
     for topic in catalog.topics:
         papers = [catalog.paper(slug) for slug in topic.papers]
-        cached = _CachedPages(env, page_cache, templates, _topic_inputs(topic, maps))
+        cached = _CachedPages(env, page_cache, templates, *_topic_inputs(topic, maps))
         pages += _listing(env, paths.topic_page(topic.slug), "topic.md.j2", papers, page_size, cached=cached, topic=topic)
     places = authors_directory.places
     pages += _paper_pages(_PaperPages(env, catalog, authors, places, directory_urls, author_names), workers, page_cache)
+    if page_cache.states is not None:
+        page_cache.states = replace(page_cache.states, listings=dict(page_cache.listings))
     pages += (
         _authors_directory(env, catalog, authors_directory.pages, len(authors), _CachedPages(env, page_cache, templates, None))
         if authors
@@ -400,6 +402,21 @@ class PageCache:
     changes: CatalogChanges | None = None
     known: PaperStates | None = None
     states: PaperStates | None = None
+    listings: dict[str, tuple[Any, str]] = field(default_factory=dict)  # this build's PaperStates.listings
+
+    def known_listing(self, path: str, key: Any, entries: Sequence[Paper]) -> str | None:
+        """The digest the last build recorded for a listing page, when the page's key (its outline, the
+        templates, the URL style) is the recorded one and none of its entries' records changed."""
+        known, delta = self.known, self.changes
+        if known is None or delta is None or delta.everything or known.generation != delta.previous_generation:
+            return None
+        recorded = known.listings.get(path)
+        if recorded is None or recorded[0] != key:
+            return None
+        touched = delta.touched()
+        if touched and any(paper.slug in touched for paper in entries):
+            return None
+        return recorded[1]
 
     def changed(self) -> set[str]:
         """The pages whose entry in current is not the one in previous (rendered, or gone)."""
@@ -480,18 +497,21 @@ class PaperStates:
     related papers (slug, score, reason), its topics' labels, the titles of its related papers (in
     their records: none of them touched) and the directory entries (page, anchor) of its authors
     (keyed by name, which is in the record) are the recorded ones, and so are paper.md.j2 and the URL
-    style (`shared`): then the recorded digest is the page's digest. Valid only against the
-    catalog keys of the build that made it (`generation`); anything else takes the full path."""
+    style (`shared`): then the recorded digest is the page's digest. The same for listing pages by
+    their outline (`listings`, _CachedPages.listing_page). Valid only against the catalog keys of
+    the build that made it (`generation`); anything else takes the full path."""
 
     generation: str  # changes.CatalogChanges.generation of the build
     shared: tuple[str, bool]  # paper.md.j2's digest, the URL style
     labels: dict[str, str]  # topic slug -> label
     places: dict[str, tuple[tuple[str, str], tuple[str, ...]]]  # author key -> ((directory page, anchor), entry's papers)
     papers: dict[str, tuple[tuple[str, ...], RelatedRow, str]]  # slug -> (topics, related, page digest)
+    # listing page path -> (its key: the templates' digest, URL style, template and outline, its digest)
+    listings: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     def as_data(self) -> tuple[Any, ...]:
         """Plain data for the cache (PaperStates.from_data makes it back)."""
-        return (self.generation, self.shared, self.labels, self.places, self.papers)
+        return (self.generation, self.shared, self.labels, self.places, self.papers, self.listings)
 
     @classmethod
     def from_data(cls, data: Any) -> PaperStates | None:
@@ -618,15 +638,42 @@ class _CachedPages:
     cache: PageCache
     templates: str  # templates_digest(env)
     listing: Any
+    # a page's inputs with its entries as slugs only, when all its entries show is in their records
+    # (None: the page shows more, e.g. a map); see listing_page
+    outline: Callable[[Sequence[Paper], Pager, int], Any] | None = None
 
     def inputs(self, entries: Sequence[Paper], pager: Pager, total: int) -> Any:
         return self.listing(entries, pager, total) if callable(self.listing) else None
 
+    def listing_page(self, path: str, template: str, **context: Any) -> RenderedPage:
+        """page() of a listing page (its context holds its entries, pager and the listing's total), with
+        the digest the last build recorded for it when its outline is the recorded one and none of its
+        entries' records changed (PageCache.known_listing): then its inputs are the recorded ones."""
+        entries, pager, total = context["entries"], context["pager"], context["total"]
+        outline = self.outline(entries, pager, total) if self.outline is not None else None
+        if outline is None:
+            return self.page(path, template, self.inputs(entries, pager, total), **context)
+        key = (self.templates, self.env.globals["directory_urls"], template, outline)
+        digest = self.cache.known_listing(path, key, entries)
+        if digest is None or changes.checking():
+            full = self.digest(path, template, self.inputs(entries, pager, total))
+            if digest is not None and digest != full:
+                raise changes.DeltaMismatch(f"the listing page {path} kept by the changed set has other inputs")
+            digest = full
+        self.cache.listings[path] = (key, digest)
+        return self.taken(path, template, digest, **context)
+
     def page(self, path: str, template: str, inputs: Any, **context: Any) -> RenderedPage:
         if inputs is None:
             return _page(self.env, path, template, **context)
+        return self.taken(path, template, self.digest(path, template, inputs), **context)
+
+    def digest(self, path: str, template: str, inputs: Any) -> str:
         given = (self.templates, self.env.globals["directory_urls"], path, template, inputs)
-        digest = hashlib.sha256(pickle.dumps(given, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        return hashlib.sha256(pickle.dumps(given, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+    def taken(self, path: str, template: str, digest: str, **context: Any) -> RenderedPage:
+        """The page whose inputs have digest: the recorded text when it has that digest, else rendered."""
         recorded = self.cache.previous.get(path)
         if recorded is not None and recorded[0] == digest:
             text = recorded[1]
@@ -646,9 +693,10 @@ def _home_inputs(catalog: Catalog, new: list[Paper] | None, site_name: str, maps
     return (site_name, len(catalog.papers), len(catalog.topics), None if new is None else len(new), maps.data(), topics)
 
 
-def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) -> Callable[..., Any]:
+def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """What a page of All papers reads (all_papers.md.j2): of the collection, whether it has years,
-    only undated papers, undated papers last, authors; of each entry, what its line and by_year show."""
+    only undated papers, undated papers last, authors; of each entry, what its line and by_year show.
+    And its outline (_CachedPages.outline)."""
     shape = (
         bool(years),
         [year for year, _ in years[:1]] == ["Undated"] and len(years) == 1,
@@ -661,12 +709,17 @@ def _all_papers_inputs(years: list[tuple[str, list[Paper]]], has_authors: bool) 
         ]
         return (shape, has_authors, _pager_shown(pager), total if pager.is_first else None, lines)
 
-    return inputs
+    def outline(entries: Sequence[Paper], pager: Pager, total: int) -> Any:
+        """The inputs with the entries as slugs (a line shows only its paper's record)."""
+        return (shape, has_authors, _pager_shown(pager), total if pager.is_first else None, tuple([p.slug for p in entries]))
+
+    return inputs, outline
 
 
-def _topic_inputs(topic: Topic, maps: _Maps) -> Callable[..., Any]:
+def _topic_inputs(topic: Topic, maps: _Maps) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """What a topic's page reads (topic.md.j2): the topic, and each entry's title, slug and abstract;
-    on its first page also the count of its papers and what its map shows (_Maps.data)."""
+    on its first page also the count of its papers and what its map shows (_Maps.data). And the
+    outline of its later pages (_CachedPages.outline)."""
 
     def inputs(entries: Sequence[Paper], pager: Pager, total: int) -> Any:
         first = (total, maps.data(topic.slug)) if pager.is_first else None
@@ -677,7 +730,13 @@ def _topic_inputs(topic: Topic, maps: _Maps) -> Callable[..., Any]:
             first,
         )
 
-    return inputs
+    def outline(entries: Sequence[Paper], pager: Pager, total: int) -> Any:
+        """The inputs of a page after the first with the entries as slugs (an entry shows its record)."""
+        if pager.is_first:
+            return None
+        return ((topic.slug, topic.label, topic.description), _pager_shown(pager), tuple([p.slug for p in entries]))
+
+    return inputs, outline
 
 
 def _pager_shown(pager: Pager) -> tuple[Any, ...]:
@@ -727,7 +786,7 @@ def _listing(
         if cached is None:
             pages.append(_page(env, page.path, template, **values))
         else:
-            pages.append(cached.page(page.path, template, cached.inputs(page.entries, page.pager, len(items)), **values))
+            pages.append(cached.listing_page(page.path, template, **values))
     return pages
 
 
