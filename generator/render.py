@@ -558,13 +558,18 @@ def _paper_pages(job: _PaperPages, workers: int, cache: PageCache) -> list[Rende
     time (at 10,000 papers most of rendering, and independent pages)."""
     papers = job.catalog.papers
     template = template_digest(job.env, PAPER_TEMPLATE)
-    states = job.states(template, cache.changes.generation if cache.changes is not None else "")
-    known = cache.known.known_digests(states, cache.changes) if cache.known is not None and cache.changes is not None else {}
+    known: dict[str, str] = {}
+    if cache.changes is not None:  # the changed set is known: keep this build's states, use the last build's
+        states = job.states(template, cache.changes.generation)
+        known = cache.known.known_digests(states, cache.changes) if cache.known is not None else {}
     digests = [known.get(paper.slug) or job.digest(paper, template) for paper in papers]
     if known and changes.checking():
         _check_known(job, template, known)
-    rows = states.papers
-    cache.states = replace(states, papers={paper.slug: (*rows[paper.slug][:2], digest) for paper, digest in zip(papers, digests)})
+    if cache.changes is not None:
+        rows = states.papers
+        cache.states = replace(
+            states, papers={paper.slug: (*rows[paper.slug][:2], digest) for paper, digest in zip(papers, digests)}
+        )
     texts: list[str | None] = []
     for paper, digest in zip(papers, digests):
         recorded = cache.previous.get(paths.paper_page(paper.slug))
