@@ -334,7 +334,7 @@ class IncrementalBuild(BasePlugin):
             return "the configuration, theme, code, versions, day or set of hand-written files changed"
         if config.theme.name != "material":  # another theme's templates are not versioned in the key
             return "the theme is not Material"
-        unknown = sorted(name for name, plugin in config.plugins.items() if _class_name(plugin) not in KNOWN_PLUGINS)
+        unknown = unknown_plugins(config)
         if unknown:
             return f"plugins whose pages papersite cannot leave out: {', '.join(unknown)}"
         if any(str(ext).endswith(FILE_READING_EXTENSIONS) for ext in config.markdown_extensions):
@@ -448,6 +448,11 @@ class IncrementalBuild(BasePlugin):
         return SiteRecord(
             str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats), self.templates, self.copied
         )
+
+
+def unknown_plugins(config: MkDocsConfig) -> list[str]:
+    """The plugins of config whose pages and writes papersite does not know (not in KNOWN_PLUGINS)."""
+    return sorted(name for name, plugin in config.plugins.items() if _class_name(plugin) not in KNOWN_PLUGINS)
 
 
 def static_template_inputs(nav_digest: str, pages: list[File]) -> dict[str, str]:
