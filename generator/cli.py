@@ -202,7 +202,9 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
                     mkdocs_build(cfg, dirty=tracker is not None and tracker.previous is not None)
             finally:
                 cfg.plugins.on_shutdown()
-    site_stats = uptodate.file_stats(Path(cfg.site_dir)) if record is not None else None  # as the build left it
+    if record is not None:  # as the build left it
+        left = tracker.site_as_left(cfg, site_stats) if tracker is not None and site_stats is not None else None
+        site_stats = uptodate.file_stats(Path(cfg.site_dir)) if left is None else left
     if tracker is not None and record is not None:
         incremental.save(incremental.record_path(record), tracker.record(cfg, site_stats))
     if record is not None and uptodate.inputs_digest(settings) == before["inputs"]:  # not edited while building

@@ -250,6 +250,7 @@ class IncrementalBuild(BasePlugin):
         self.build_parts = build_parts  # uptodate.build_parts of this build, before any on_config
         self.key = ""
         self.nav: Navigation | None = None
+        self.files: Files | None = None
         self.nav_digest = ""
         self.unchanged: list[File] = []
         self.entries: dict[str, PageEntry] = {}
@@ -267,6 +268,7 @@ class IncrementalBuild(BasePlugin):
     @event_priority(-50)  # after other plugins' nav, before papersite's (which starts the workers)
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
+        self.files = files
         self.key = self.build_key(config, files)
         reason = self.reason = self.full_build_reason(config)
         self.digests = _generated_digests(config)
@@ -440,6 +442,24 @@ class IncrementalBuild(BasePlugin):
         )
         if self.keep_record is not None:
             self.keep_record(self.record(config))
+
+    def site_as_left(self, config: MkDocsConfig, before: uptodate.Stats) -> uptodate.Stats | None:
+        """The site folder's files as this build left them (`uptodate.file_stats`), from its listing
+        before the build (before) without walking it again: every file but the pages left unchanged
+        and the static files not copied again (which MkDocs' dirty build does not open) looked at
+        again, with every file the build may have made: each File's destination, the theme's static
+        and the extra templates, papersite's outputs. None (walk it) after a clean build (MkDocs
+        emptied the folder) or with a plugin papersite does not know (it may write anywhere). A file
+        someone else wrote meanwhile makes the next build's listing differ from the recorded one: a
+        full build, never a page wrongly left out."""
+        if self.previous is None or self.files is None or unknown_plugins(config):
+            return None
+        untouched = {file.dest_uri for file in self.unchanged} | set(self.not_copied)
+        again = {name for name, _ in before if name not in untouched}
+        again.update(file.dest_uri for file in self.files if file.dest_uri not in untouched)
+        again.update(config.theme.static_templates, config.extra_templates, self.papersite.outputs, self.removed)
+        again.add(f"{SITEMAP}.gz")
+        return uptodate.restat(Path(config.site_dir), before, again)
 
     def record(self, config: MkDocsConfig, site_stats: uptodate.Stats | None = None) -> SiteRecord:
         """The record of this build, taken when it has succeeded (site_stats: `uptodate.file_stats` of

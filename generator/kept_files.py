@@ -19,7 +19,7 @@ names only, so the list is the one it would make. Not taken when a name is a sym
 follows them), when a plugin papersite does not know might write into the docs folder, or when
 get_files left a name out (an index.md beside a README.md: its warning is MkDocs' to give).
 
-The list SavedFiles hands out also adds the theme's files (`add_files_from_theme`: the assets of
+The lists both hand out (ThemeListedFiles) add the theme's files (`add_files_from_theme`: the assets of
 Material's folder, 14,000 and more files walked and matched against MkDocs' patterns every build)
 with the names of an installed theme's folder (Material's, MkDocs' own) as the last build listed
 them, kept in the cache folder (THEME_FILES_CACHE): its files are those of its version, which is in
@@ -30,7 +30,7 @@ every build; MkDocs' own method does the rest (its filter, which folder a file i
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -51,9 +51,10 @@ READER = "kept files"  # this module's reading of the DocsWatcher's changes
 class KeptFiles:
     """The files of the last listing (each as get_files made it), and what it was made with."""
 
-    def __init__(self, watcher: DocsWatcher, make: Any) -> None:
+    def __init__(self, watcher: DocsWatcher, make: Any, theme_cache: Path | None = None) -> None:
         self.watcher = watcher
         self.make = make  # MkDocs' get_files
+        self.theme_cache = theme_cache  # THEME_FILES_CACHE in the cache folder (ThemeListedFiles)
         self.options: tuple[Any, ...] | None = None
         self.files: list[dict[str, Any]] = []  # each File's attributes, as get_files made them
         self.names: set[str] = set()
@@ -67,13 +68,13 @@ class KeptFiles:
         options = listing_options(config)
         if changed is not None and options == self.options and not self.listing_changed(config, changed):
             self.reused += 1
-            return Files([_copy(attributes) for attributes in self.files])
+            return ThemeListedFiles.made([_copy(attributes) for attributes in self.files], self.theme_cache)
         files = self.make(config)
         self.options = options
         self.files = [dict(vars(file)) for file in files]
         self.names = {file.src_uri for file in files}
         self.folders = _folders(self.names)
-        return files
+        return ThemeListedFiles.made(files, self.theme_cache)
 
     def listing_changed(self, config: MkDocsConfig, changed: set[str]) -> bool:
         """Whether the docs folder holds other files than the kept listing, judged by the paths
@@ -110,16 +111,14 @@ class SavedFiles:
         names = self.names()
         saved = cache.load(self.cache_file, key) if names is not None else None
         self.reused = saved is not None and saved[0] == names
+        theme_cache = self.cache_file.with_name(THEME_FILES_CACHE) if self.cache_file is not None else None
         if self.reused:
-            files = ThemeListedFiles([_copy(attributes) for attributes in saved[1]])
-        else:
-            made = self.make(config)
-            attributes = [dict(vars(file)) for file in made]
-            if names is not None and {a["src_uri"] for a in attributes} == names:  # none left out
-                cache.save(self.cache_file, key, (frozenset(names), attributes))
-            files = ThemeListedFiles(made)
-        files.theme_cache = self.cache_file.with_name(THEME_FILES_CACHE) if self.cache_file is not None else None
-        return files
+            return ThemeListedFiles.made([_copy(attributes) for attributes in saved[1]], theme_cache)
+        files = self.make(config)
+        attributes = [dict(vars(file)) for file in files]
+        if names is not None and {a["src_uri"] for a in attributes} == names:  # none left out
+            cache.save(self.cache_file, key, (frozenset(names), attributes))
+        return ThemeListedFiles.made(files, theme_cache)
 
 
 THEME_FILES_CACHE = "theme-files"  # the names of the installed themes' folders, in the cache folder
@@ -130,6 +129,12 @@ class ThemeListedFiles(Files):
     cache folder (theme_cache), not walked again."""
 
     theme_cache: Path | None = None
+
+    @classmethod
+    def made(cls, files: Iterable[File], theme_cache: Path | None) -> ThemeListedFiles:
+        listed = cls(files)
+        listed.theme_cache = theme_cache
+        return listed
 
     def add_files_from_theme(self, env: Any, config: MkDocsConfig) -> None:
         super().add_files_from_theme(_ThemeListing(env, config, self.theme_cache), config)

@@ -187,6 +187,8 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
         pages, kept, removed = rendered(output)
         assert_same_site(root / "site", clean / "site")
         name = f"{step} {change.__name__}: {pages} rendered, {kept} kept"
+        # the record's listing, taken without walking the site folder again, is the folder's
+        assert incremental.load(root / ".papersite" / "build-pages.pickle", str(root / "site")) is not None, name
         same_text = generated_unchanged(output)
         if leaves_pages:  # every generated page whose text is the same (those in the nav too) is left as it was
             assert kept == same_text and kept > 0, name
