@@ -15,7 +15,8 @@ was made of, under a key of the options get_files reads. The next build takes it
 Files) when the docs folder holds exactly those names: the listing of the folder taken at the
 build's start (uptodate.py's walk), with what generate wrote or removed since (cli._build_site).
 get_files makes each File from its name and the options alone, in an order that depends on the
-names only, so the list is the one it would make. Not taken when a name is a symbolic link (MkDocs
+names only, so the list is the one it would make; with names added or removed, the saved Files of
+the others and new Files of the new names, in that order (_updated). Not taken when a name is a symbolic link (MkDocs
 follows them), when a plugin papersite does not know might write into the docs folder, or when
 get_files left a name out (an index.md beside a README.md: its warning is MkDocs' to give).
 
@@ -39,7 +40,7 @@ import material
 import mkdocs
 from jinja2 import FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, set_exclusions
 
 from . import cache
 from .uptodate import digest_json
@@ -104,21 +105,41 @@ class SavedFiles:
         self.cache_file = cache_file
         self.names = names  # the docs folder's names as get_files would find them, or None (unknown)
         self.make = make  # MkDocs' get_files
-        self.reused = False  # whether the last get_files took the saved list (tests, bench)
+        self.reused = False  # whether the last get_files took the saved list as it was (tests, bench)
+        self.updated = False  # whether it took it with the files added or removed since (tests)
 
     def get_files(self, config: MkDocsConfig) -> Files:
         key = saved_files_key(config)
         names = self.names()
         saved = cache.load(self.cache_file, key) if names is not None else None
         self.reused = saved is not None and saved[0] == names
+        self.updated = False
         theme_cache = self.cache_file.with_name(THEME_FILES_CACHE) if self.cache_file is not None else None
         if self.reused:
             return ThemeListedFiles.made([_copy(attributes) for attributes in saved[1]], theme_cache)
-        files = self.make(config)
+        files = _updated(config, saved[1], names) if saved is not None and names is not None else None
+        self.updated = files is not None
+        if files is None:
+            files = list(self.make(config))
         attributes = [dict(vars(file)) for file in files]
         if names is not None and {a["src_uri"] for a in attributes} == names:  # none left out
             cache.save(self.cache_file, key, (frozenset(names), attributes))
         return ThemeListedFiles.made(files, theme_cache)
+
+
+def _updated(config: MkDocsConfig, saved: list[dict[str, Any]], names: set[str]) -> list[File] | None:
+    """get_files' list for names from a list it made for other names (a page added or removed): the
+    Files of the names still there, a File made as get_files makes it for each new name, in
+    get_files' order (_walk_order). None when two files would have
+    the same destination (README.md beside index.md): get_files decides which, and warns."""
+    kept = [_copy(attributes) for attributes in saved if attributes["src_uri"] in names]
+    new = sorted(names - {file.src_uri for file in kept})
+    made = [File(name, config["docs_dir"], config["site_dir"], config["use_directory_urls"]) for name in new]
+    set_exclusions(made, config)
+    files = sorted(kept + made, key=_walk_order)
+    if len({file.dest_uri for file in files}) != len(files):
+        return None
+    return files
 
 
 THEME_FILES_CACHE = "theme-files"  # the names of the installed themes' folders, in the cache folder
@@ -164,6 +185,13 @@ class _ThemeListing:
             if folder not in saved:
                 found.update(name for name in FileSystemLoader([folder]).list_templates() if filter_func(name))
         return sorted(found)
+
+
+def _walk_order(file: File) -> tuple[list[str], bool, str]:
+    """get_files' order, from the path alone: os.walk's (a folder's files, then its folders, each
+    sorted), a folder's index.md or README.md first (as MkDocs' file_sort_key, which reads `name`)."""
+    *folders, name = file.src_uri.split("/")
+    return folders, os.path.splitext(name)[0] not in ("index", "README"), name
 
 
 def _plain_loader(loader: Any, folders: list[str]) -> bool:

@@ -82,7 +82,8 @@ def test_the_kept_list_is_get_files_list_after_each_kind_of_change(tmp_path: Pat
 
 def test_the_saved_list_is_get_files_list_after_each_kind_of_change(tmp_path: Path) -> None:
     """`papersite build`: the list saved in the cache folder is taken while the docs folder's listing
-    (a walk, as cli._build_site takes it) has its names, and is get_files' list when taken."""
+    (a walk, as cli._build_site takes it) has its names, updated for names added or removed, and is
+    get_files' list either way."""
     docs = tmp_path / "docs"
     (docs / "papers").mkdir(parents=True)
     for n in range(5):
@@ -95,46 +96,58 @@ def test_the_saved_list_is_get_files_list_after_each_kind_of_change(tmp_path: Pa
     made: list[int] = []
     saved = SavedFiles(cache_file, lambda: _listed_names(docs_listing(docs)), lambda c: made.append(1) or get_files(c))
 
-    def build_lists(*, reused: bool) -> None:
+    def build_lists(how: str) -> None:
         before = len(made)
         files = saved.get_files(config)
         assert listed(files) == listed(get_files(config))
-        assert saved.reused == reused and len(made) == before + (not reused)
+        taken = "reused" if saved.reused else "updated" if saved.updated else "made"
+        assert taken == how and len(made) == before + (how == "made")
         for file in files:
             file.page = "a build's page"  # a build changes its files: the saved list is not those objects
 
-    build_lists(reused=False)  # no list saved yet
-    build_lists(reused=True)
+    build_lists("made")  # no list saved yet
+    build_lists("reused")
     (docs / "papers" / "p1.md").write_text("# Paper one, edited\n", encoding="utf-8")
-    build_lists(reused=True)
+    build_lists("reused")
     (docs / "papers" / "p9.md").write_text("# Paper 9\n", encoding="utf-8")  # added
-    build_lists(reused=False)
-    build_lists(reused=True)
+    build_lists("updated")
+    build_lists("reused")
     (docs / "papers" / "p2.md").unlink()  # removed
-    build_lists(reused=False)
+    build_lists("updated")
+    for name in ("a.md", "index.md", "z.png", "sub/b.md", "papers/deeper/c.md", "papers-2/d.md", "README.txt"):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)  # names before, between and after the others
+        (docs / name).write_text("# More\n", encoding="utf-8")
+    build_lists("updated")
+    (docs / "papers" / "deeper" / "c.md").unlink()
+    (docs / "papers" / "p0.md").unlink()
+    (docs / "papers" / "p00.md").write_text("# Paper 00\n", encoding="utf-8")
+    build_lists("updated")
     (docs / "__pycache__").mkdir()  # MkDocs lists Python's caches too (and copies them)
     (docs / "__pycache__" / "x.pyc").write_bytes(b"pyc")
-    build_lists(reused=False)
-    build_lists(reused=True)
+    build_lists("updated")
+    build_lists("reused")
     config = load_config(str(tmp_path / "mkdocs.yml"), use_directory_urls=False)  # other options
-    build_lists(reused=False)
-    build_lists(reused=True)
+    build_lists("made")
+    build_lists("reused")
     (tmp_path / "mkdocs.yml").write_text("site_name: Saved\nnot_in_nav: |\n  /papers/p1.md\n", encoding="utf-8")
     config = load_config(str(tmp_path / "mkdocs.yml"))  # other patterns
-    build_lists(reused=False)
-    build_lists(reused=True)
+    build_lists("made")
+    (docs / "papers" / "p7.md").write_text("# Paper 7\n", encoding="utf-8")  # a new file under the new patterns
+    build_lists("updated")
     cache_file.write_bytes(cache_file.read_bytes()[:-10])  # damaged
-    build_lists(reused=False)
-    build_lists(reused=True)
+    build_lists("made")
+    build_lists("reused")
+    (docs / "sub" / "README.md").write_text("# Readme\n", encoding="utf-8")
+    build_lists("updated")  # alone in its folder: the folder's index
     (docs / "README.md").write_text("# Readme\n", encoding="utf-8")  # left out by get_files beside index.md
-    build_lists(reused=False)
-    build_lists(reused=False)  # never saved: get_files warns of it every time
+    build_lists("made")
+    build_lists("made")  # never saved: get_files warns of it every time
     (docs / "README.md").unlink()
-    build_lists(reused=True)  # the names of the list saved before
+    build_lists("reused")  # the names of the list saved before
     (docs / "linked").symlink_to(docs / "papers")  # get_files follows it: the names are not the walk's
     assert _listed_names(docs_listing(docs)) is None
-    build_lists(reused=False)
-    build_lists(reused=False)
+    build_lists("made")
+    build_lists("made")
 
 
 def test_the_theme_files_added_to_a_saved_list_are_mkdocs_own(tmp_path: Path) -> None:
