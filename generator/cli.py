@@ -9,13 +9,19 @@ Exit codes: 0 done, 1 problems in the input (each printed as FILE:LINE: message)
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import stat
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
+from mkdocs.commands import build as mkdocs_build_module
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -23,14 +29,14 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from rich.console import Console
 from rich.logging import RichHandler
 
-from . import collector, incremental, pipeline, progress, scaffold, uptodate
-from . import deploy as deployment
+from . import collector, incremental, kept_files, pipeline, progress, scaffold, uptodate
 from . import fetch as fetching
 from .config import SourceSpec, project_folder
 from .errors import ConfigError, InputError, PapersiteError
 from .identifiers import today
 from .model import Topic
 from .plugin import PapersitePlugin
+from .write import JOURNAL_NAME, MANIFEST_NAME, TEMP_DIR_NAME
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -100,6 +106,8 @@ def build(sources: tuple[Path, ...], config_file: Path, site_dir: Path | None, s
 @quiet_option
 def deploy(config_file: Path, message: str | None, strict: bool, force: bool, quiet: bool) -> None:
     """Build the site and push it to the gh-pages branch (remote_name and remote_branch of mkdocs.yml)."""
+    from . import deploy as deployment  # MkDocs' gh-deploy and ghp-import: only here
+
     _setup_logging(quiet)
     cfg = _load(config_file, (), strict)
     deployment.check_repository(project_folder(cfg), cfg.remote_name)
@@ -175,25 +183,67 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
     record = settings.build_record
     # taken before plugins' on_config change the loaded config; without a record nothing compares it
     site_stats = uptodate.file_stats(Path(cfg.site_dir)) if record is not None else None  # walked once, used twice
-    before = uptodate.fingerprint(cfg, settings, site_stats) if record is not None else {}
+    docs_stats = uptodate.docs_listing(Path(cfg.docs_dir)) if record is not None else None
+    before = uptodate.fingerprint(cfg, settings, site_stats, docs_stats) if record is not None else {}
     if record is not None and not force and uptodate.is_up_to_date(record, before):
         return False
+    docs_now = functools.cache(lambda: _docs_as_generated(cfg, plugin, docs_stats))
+    saved_files = kept_files.SavedFiles(
+        settings.cache_file(kept_files.FILES_CACHE), lambda: _listed_names(docs_now()), mkdocs_build_module.get_files
+    )
     with progress.display(stderr):
         plugin.load_catalog(cfg)  # problems in the input stop here, before anything is written or forgotten
         tracker = _track_pages(cfg, plugin, record, before, force, site_stats)
         with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
-                with incremental.quiet_dirty_build():  # dirty: only the pages the tracker marks are rendered
+                with incremental.quiet_dirty_build(), _replaced(mkdocs_build_module, "get_files", saved_files.get_files):
+                    # dirty: only the pages the tracker marks are rendered
                     mkdocs_build(cfg, dirty=tracker is not None and tracker.previous is not None)
             finally:
                 cfg.plugins.on_shutdown()
-    site_stats = uptodate.file_stats(Path(cfg.site_dir)) if record is not None else None  # as the build left it
+    if record is not None:  # as the build left it
+        left = tracker.site_as_left(cfg, site_stats) if tracker is not None and site_stats is not None else None
+        site_stats = uptodate.file_stats(Path(cfg.site_dir)) if left is None else left
     if tracker is not None and record is not None:
         incremental.save(incremental.record_path(record), tracker.record(cfg, site_stats))
     if record is not None and uptodate.inputs_digest(settings) == before["inputs"]:  # not edited while building
-        uptodate.save(record, {**before, **uptodate.folder_parts(cfg, settings, site_stats)})
+        uptodate.save(record, {**before, **uptodate.folder_parts(cfg, settings, site_stats, docs_now())})
     return True
+
+
+def _docs_as_generated(cfg: MkDocsConfig, plugin: PapersitePlugin, before: uptodate.Stats | None) -> uptodate.Stats | None:
+    """The docs folder's files as the build's generate left them: the listing taken before the build
+    with what generate wrote or removed (pages, the manifest, its journal and temporary files) looked
+    at again, not the whole folder walked again. Exact while generate is the only writer there, as in
+    a build with the plugins papersite knows (MkDocs writes only into the site folder); anyone else's
+    write makes the next build's listing differ from the recorded one: a build, never a wrong result.
+    None (walk the folder) when there was no listing before, no generate, or another plugin."""
+    report = plugin.report
+    if before is None or report is None or incremental.unknown_plugins(cfg):
+        return None
+    again = {*report.written, *report.removed, MANIFEST_NAME, JOURNAL_NAME}
+    again.update(name for name, _ in before if TEMP_DIR_NAME in name.split("/"))
+    return uptodate.restat(Path(cfg.docs_dir), before, again)
+
+
+def _listed_names(stats: uptodate.Stats | None) -> set[str] | None:
+    """The names MkDocs' get_files finds in a docs folder of this listing, or None when a name is a
+    symbolic link (get_files follows them) or the listing is unknown."""
+    if stats is None or any(stat.S_ISLNK(found.st_mode) for _, found in stats):
+        return None
+    return {name for name, _ in stats}
+
+
+@contextlib.contextmanager
+def _replaced(module: Any, name: str, value: Any) -> Iterator[None]:
+    """module.name is value while the block runs."""
+    before = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, before)
 
 
 def _track_pages(
@@ -212,6 +262,7 @@ def _track_pages(
     pages_record = incremental.record_path(record)
     previous = None if force else incremental.load(pages_record, cfg.site_dir, site_stats)
     uptodate.forget(pages_record)
+    uptodate.forget(record.with_name(f"{record.stem}-pages.json"))  # the site record as JSON, before it was a pickle
     tracker = incremental.IncrementalBuild(plugin, previous, before)
     cfg.plugins[incremental.PLUGIN_NAME] = tracker
     return tracker

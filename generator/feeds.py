@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from .identifiers import date_parts
 from .model import Catalog, Paper, Topic
 from .paths import SITE_FEED, topic_feed, topic_page
 from .whats_new import newest_added_first
+
+if TYPE_CHECKING:  # feedgen (with lxml and dateutil) is imported only when feeds are made: a site without site_url has none
+    from feedgen.feed import FeedGenerator
 
 FEED_SIZE = 50
 # Characters XML 1.0 cannot hold (lxml refuses them): C0 controls other than tab, newline, return.
@@ -143,6 +145,8 @@ def build_feed(
 
 
 def feed_generator(site: FeedSite, feed: FeedLink, entries: Sequence[Entry]) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator
+
     """The feed of these entries; reads nothing else of the site than its url and author."""
     generator = FeedGenerator()
     generator.id(site.url + feed.path)

@@ -39,7 +39,7 @@ change times it had when the last build copied it.
 
 Files a clean build would not write (the page of a removed paper) are removed: everything the site
 folder held before the build (the recorded listing, which must match the folder as found) that
-the build did not write again and is not an unchanged page. The record (`.papersite/build-pages.json`,
+the build did not write again and is not an unchanged page. The record (`.papersite/build-pages.pickle`,
 beside the build record) is removed once the input has been read, before MkDocs writes anything,
 and saved when the build succeeds, so a build that fails half-way, a damaged record, another site folder, `--force`, or a site folder changed by
 anyone else (plain `mkdocs build`) makes the next build a clean full one.
@@ -54,7 +54,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mkdocs.commands.build import _populate_page
 from mkdocs.config.defaults import MkDocsConfig
@@ -63,14 +63,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import get_build_date
 
-from . import uptodate
+from . import cache, uptodate
 from .errors import WriteError
-from .write import atomic_write, load_manifest
+from .write import load_manifest
 
 if TYPE_CHECKING:
     from .plugin import PapersitePlugin
 
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3
 PLUGIN_NAME = "papersite-incremental"
 # Plugins whose state across pages is known (see the module's docstring), by class.
 KNOWN_PLUGINS = frozenset(
@@ -91,9 +91,9 @@ log = logging.getLogger("mkdocs.plugins.papersite")
 Stat = list[int]  # size, mtime_ns, ctime_ns of a file in the site folder
 
 
-@dataclass(frozen=True)
-class PageEntry:
-    """What the last build knew of a generated page it rendered."""
+class PageEntry(NamedTuple):
+    """What the last build knew of a generated page it rendered (a tuple: ten thousand of them are
+    saved and loaded every build)."""
 
     digest: str  # sha256 of its Markdown file (the docs manifest's)
     title: str | None
@@ -115,35 +115,34 @@ class SiteRecord:
 
 
 def record_path(build_record: Path) -> Path:
-    """The site record lives beside the build record (uptodate.py): .papersite/build-pages.json."""
-    return build_record.with_name(f"{build_record.stem}-pages.json")
+    """The site record lives beside the build record (uptodate.py): .papersite/build-pages.pickle."""
+    return build_record.with_name(f"{build_record.stem}-pages.pickle")
 
 
 def load(path: Path, site_dir: str, site_stats: uptodate.Stats | None = None) -> SiteRecord | None:
     """The record of the last build of site_dir, or None (missing, damaged or not matching its
     checksum, another site folder, or the folder changed since): then the build is a clean full one.
-    site_stats: `uptodate.file_stats` of site_dir, when taken already."""
+    site_stats: `uptodate.file_stats` of site_dir, when taken already. The record keeps a digest of
+    the site folder's listing, not the listing: when the folder's listing has that digest, it is the
+    listing the record describes, and the loaded record holds it."""
+    data = _stored(path)
     try:
-        data = json.loads(_checked_body(path.read_bytes()))
-        if data["format"] != RECORD_FORMAT:
+        if data is None or data["site_dir"] != str(Path(site_dir).resolve()):
             return None
-        if data["site_dir"] != str(Path(site_dir).resolve()):
-            return None
-        record = SiteRecord(
+        listing = site_listing(Path(site_dir), site_stats)
+        if listing_digest(listing) != data["listing"]:
+            return None  # anyone else wrote in the site folder
+        return SiteRecord(
             site_dir=data["site_dir"],
-            key=str(data["key"]),
-            nav=str(data["nav"]),
-            pages={
-                src: PageEntry(str(e["digest"]), e["title"], dict(e["meta"]), list(e["anchors"]))
-                for src, e in data["pages"].items()
-            },
-            listing={name: [int(n) for n in stat] for name, stat in data["listing"].items()},
-            templates={str(name): str(digest) for name, digest in data["templates"].items()},
-            copied={str(src): [str(dest), *(int(n) for n in stat)] for src, (dest, *stat) in data["copied"].items()},
+            key=data["key"],
+            nav=data["nav"],
+            pages=dict(zip(data["pages"], map(PageEntry._make, data["entries"]), strict=True)),
+            listing=listing,
+            templates=data["templates"],
+            copied=data["copied"],
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, ValueError):  # saved by papersite's own code (in the key): not expected
         return None
-    return record if matches_site(record, site_dir, site_stats) else None
 
 
 def matches_site(record: SiteRecord, site_dir: str, site_stats: uptodate.Stats | None = None) -> bool:
@@ -152,35 +151,40 @@ def matches_site(record: SiteRecord, site_dir: str, site_stats: uptodate.Stats |
 
 
 def save(path: Path, record: SiteRecord) -> None:
-    """Write the record with a checksum of its content: a record damaged in any way is not used."""
-    data = {
-        "format": RECORD_FORMAT,
-        "site_dir": record.site_dir,
-        "key": record.key,
-        "nav": record.nav,
-        "pages": {src: vars(entry) for src, entry in sorted(record.pages.items())},
-        "listing": dict(sorted(record.listing.items())),
-        "templates": dict(sorted(record.templates.items())),
-        "copied": dict(sorted(record.copied.items())),
-    }
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    atomic_write(path, _CHECKSUM_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + _RECORD_HEAD + body + _TAIL)
+    """Write the record (cache.py: with a checksum, under papersite's code key: a record damaged in any
+    way, or saved by another papersite, is not used)."""
+    _store(
+        path,
+        {
+            "site_dir": record.site_dir,
+            "key": record.key,
+            "nav": record.nav,
+            "pages": list(record.pages),
+            "entries": [tuple(entry) for entry in record.pages.values()],
+            "listing": listing_digest(record.listing),
+            "templates": record.templates,
+            "copied": record.copied,
+        },
+    )
 
 
-# The record file is JSON, {"checksum":"<sha256 of the record's text>","record":<the record>}: the
-# checksum is of the bytes as written, so loading checks it without writing the record out again.
-_CHECKSUM_HEAD, _RECORD_HEAD, _TAIL = b'{"checksum":"', b'","record":', b"}\n"
-_BODY_START = len(_CHECKSUM_HEAD) + 64 + len(_RECORD_HEAD)
+# How the record is stored: one file through cache.py (a row store could keep each page's entry as a row).
+_RECORD_KEY = f"site record {RECORD_FORMAT}"
 
 
-def _checked_body(stored: bytes) -> bytes:
-    """The record's text in a record file, when its checksum holds (else ValueError)."""
-    checksum = stored[len(_CHECKSUM_HEAD) : len(_CHECKSUM_HEAD) + 64]
-    body = stored[_BODY_START : -len(_TAIL)]
-    well_formed = stored.startswith(_CHECKSUM_HEAD) and stored[_BODY_START - len(_RECORD_HEAD) : _BODY_START] == _RECORD_HEAD
-    if not (well_formed and stored.endswith(_TAIL) and hashlib.sha256(body).hexdigest().encode("ascii") == checksum):
-        raise ValueError("a site record that is not what was saved")
-    return body
+def _store(path: Path, data: dict[str, Any]) -> None:
+    cache.save(path, _RECORD_KEY, data)
+
+
+def _stored(path: Path) -> dict[str, Any] | None:
+    data = cache.load(path, _RECORD_KEY)
+    return data if isinstance(data, dict) else None
+
+
+def listing_digest(listing: dict[str, Stat]) -> str:
+    """A digest of a site folder's listing: every name with its size, modification and change times."""
+    text = "".join(f"{name}\0{size}\0{mtime}\0{ctime}\0" for name, (size, mtime, ctime) in sorted(listing.items()))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def site_listing(site_dir: Path, site_stats: uptodate.Stats | None = None) -> dict[str, Stat]:
@@ -246,6 +250,7 @@ class IncrementalBuild(BasePlugin):
         self.build_parts = build_parts  # uptodate.build_parts of this build, before any on_config
         self.key = ""
         self.nav: Navigation | None = None
+        self.files: Files | None = None
         self.nav_digest = ""
         self.unchanged: list[File] = []
         self.entries: dict[str, PageEntry] = {}
@@ -263,6 +268,7 @@ class IncrementalBuild(BasePlugin):
     @event_priority(-50)  # after other plugins' nav, before papersite's (which starts the workers)
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
+        self.files = files
         self.key = self.build_key(config, files)
         reason = self.reason = self.full_build_reason(config)
         self.digests = _generated_digests(config)
@@ -330,7 +336,7 @@ class IncrementalBuild(BasePlugin):
             return "the configuration, theme, code, versions, day or set of hand-written files changed"
         if config.theme.name != "material":  # another theme's templates are not versioned in the key
             return "the theme is not Material"
-        unknown = sorted(name for name, plugin in config.plugins.items() if _class_name(plugin) not in KNOWN_PLUGINS)
+        unknown = unknown_plugins(config)
         if unknown:
             return f"plugins whose pages papersite cannot leave out: {', '.join(unknown)}"
         if any(str(ext).endswith(FILE_READING_EXTENSIONS) for ext in config.markdown_extensions):
@@ -437,6 +443,24 @@ class IncrementalBuild(BasePlugin):
         if self.keep_record is not None:
             self.keep_record(self.record(config))
 
+    def site_as_left(self, config: MkDocsConfig, before: uptodate.Stats) -> uptodate.Stats | None:
+        """The site folder's files as this build left them (`uptodate.file_stats`), from its listing
+        before the build (before) without walking it again: every file but the pages left unchanged
+        and the static files not copied again (which MkDocs' dirty build does not open) looked at
+        again, with every file the build may have made: each File's destination, the theme's static
+        and the extra templates, papersite's outputs. None (walk it) after a clean build (MkDocs
+        emptied the folder) or with a plugin papersite does not know (it may write anywhere). A file
+        someone else wrote meanwhile makes the next build's listing differ from the recorded one: a
+        full build, never a page wrongly left out."""
+        if self.previous is None or self.files is None or unknown_plugins(config):
+            return None
+        untouched = {file.dest_uri for file in self.unchanged} | set(self.not_copied)
+        again = {name for name, _ in before if name not in untouched}
+        again.update(file.dest_uri for file in self.files if file.dest_uri not in untouched)
+        again.update(config.theme.static_templates, config.extra_templates, self.papersite.outputs, self.removed)
+        again.add(f"{SITEMAP}.gz")
+        return uptodate.restat(Path(config.site_dir), before, again)
+
     def record(self, config: MkDocsConfig, site_stats: uptodate.Stats | None = None) -> SiteRecord:
         """The record of this build, taken when it has succeeded (site_stats: `uptodate.file_stats` of
         the site folder, when taken already)."""
@@ -444,6 +468,11 @@ class IncrementalBuild(BasePlugin):
         return SiteRecord(
             str(site), self.key, self.nav_digest, self.entries, site_listing(site, site_stats), self.templates, self.copied
         )
+
+
+def unknown_plugins(config: MkDocsConfig) -> list[str]:
+    """The plugins of config whose pages and writes papersite does not know (not in KNOWN_PLUGINS)."""
+    return sorted(name for name, plugin in config.plugins.items() if _class_name(plugin) not in KNOWN_PLUGINS)
 
 
 def static_template_inputs(nav_digest: str, pages: list[File]) -> dict[str, str]:

@@ -36,7 +36,7 @@ from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .html_regions import HtmlRegions
 from .identifiers import today
-from .kept_files import KeptFiles
+from .kept_files import THEME_FILES_CACHE, KeptFiles
 from .model import Catalog, Paper
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import DocsWatcher, SourceWatcher
@@ -422,7 +422,8 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         self.docs_watcher.start()
         server.unwatch(docs)
         # each rebuild's list of the docs folder's files from the last one while none was added or removed
-        self.kept_files = KeptFiles(self.docs_watcher, mkdocs_build.get_files)
+        theme_cache = self.settings(config).cache_file(THEME_FILES_CACHE)
+        self.kept_files = KeptFiles(self.docs_watcher, mkdocs_build.get_files, theme_cache)
         self.serve_context.enter_context(_replaced(mkdocs_build, "get_files", self.kept_files.get_files))
 
     def _docs_changed(self, paths: set[str]) -> None:

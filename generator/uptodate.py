@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import platform
+import stat
 from collections.abc import Iterable
 from importlib import metadata, resources
 from pathlib import Path
@@ -39,10 +40,13 @@ Fingerprint = dict[str, str]
 Stats = list[tuple[str, os.stat_result]]  # file_stats: every file under a folder with its stat
 
 
-def fingerprint(config: MkDocsConfig, settings: Settings, site_stats: Stats | None = None) -> Fingerprint:
+def fingerprint(
+    config: MkDocsConfig, settings: Settings, site_stats: Stats | None = None, docs_stats: Stats | None = None
+) -> Fingerprint:
     """The fingerprint of the build this config (as loaded, before any plugin changes it) would
-    run now, one digest per part (site_stats: `file_stats` of the site folder, when taken already)."""
-    return {**build_parts(config, settings), **folder_parts(config, settings, site_stats)}
+    run now, one digest per part (site_stats, docs_stats: `file_stats` of the site and docs folders,
+    when taken already)."""
+    return {**build_parts(config, settings), **folder_parts(config, settings, site_stats, docs_stats)}
 
 
 def build_parts(config: MkDocsConfig, settings: Settings) -> Fingerprint:
@@ -68,14 +72,18 @@ def _topic_state_files(settings: Settings) -> list[Path]:
     return [settings.topic_state, settings.topic_model] if settings.topic_state and settings.topic_model else []
 
 
-def folder_parts(config: MkDocsConfig, settings: Settings, site_stats: Stats | None = None) -> Fingerprint:
+def folder_parts(
+    config: MkDocsConfig, settings: Settings, site_stats: Stats | None = None, docs_stats: Stats | None = None
+) -> Fingerprint:
     """What lies on disk and a build rewrites: the topic state, the docs, digest and site folders
-    (and the theme's custom_dir). site_stats: `file_stats` of the site folder, when taken already
-    (incremental.py lists it too: a large site's folder is walked once)."""
-    site = Path(config.site_dir)
+    (and the theme's custom_dir). site_stats, docs_stats: `file_stats` of the site folder and
+    `docs_listing` of the docs folder, when taken already (incremental.py lists the site too, and
+    after a build the docs folder's listing is the one before with generate's writes: a large
+    site's folders are walked once)."""
+    site, docs = Path(config.site_dir), Path(config.docs_dir)
     return {
         "topic state": _content_digest(_topic_state_files(settings)),
-        "docs": tree_digest([Path(config.docs_dir)]),
+        "docs": tree_digest([docs], stats={docs: docs_listing(docs) if docs_stats is None else docs_stats}),
         "theme": tree_digest([Path(config.theme.custom_dir)] if config.theme.custom_dir else []),
         "digests": tree_digest([settings.digest_folder] if settings.digest_folder else []),
         "site": tree_digest([site], stats={site: site_stats} if site_stats is not None else None),
@@ -161,20 +169,45 @@ def tree_digest(folders: Iterable[Path], *, content: bool = False, stats: dict[P
     hasher = hashlib.sha256()
     for folder in folders:
         hasher.update(f"{folder}\0".encode())
-        found_stats = stats[folder] if stats and folder in stats else file_stats(folder)
-        for name, found in sorted(found_stats):
-            hasher.update(f"{name}\0".encode())
-            if content:
+        found_stats = sorted(stats[folder] if stats and folder in stats else file_stats(folder), key=_name)
+        if content:
+            for name, _ in found_stats:
+                hasher.update(f"{name}\0".encode(errors="surrogateescape"))
                 hasher.update(hashlib.sha256((folder / name).read_bytes()).digest())
-            else:
-                hasher.update(f"{found.st_size}:{found.st_mtime_ns}\0".encode())
+        else:  # the same bytes as one update per file, in one
+            text = "".join(f"{name}\0{found.st_size}:{found.st_mtime_ns}\0" for name, found in found_stats)
+            hasher.update(text.encode(errors="surrogateescape"))
     return hasher.hexdigest()
 
 
-def file_stats(folder: Path) -> Stats:
+def _name(entry: tuple[str, os.stat_result]) -> str:
+    return entry[0]
+
+
+def docs_listing(docs: Path) -> Stats:
+    """Every file of the docs folder (`file_stats`, Python's caches included: MkDocs copies them)."""
+    return file_stats(docs, python_caches=True)
+
+
+def restat(folder: Path, stats: Stats, names: Iterable[str]) -> Stats:
+    """The `file_stats` of folder taken before some of its files (names) were written, made or
+    removed, as it is now: those files looked at again, the others as they were."""
+    again = set(names)
+    now = [(name, found) for name, found in stats if name not in again]
+    for name in sorted(again):
+        try:
+            found = os.lstat(os.path.join(folder, name))
+        except OSError:
+            continue
+        if not stat.S_ISDIR(found.st_mode):
+            now.append((name, found))
+    return now
+
+
+def file_stats(folder: Path, *, python_caches: bool = False) -> Stats:
     """Every file under folder (its path from folder, POSIX) with its stat, symbolic links not
-    followed, Python's caches left out. os.scandir: the folders of a large site are walked in
-    a fraction of the time Path objects take."""
+    followed, Python's caches left out (unless python_caches). os.scandir: the folders of a large
+    site are walked in a fraction of the time Path objects take."""
     found = []
     pending = [(os.fspath(folder), "")]
     while pending:
@@ -185,9 +218,9 @@ def file_stats(folder: Path) -> Stats:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
+                if python_caches or entry.name != "__pycache__":
                     pending.append((entry.path, f"{prefix}{entry.name}/"))
-            elif not entry.name.endswith(".pyc"):
+            elif python_caches or not entry.name.endswith(".pyc"):
                 found.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
     return found
 

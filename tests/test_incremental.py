@@ -66,7 +66,7 @@ def clean_copy(root: Path, copy: Path) -> Path:
     """The project as it is now (its topic state and model too), without its site, build records or
     caches: its first build is a clean one."""
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build.json", "build-pages.json", "cache"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build.json", "build-pages.pickle", "cache"))
     assert not (copy / ".papersite" / "cache").exists() and (copy / ".papersite" / "topics-model.npz").is_file()
     return copy
 
@@ -150,9 +150,10 @@ def change_an_option(root: Path) -> None:
 
 
 def damage_the_record(root: Path) -> None:
-    record = root / ".papersite" / "build-pages.json"
-    text = record.read_text(encoding="utf-8")
-    record.write_text(text.replace('"title":"', '"title":"X', 1), encoding="utf-8")  # valid JSON, wrong content
+    record = root / ".papersite" / "build-pages.pickle"
+    stored = record.read_bytes()
+    assert b"abstract" in stored  # a paper page's anchor
+    record.write_bytes(stored.replace(b"abstract", b"abstrakt", 1))  # same length, wrong content
     change_an_abstract(root)
 
 
@@ -186,6 +187,8 @@ def test_every_incremental_build_makes_the_site_a_clean_build_makes(tmp_path, mo
         pages, kept, removed = rendered(output)
         assert_same_site(root / "site", clean / "site")
         name = f"{step} {change.__name__}: {pages} rendered, {kept} kept"
+        # the record's listing, taken without walking the site folder again, is the folder's
+        assert incremental.load(root / ".papersite" / "build-pages.pickle", str(root / "site")) is not None, name
         same_text = generated_unchanged(output)
         if leaves_pages:  # every generated page whose text is the same (those in the nav too) is left as it was
             assert kept == same_text and kept > 0, name
@@ -249,18 +252,19 @@ def test_a_record_is_used_only_for_its_site_folder_untouched_and_undamaged(tmp_p
     entry = incremental.PageEntry("ab" * 32, "A paper", {"title": "A paper", "tags": ["Marmots"]}, ["abstract"])
     record = incremental.SiteRecord(str(site.resolve()), "key", "nav", {"papers/a.md": entry}, incremental.site_listing(site))
     assert sorted(record.listing) == ["index.html", "papers/a.html"]
-    path = tmp_path / ".papersite" / "build-pages.json"
+    path = tmp_path / ".papersite" / "build-pages.pickle"
     incremental.save(path, record)
     assert incremental.load(path, str(site)) == record
     assert incremental.load(path, str(tmp_path / "elsewhere")) is None
 
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('"A paper"', '"A marmot"', 1), encoding="utf-8")  # still JSON, not what was saved
+    stored = path.read_bytes()
+    path.write_bytes(stored.replace(b"A paper", b"A marmot", 1))  # not what was saved
     assert incremental.load(path, str(site)) is None
-    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    path.write_bytes(stored[: len(stored) // 2])
     assert incremental.load(path, str(site)) is None
 
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(stored)
+    assert incremental.load(path, str(site)) == record
     (site / "papers" / "a.html").write_text("A", encoding="utf-8")  # same size, written since
     assert incremental.load(path, str(site)) is None
 

@@ -78,7 +78,7 @@ def cold_copy(root: Path, copy: Path) -> Path:
     """The project as it is now without its site, build records and caches: a build from nothing
     (the topic state and digest folder are state, kept)."""
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build.json", "build-pages.json", "cache"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "build.json", "build-pages.pickle", "cache"))
     assert not (copy / CACHE).exists()
     return copy
 

@@ -58,6 +58,11 @@ def edit_hand_written_page(root: Path) -> None:
         page.write("\nA line added by hand.\n")
 
 
+def add_hand_written_page(root: Path) -> None:
+    """A file more in the docs folder: the list of its files saved by the last build is not taken."""
+    (root / "site_src" / "marmots.md").write_text("# Marmots\n\nA page written by hand about marmots.\n", encoding="utf-8")
+
+
 def delete_a_site_file(root: Path) -> None:
     (root / "site" / "about.html").unlink()
 
@@ -78,6 +83,7 @@ def delete_the_topic_state(root: Path) -> None:
 CHANGES: list[tuple[Callable[[Path], None], str]] = [
     (add_paper, "Tidal Marmots"),
     (edit_hand_written_page, "A line added by hand."),
+    (add_hand_written_page, "A page written by hand about marmots."),
     (delete_a_site_file, ""),
     (change_an_option, ""),
     (damage_the_record, ""),
