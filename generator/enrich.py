@@ -4,7 +4,6 @@ paper of the collection."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from . import cache, progress
 from .config import Settings, settings_for
@@ -37,7 +36,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         topics=found.topics,
         layout=positions,
         automatic_topics=found.automatic,
-        topic_model=fitted.to_bytes(replace(found.model, discs=discs)),
+        topic_model=fitted.to_bytes(found.model.with_discs(discs)),
     )
 
 
