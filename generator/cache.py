@@ -10,6 +10,13 @@ A server (`papersite serve`) keeps what it loaded and saved in memory (`kept_in_
 that still has the size, times and inode it had when this process read or wrote it is not read and
 unpickled again. Data passed to `save` or returned by `load` is never changed afterwards by its caller
 (the memory hands back the same object).
+
+A cache of many rows (a dict by a key of what each row depends on: a record's digest, a paper's key)
+is kept as `SavedRows`: SHARDS files, each the rows whose key falls in it (CRC-32), each saved and
+checked as above. A build that changed one paper rewrites the few shards holding its rows, not the
+whole cache; the rows come back only when every shard loads under the key (else None: all afresh).
+Shards rather than a database of single rows: loading all 10,000 rows of a cache one by one (SQLite,
+a pickle each) measured 2.4-6 times slower than one pickle, 32 shards about the same.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ import hashlib
 import os
 import pickle
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +37,7 @@ from .uptodate import code_parts, digest_json
 from .write import atomic_write
 
 MAGIC = b"papersite-cache-1\n"
+SHARDS = 32  # files of a SavedRows cache
 FileStat = tuple[int, int, int, int, int]  # device, inode, size, modification and change times (ns)
 
 
@@ -99,6 +108,61 @@ def save(path: Path | None, key: str, data: Any) -> None:
             memory.pop(path, None)
         else:
             memory[path] = _Kept(stat, full_key(key), data)
+
+
+class SavedRows:
+    """A cache of rows (a dict) at path-00 .. path-31 under key: `previous`, the rows saved there (None when
+    any shard is missing, damaged or of another key), and `save`, which rewrites only the shards whose rows
+    differ from those (every shard when there were none). Rows follow `save`'s rules: plain data, never
+    changed after."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.paths = [path.with_name(f"{path.name}-{n:02d}") for n in range(SHARDS)] if path is not None else []
+        self.key = key
+        self._shards = self._loaded()
+        self.previous: dict[Any, Any] | None = None
+        if self._shards is not None:
+            self.previous = {}
+            for shard in self._shards:
+                self.previous.update(shard)
+
+    def save(self, rows: Mapping[Any, Any]) -> None:
+        if not self.paths:
+            return
+        shards = _sharded(rows)
+        for n, (path, shard) in enumerate(zip(self.paths, shards)):
+            if self._shards is None or not _same_rows(shard, self._shards[n]):
+                save(path, self.key, shard)
+        self._shards = shards
+
+    def _loaded(self) -> list[dict[Any, Any]] | None:
+        shards = []
+        for path in self.paths:
+            shard = load(path, self.key)
+            if not isinstance(shard, dict):
+                return None
+            shards.append(shard)
+        return shards or None
+
+
+def shard_of(key: Hashable) -> int:
+    """The shard (0 .. SHARDS-1) of a row's key: bytes, str, or a tuple of them."""
+    return zlib.crc32(key if isinstance(key, bytes) else repr(key).encode("utf-8")) % SHARDS
+
+
+def _sharded(rows: Mapping[Any, Any]) -> list[dict[Any, Any]]:
+    shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
+    for key, value in rows.items():
+        shards[shard_of(key)][key] = value
+    return shards
+
+
+def _same_rows(ours: dict[Any, Any], theirs: dict[Any, Any]) -> bool:
+    """Whether two shards hold equal rows (a value that cannot say, such as an array, counts as changed)."""
+    try:
+        return bool(ours == theirs)
+    except Exception:  # numpy's "truth value of an array is ambiguous", and the like
+        return False
 
 
 def full_key(key: str) -> str:
