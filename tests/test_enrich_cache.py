@@ -107,8 +107,7 @@ def test_warm_caches_give_what_no_cache_gives(example: list[Paper], tmp_path: Pa
     assert {p.name for p in (tmp_path / "cache").iterdir()} >= {
         enrich_module.RELATED_CACHE,
         enrich_module.SHARED_PHRASES_CACHE,
-        "phrase-counts.pickle",
-    } | {f"{enrich_module.REASONS_CACHE}-{n:02d}" for n in range(cache.SHARDS)}
+    } | {f"{name}-{n:02d}" for name in (enrich_module.REASONS_CACHE, "phrase-counts") for n in range(cache.SHARDS)}
 
 
 def test_a_damaged_cache_is_not_trusted(example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
