@@ -123,16 +123,14 @@ class NormalisedReads:
         return result
 
     def save(self) -> None:
-        """Keep each part that changed (records, files and read records are keyed by what they hold: the
-        same keys are the same rows)."""
-        if self.records.keys() != self.kept_records.keys():
-            self.saved["records"].save(self.records)
-        if self.files.keys() != self.kept_files.keys():
-            self.saved["files"].save(self.files)
-        if self.names != self.kept_names:
-            self.saved["names"].save(self.names)
-        if self.read_records.keys() != self.kept_read.keys():
-            self.saved["read"].save(self.read_records)
+        """Keep each part that changed or was not kept (records, files and read records are keyed by what
+        they hold: the same keys are the same rows)."""
+        parts = {"records": self.records, "files": self.files, "names": self.names, "read": self.read_records}
+        kept = {"records": self.kept_records, "files": self.kept_files, "names": self.kept_names, "read": self.kept_read}
+        for part, rows in parts.items():
+            changed = rows != kept[part] if part == "names" else rows.keys() != kept[part].keys()
+            if changed or self.saved[part].previous is None:
+                self.saved[part].save(rows)
 
 
 def normalise_all(papers: Sequence[Paper], cache_folder: Path | None = None) -> list[Paper]:
