@@ -116,10 +116,11 @@ class SavedRows:
     differ from those (every shard when there were none). Rows follow `save`'s rules: plain data, never
     changed after."""
 
-    def __init__(self, path: Path | None, key: str) -> None:
+    def __init__(self, path: Path | None, key: str, *, load: bool = True) -> None:
+        """load=False: a cache known to hold nothing under key (not read; `save` writes every shard)."""
         self.paths = [path.with_name(f"{path.name}-{n:02d}") for n in range(SHARDS)] if path is not None else []
         self.key = key
-        self._shards = self._loaded()
+        self._shards = self._loaded() if load else None
         self.previous: dict[Any, Any] | None = None
         if self._shards is not None:
             self.previous = {}

@@ -323,12 +323,11 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files, keys: dict[str, bytes]) -> None:
         settings = self.settings(config)
         authors = directory_places(catalog.papers, settings.listing_page_size)
-        cache_file = settings.cache_file(SEARCH_TERMS_CACHE)
-        term_cache = search_index.TermCache(cache.load(cache_file, SEARCH_TERMS_CACHE))
+        saved = search_index.SavedTerms(settings.cache_file(SEARCH_TERMS_CACHE), SEARCH_TERMS_CACHE)
+        term_cache = saved.term_cache()
         docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors, keys, term_cache)
         self.write_output(config, SEARCH_INDEX, search_index.index_script(docs, term_cache))
-        if term_cache.changed():
-            cache.save(cache_file, SEARCH_TERMS_CACHE, term_cache.saved())
+        saved.save(term_cache)
 
     def write_digest(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
         """site/digest/YYYY-MM-DD.html and .md: the papers added since the previous build (see digest.py)."""

@@ -56,7 +56,7 @@ def reorder(root: Path) -> None:
 
 
 def damage_the_cache(root: Path) -> None:
-    for name in (SEARCH_TERMS_CACHE, f"{PAPERS_JSON_CACHE}-07", FEEDS_CACHE):
+    for name in (f"{SEARCH_TERMS_CACHE}-docs-03", f"{PAPERS_JSON_CACHE}-07", FEEDS_CACHE):
         path = root / CACHE / name
         data = bytearray(path.read_bytes())
         data[len(data) // 2] ^= 0xFF
