@@ -13,8 +13,8 @@ again. A file that changed while it was read is not kept.
 
 Only the records and files of the current read are saved, so the cache never grows beyond the
 collection. Each of its four parts (records, files, names, read records) is a `cache.SavedRows`: an
-edit rewrites the shards holding the rows it changed. A missing, damaged or other-version cache (generator/cache.py) only means reading and
-normalising afresh: the result is the same.
+edit rewrites the shards holding the rows it changed. A missing, damaged or other-version cache
+(generator/cache.py) only means reading and normalising afresh: the result is the same.
 
 Records are kept as plain tuples (unpickling 10,000 dataclasses costs ten times more), keyed by a
 digest of the read record's tuple.
@@ -59,7 +59,8 @@ class NormalisedReads:
     def __init__(self, cache_folder: Path | None) -> None:
         self.path = cache_folder / CACHE_FILE if cache_folder is not None else None
         self.saved = {
-            part: cache.SavedRows(cache_folder / f"{CACHE_FILE}-{part}" if cache_folder else None, CACHE_KEY) for part in PARTS
+            part: cache.SavedRows(cache_folder / f"{CACHE_FILE}-{part}" if cache_folder is not None else None, CACHE_KEY)
+            for part in PARTS
         }
         kept = {part: saved.previous or {} for part, saved in self.saved.items()}
         self.kept_records: dict[bytes, tuple[Any, ...]] = kept["records"]
