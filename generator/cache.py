@@ -28,7 +28,7 @@ import os
 import pickle
 import threading
 import zlib
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from .write import atomic_write
 
 MAGIC = b"papersite-cache-1\n"
 SHARDS = 32  # files of a SavedRows cache
+_NONE = object()  # no row
 FileStat = tuple[int, int, int, int, int]  # device, inode, size, modification and change times (ns)
 
 
@@ -130,11 +131,26 @@ class SavedRows:
     def save(self, rows: Mapping[Any, Any]) -> None:
         if not self.paths:
             return
-        shards = _sharded(rows)
-        for n, (path, shard) in enumerate(zip(self.paths, shards)):
-            if self._shards is None or not _same_rows(shard, self._shards[n]):
-                save(path, self.key, shard)
+        if self._shards is None or self.previous is None:
+            shards = _sharded(rows)
+            touched = range(SHARDS)
+        else:
+            # the shards of rows added, removed or not the very object loaded; the others are as loaded
+            previous = self.previous
+            changed = [key for key, value in rows.items() if previous.get(key, _NONE) is not value]
+            changed += [key for key in previous.keys() - rows.keys()]
+            touched = sorted(set(_shard_numbers(changed)))
+            shards = list(self._shards)
+            for n in touched:
+                shards[n] = {key: rows[key] for key in self._shards[n] if key in rows}
+            for key, n in zip(changed, _shard_numbers(changed)):
+                if key in rows:
+                    shards[n][key] = rows[key]
+        for n in touched:
+            if self._shards is None or not _same_rows(shards[n], self._shards[n]):
+                save(self.paths[n], self.key, shards[n])
         self._shards = shards
+        self.previous = dict(rows)
 
     def _loaded(self) -> list[dict[Any, Any]] | None:
         shards = []
@@ -147,14 +163,18 @@ class SavedRows:
 
 
 def shard_of(key: Hashable) -> int:
-    """The shard (0 .. SHARDS-1) of a row's key: bytes, str, or a tuple of them."""
-    return zlib.crc32(key if isinstance(key, bytes) else repr(key).encode("utf-8")) % SHARDS
+    """The shard (0 .. SHARDS-1) of a row's key: bytes, or anything else by its repr."""
+    return _shard_numbers([key])[0]
+
+
+def _shard_numbers(keys: Iterable[Hashable]) -> list[int]:
+    return [zlib.crc32(key if isinstance(key, bytes) else repr(key).encode("utf-8")) % SHARDS for key in keys]
 
 
 def _sharded(rows: Mapping[Any, Any]) -> list[dict[Any, Any]]:
     shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
-    for key, value in rows.items():
-        shards[shard_of(key)][key] = value
+    for (key, value), n in zip(rows.items(), _shard_numbers(rows)):
+        shards[n][key] = value
     return shards
 
 

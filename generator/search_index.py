@@ -158,7 +158,9 @@ class TermCache:
         key = text_digest(doc) if doc.key is None else doc.key
         found = self.current.get(key) or self.previous.get(key)
         if doc.key is not None:
-            self.shown[key] = (doc.title, doc.byline, doc.tags)
+            shown = (doc.title, doc.byline, doc.tags)
+            kept = self.previous_shown.get(key)
+            self.shown[key] = kept if kept == shown else shown  # the kept object: its cache row is seen unchanged
         if found is None:
             masks = doc_terms(doc)
             for term in masks:

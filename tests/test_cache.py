@@ -135,3 +135,21 @@ def test_saved_rows_kept_in_memory_are_not_read_again(tmp_path, monkeypatch):
         read_bytes = type(path).open
         monkeypatch.setattr(type(path), "open", lambda self, *a, **k: reads.append(self) or read_bytes(self, *a, **k))
         assert cache.SavedRows(path, "k").previous == _rows(100) and reads == []
+
+
+def test_saved_rows_saved_twice_keep_the_second_rows(tmp_path):
+    """A save compares with what was loaded or last saved: rows put back as they were loaded after a
+    first save changed them are saved again."""
+    path = tmp_path / "rows"
+    cache.SavedRows(path, "k").save(_rows(100))
+    saved = cache.SavedRows(path, "k")
+    loaded = saved.previous
+    saved.save({**loaded, b"paper-3": ("changed", 3)})
+    saved.save(loaded)
+    assert cache.SavedRows(path, "k").previous == _rows(100)
+    equal = {key: (title, number) for key, (title, number) in _rows(100).items()}  # equal rows, other objects
+    assert all(equal[key] is not row for key, row in saved.previous.items())
+    for shard in path.parent.iterdir():
+        os.utime(shard, ns=(1, 1))
+    cache.SavedRows(path, "k").save(equal)
+    assert all(shard.stat().st_mtime_ns == 1 for shard in path.parent.iterdir())
