@@ -13,8 +13,8 @@ unpickled again. Data passed to `save` or returned by `load` is never changed af
 
 A cache of many rows (a dict by a key of what each row depends on: a record's digest, a paper's key)
 is kept as `SavedRows`: SHARDS files, each the rows whose key falls in it (CRC-32), each saved and
-checked as above. A build that changed one paper rewrites the few shards holding its rows, not the
-whole cache; the rows come back only when every shard loads under the key (else None: all afresh).
+checked as above. A build that changed one paper makes again and rewrites the few shards holding
+its rows, not the whole cache; the rows come back only when every shard loads under the key (else None: all afresh).
 Shards rather than a database of single rows: loading all 10,000 rows of a cache one by one (SQLite,
 a pickle each) measured 2.4-6 times slower than one pickle, 32 shards about the same.
 """
