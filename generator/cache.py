@@ -28,13 +28,13 @@ import os
 import pickle
 import threading
 import zlib
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .uptodate import code_parts, digest_json
-from .write import atomic_write
+from .write import atomic_writes
 
 MAGIC = b"papersite-cache-1\n"
 SHARDS = 32  # files of a SavedRows cache
@@ -98,17 +98,26 @@ def load(path: Path | None, key: str) -> Any | None:
 
 def save(path: Path | None, key: str, data: Any) -> None:
     """Keep data at path under key (atomically); nothing when path is None."""
-    if path is None:
-        return
-    body = pickle.dumps((full_key(key), data), protocol=pickle.HIGHEST_PROTOCOL)
-    atomic_write(path, MAGIC + hashlib.sha256(body).digest() + body)
+    if path is not None:
+        save_all([(path, key, data)])
+
+
+def save_all(caches: Sequence[tuple[Path, str, Any]]) -> None:
+    """save each (path, key, data), the files written together (write.atomic_writes)."""
+    atomic_writes([(path, _file_bytes(key, data)) for path, key, data in caches])
     memory = _memory
     if memory is not None:
-        stat = _file_stat(path)
-        if stat is None:
-            memory.pop(path, None)
-        else:
-            memory[path] = _Kept(stat, full_key(key), data)
+        for path, key, data in caches:
+            stat = _file_stat(path)
+            if stat is None:
+                memory.pop(path, None)
+            else:
+                memory[path] = _Kept(stat, full_key(key), data)
+
+
+def _file_bytes(key: str, data: Any) -> bytes:
+    body = pickle.dumps((full_key(key), data), protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + hashlib.sha256(body).digest() + body
 
 
 class SavedRows:
@@ -146,9 +155,8 @@ class SavedRows:
             for key, n in zip(changed, _shard_numbers(changed)):
                 if key in rows:
                     shards[n][key] = rows[key]
-        for n in touched:
-            if self._shards is None or not _same_rows(shards[n], self._shards[n]):
-                save(self.paths[n], self.key, shards[n])
+        changed_shards = [n for n in touched if self._shards is None or not _same_rows(shards[n], self._shards[n])]
+        save_all([(self.paths[n], self.key, shards[n]) for n in changed_shards])
         self._shards = shards
         self.previous = dict(rows)
 
