@@ -10,6 +10,13 @@ A server (`papersite serve`) keeps what it loaded and saved in memory (`kept_in_
 that still has the size, times and inode it had when this process read or wrote it is not read and
 unpickled again. Data passed to `save` or returned by `load` is never changed afterwards by its caller
 (the memory hands back the same object).
+
+A cache of many rows (a dict by a key of what each row depends on: a record's digest, a paper's key)
+is kept as `SavedRows`: SHARDS files, each the rows whose key falls in it (CRC-32), each saved and
+checked as above. A build that changed one paper makes again and rewrites the few shards holding
+its rows, not the whole cache; the rows come back only when every shard loads under the key (else None: all afresh).
+Shards rather than a database of single rows: loading all 10,000 rows of a cache one by one (SQLite,
+a pickle each) measured 2.4-6 times slower than one pickle, 32 shards about the same.
 """
 
 from __future__ import annotations
@@ -20,15 +27,18 @@ import hashlib
 import os
 import pickle
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .uptodate import code_parts, digest_json
-from .write import atomic_write
+from .write import atomic_writes
 
 MAGIC = b"papersite-cache-1\n"
+SHARDS = 32  # files of a SavedRows cache
+_NONE = object()  # no row
 FileStat = tuple[int, int, int, int, int]  # device, inode, size, modification and change times (ns)
 
 
@@ -88,17 +98,100 @@ def load(path: Path | None, key: str) -> Any | None:
 
 def save(path: Path | None, key: str, data: Any) -> None:
     """Keep data at path under key (atomically); nothing when path is None."""
-    if path is None:
-        return
-    body = pickle.dumps((full_key(key), data), protocol=pickle.HIGHEST_PROTOCOL)
-    atomic_write(path, MAGIC + hashlib.sha256(body).digest() + body)
+    if path is not None:
+        save_all([(path, key, data)])
+
+
+def save_all(caches: Sequence[tuple[Path, str, Any]]) -> None:
+    """save each (path, key, data), the files written together (write.atomic_writes)."""
+    atomic_writes([(path, _file_bytes(key, data)) for path, key, data in caches])
     memory = _memory
     if memory is not None:
-        stat = _file_stat(path)
-        if stat is None:
-            memory.pop(path, None)
+        for path, key, data in caches:
+            stat = _file_stat(path)
+            if stat is None:
+                memory.pop(path, None)
+            else:
+                memory[path] = _Kept(stat, full_key(key), data)
+
+
+def _file_bytes(key: str, data: Any) -> bytes:
+    body = pickle.dumps((full_key(key), data), protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + hashlib.sha256(body).digest() + body
+
+
+class SavedRows:
+    """A cache of rows (a dict) at path-00 .. path-31 under key: `previous`, the rows saved there (None when
+    any shard is missing, damaged or of another key), and `save`, which rewrites only the shards whose rows
+    differ from those (every shard when there were none). Rows follow `save`'s rules: plain data, never
+    changed after."""
+
+    def __init__(self, path: Path | None, key: str, *, load: bool = True) -> None:
+        """load=False: a cache known to hold nothing under key (not read; `save` writes every shard)."""
+        self.paths = [path.with_name(f"{path.name}-{n:02d}") for n in range(SHARDS)] if path is not None else []
+        self.key = key
+        self._shards = self._loaded() if load else None
+        self.previous: dict[Any, Any] | None = None
+        if self._shards is not None:
+            self.previous = {}
+            for shard in self._shards:
+                self.previous.update(shard)
+
+    def save(self, rows: Mapping[Any, Any]) -> None:
+        if not self.paths:
+            return
+        if self._shards is None or self.previous is None:
+            shards = _sharded(rows)
+            touched = range(SHARDS)
         else:
-            memory[path] = _Kept(stat, full_key(key), data)
+            # the shards of rows added, removed or not the very object loaded; the others are as loaded
+            previous = self.previous
+            changed = [key for key, value in rows.items() if previous.get(key, _NONE) is not value]
+            changed += [key for key in previous.keys() - rows.keys()]
+            touched = sorted(set(_shard_numbers(changed)))
+            shards = list(self._shards)
+            for n in touched:
+                shards[n] = {key: rows[key] for key in self._shards[n] if key in rows}
+            for key, n in zip(changed, _shard_numbers(changed)):
+                if key in rows:
+                    shards[n][key] = rows[key]
+        changed_shards = [n for n in touched if self._shards is None or not _same_rows(shards[n], self._shards[n])]
+        save_all([(self.paths[n], self.key, shards[n]) for n in changed_shards])
+        self._shards = shards
+        self.previous = dict(rows)
+
+    def _loaded(self) -> list[dict[Any, Any]] | None:
+        shards = []
+        for path in self.paths:
+            shard = load(path, self.key)
+            if not isinstance(shard, dict):
+                return None
+            shards.append(shard)
+        return shards or None
+
+
+def shard_of(key: Hashable) -> int:
+    """The shard (0 .. SHARDS-1) of a row's key: bytes, or anything else by its repr."""
+    return _shard_numbers([key])[0]
+
+
+def _shard_numbers(keys: Iterable[Hashable]) -> list[int]:
+    return [zlib.crc32(key if isinstance(key, bytes) else repr(key).encode("utf-8")) % SHARDS for key in keys]
+
+
+def _sharded(rows: Mapping[Any, Any]) -> list[dict[Any, Any]]:
+    shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
+    for (key, value), n in zip(rows.items(), _shard_numbers(rows)):
+        shards[n][key] = value
+    return shards
+
+
+def _same_rows(ours: dict[Any, Any], theirs: dict[Any, Any]) -> bool:
+    """Whether two shards hold equal rows (a value that cannot say, such as an array, counts as changed)."""
+    try:
+        return bool(ours == theirs)
+    except Exception:  # numpy's "truth value of an array is ambiguous", and the like
+        return False
 
 
 def full_key(key: str) -> str:

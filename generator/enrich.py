@@ -4,17 +4,17 @@ paper of the collection."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from . import cache, progress
 from .config import Settings, settings_for
 from .model import Catalog, Paper, Related, with_fields
 from .related import KeptReasons, KeptRelated, SharedPhrases, related_papers, with_reasons
 from .topics import FoundTopics, find_topics, fitted, map_positions, semantic_part
+from .uptodate import digest_json
 
 RELATED_CACHE = "related.pickle"  # candidates and related papers of each paper (related.KeptRelated)
 SHARED_PHRASES_CACHE = "shared-phrases.pickle"  # the shared phrases of related pairs (related.SharedPhrases)
-REASONS_CACHE = "reasons.pickle"  # each paper's reasons by a key of what they depend on (related.KeptReasons)
+REASONS_CACHE = "reasons"  # each paper's reasons by a key of what they depend on (related.KeptReasons; cache.SavedRows)
 
 
 def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog:
@@ -37,7 +37,7 @@ def enrich(papers: Sequence[Paper], settings: Settings | None = None) -> Catalog
         topics=found.topics,
         layout=positions,
         automatic_topics=found.automatic,
-        topic_model=fitted.to_bytes(replace(found.model, discs=discs)),
+        topic_model=fitted.to_bytes(found.model.with_discs(discs)),
     )
 
 
@@ -66,10 +66,12 @@ def _with_reasons(
     path = settings.cache_file(SHARED_PHRASES_CACHE)
     key = f"{SHARED_PHRASES_CACHE}:{found.model.related_key()}"
     shared = SharedPhrases(digests, cache.load(path, key))
-    reasons_path = settings.cache_file(REASONS_CACHE)
-    reasons_key = f"{REASONS_CACHE}:{found.model.related_key()}"
-    kept = KeptReasons(cache.load(reasons_path, reasons_key))
     topics = found.assignment
+    # the labels and word forms the reasons are written with are in the key: every shard holds rows of one wording
+    label_of = {t.slug: t.label for t in topics.topics}
+    words = digest_json([label_of, found.forms])
+    saved_reasons = cache.SavedRows(settings.cache_file(REASONS_CACHE), f"{REASONS_CACHE}:{found.model.related_key()}:{words}")
+    kept = KeptReasons(None if saved_reasons.previous is None else (label_of, found.forms, saved_reasons.previous))
     related = with_reasons(
         papers,
         related,
@@ -83,5 +85,5 @@ def _with_reasons(
     if shared.current != shared.previous:
         cache.save(path, key, shared.current)
     if kept.changed:
-        cache.save(reasons_path, reasons_key, kept.saved())
+        saved_reasons.save(kept.saved()[2])
     return related

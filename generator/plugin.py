@@ -52,7 +52,7 @@ MATERIAL_SEARCH_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f
 _PAPER_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
 FEEDS_CACHE = "feeds"  # the feeds' XML by what they show (feeds.FeedCache) in the cache folder
 SEARCH_TERMS_CACHE = "search-terms"  # the search index's cache (search_index.TermCache) in the cache folder, and its key
-PAPERS_JSON_CACHE = "papers-json-lines"  # papers.json's line of each paper by its key (PapersitePlugin.paper_keys)
+PAPERS_JSON_CACHE = "papers-json-lines"  # papers.json's line of each paper by its key (paper_keys; cache.SavedRows)
 GENERATED_PAGES = "generated pages"  # generate's reading of the DocsWatcher's changes (docs_changed_since)
 log = logging.getLogger("mkdocs.plugins.papersite")
 
@@ -313,22 +313,21 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
     def write_papers_json(self, config: MkDocsConfig, catalog: Catalog, files: Files, keys: dict[str, bytes]) -> None:
         """papers.json, each paper's line taken from the cache (PAPERS_JSON_CACHE) when its key is there."""
         settings = self.settings(config)
-        cache_file = settings.cache_file(PAPERS_JSON_CACHE) if keys else None
-        previous = cache.load(cache_file, PAPERS_JSON_CACHE) or {}
+        saved = cache.SavedRows(settings.cache_file(PAPERS_JSON_CACHE) if keys else None, PAPERS_JSON_CACHE)
+        previous = saved.previous or {}
         lines, current = papers_json_lines(catalog, files, keys, previous)
         self.write_output(config, PAPERS_JSON, papers_json_text(lines))
         if current.keys() != previous.keys():
-            cache.save(cache_file, PAPERS_JSON_CACHE, current)
+            saved.save(current)
 
     def write_search_index(self, config: MkDocsConfig, catalog: Catalog, files: Files, keys: dict[str, bytes]) -> None:
         settings = self.settings(config)
         authors = directory_places(catalog.papers, settings.listing_page_size)
-        cache_file = settings.cache_file(SEARCH_TERMS_CACHE)
-        term_cache = search_index.TermCache(cache.load(cache_file, SEARCH_TERMS_CACHE))
+        saved = search_index.SavedTerms(settings.cache_file(SEARCH_TERMS_CACHE), SEARCH_TERMS_CACHE)
+        term_cache = saved.term_cache()
         docs = search_index.catalog_docs(catalog, lambda page: page_url(files, page), authors, keys, term_cache)
         self.write_output(config, SEARCH_INDEX, search_index.index_script(docs, term_cache))
-        if term_cache.changed():
-            cache.save(cache_file, SEARCH_TERMS_CACHE, term_cache.saved())
+        saved.save(term_cache)
 
     def write_digest(self, config: MkDocsConfig, catalog: Catalog, files: Files) -> None:
         """site/digest/YYYY-MM-DD.html and .md: the papers added since the previous build (see digest.py)."""

@@ -1,4 +1,4 @@
-"""The read stage's cache (cache_folder/normalised.pickle): each source file's normalised records.
+"""The read stage's cache (cache_folder/normalised-*): each source file's normalised records.
 
 `normalise` is a pure function of a Paper in which the source (file and line) only passes through,
 so the cache maps each record as a reader produced it, without its source, to the record after
@@ -11,9 +11,10 @@ and the format: the cache also keeps, for each source file by (path, format, SHA
 its records' keys with their sources and its problems. A file whose bytes are unchanged is not read
 again. A file that changed while it was read is not kept.
 
-Only the records and files of the current read are saved, so the file never grows beyond the
-collection. A missing, damaged or other-version cache (generator/cache.py) only means reading and
-normalising afresh: the result is the same.
+Only the records and files of the current read are saved, so the cache never grows beyond the
+collection. Each of its four parts (records, files, names, read records) is a `cache.SavedRows`: an
+edit rewrites the shards holding the rows it changed. A missing, damaged or other-version cache
+(generator/cache.py) only means reading and normalising afresh: the result is the same.
 
 Records are kept as plain tuples (unpickling 10,000 dataclasses costs ten times more), keyed by a
 digest of the read record's tuple.
@@ -40,8 +41,9 @@ from .readers import read_file
 from .readers.common import names_used, remember_names
 from .readers.records import ReadRecord, records_used, remember_records
 
-CACHE_FILE = "normalised.pickle"
-CACHE_KEY = "normalised-3"
+CACHE_FILE = "normalised"  # normalised-records-00 .. -31, normalised-files-00, ...
+CACHE_KEY = "normalised-4"
+PARTS = ("records", "files", "names", "read")
 
 
 FileKey = tuple[str, str, bytes]  # path, format name, SHA-256 of the file's bytes
@@ -56,11 +58,15 @@ class NormalisedReads:
 
     def __init__(self, cache_folder: Path | None) -> None:
         self.path = cache_folder / CACHE_FILE if cache_folder is not None else None
-        kept = cache.load(self.path, CACHE_KEY) or {}
-        self.kept_records: dict[bytes, tuple[Any, ...]] = kept.get("records", {})
-        self.kept_files: dict[FileKey, KeptFile] = kept.get("files", {})
-        self.kept_names: dict[str, tuple[str, str]] = kept.get("names", {})
-        self.kept_read: dict[bytes, ReadRecord] = kept.get("read", {})
+        self.saved = {
+            part: cache.SavedRows(cache_folder / f"{CACHE_FILE}-{part}" if cache_folder is not None else None, CACHE_KEY)
+            for part in PARTS
+        }
+        kept = {part: saved.previous or {} for part, saved in self.saved.items()}
+        self.kept_records: dict[bytes, tuple[Any, ...]] = kept["records"]
+        self.kept_files: dict[FileKey, KeptFile] = kept["files"]
+        self.kept_names: dict[str, tuple[str, str]] = kept["names"]
+        self.kept_read: dict[bytes, ReadRecord] = kept["read"]
         self.records: dict[bytes, tuple[Any, ...]] = {}
         self.files: dict[FileKey, KeptFile] = {}
         self.names: dict[str, tuple[str, str]] = {}
@@ -122,10 +128,14 @@ class NormalisedReads:
         return result
 
     def save(self) -> None:
-        changed = self.records.keys() != self.kept_records.keys() or self.files.keys() != self.kept_files.keys()
-        if changed or self.names != self.kept_names or self.read_records.keys() != self.kept_read.keys():
-            kept = {"records": self.records, "files": self.files, "names": self.names, "read": self.read_records}
-            cache.save(self.path, CACHE_KEY, kept)
+        """Keep each part that changed or was not kept (records, files and read records are keyed by what
+        they hold: the same keys are the same rows)."""
+        parts = {"records": self.records, "files": self.files, "names": self.names, "read": self.read_records}
+        kept = {"records": self.kept_records, "files": self.kept_files, "names": self.kept_names, "read": self.kept_read}
+        for part, rows in parts.items():
+            changed = rows != kept[part] if part == "names" else rows.keys() != kept[part].keys()
+            if changed or self.saved[part].previous is None:
+                self.saved[part].save(rows)
 
 
 def normalise_all(papers: Sequence[Paper], cache_folder: Path | None = None) -> list[Paper]:

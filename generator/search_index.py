@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from . import cache
 from .model import Catalog, Paper
 from .paths import paper_page, topic_page, with_anchor
 
@@ -116,6 +119,7 @@ def _papers(count: int) -> str:
     return f"{count} paper{'s' if count != 1 else ''}"
 
 
+USED_SHARE = 0.75  # the least share of the term cache's vocabulary the saved documents use (TermCache.saved)
 DocTerms = tuple[bytes, bytes]  # a document's distinct terms (numbers in a vocabulary, uint32) and their field masks
 TERM_NUMBER = np.dtype("<u4")
 
@@ -132,8 +136,11 @@ class TermCache:
     (`known_doc`). `previous` is the last build's (`saved()` of its cache), `current` is filled by
     build_index with every document of this one. Kept by the plugin in the cache folder."""
 
-    def __init__(self, saved: tuple[list[str], dict[bytes, DocTerms], dict[bytes, Shown]] | None = None) -> None:
+    def __init__(
+        self, saved: tuple[list[str], dict[bytes, DocTerms], dict[bytes, Shown]] | None = None, generation: str | None = None
+    ) -> None:
         vocabulary, self.previous, self.previous_shown = saved or ([], {}, {})
+        self.generation = generation if saved else None  # the numbering of the saved terms (see saved)
         self.vocabulary = list(vocabulary)
         self.numbers = {term: i for i, term in enumerate(self.vocabulary)}
         self.current: dict[bytes, DocTerms] = {}
@@ -151,7 +158,9 @@ class TermCache:
         key = text_digest(doc) if doc.key is None else doc.key
         found = self.current.get(key) or self.previous.get(key)
         if doc.key is not None:
-            self.shown[key] = (doc.title, doc.byline, doc.tags)
+            shown = (doc.title, doc.byline, doc.tags)
+            kept = self.previous_shown.get(key)
+            self.shown[key] = kept if kept == shown else shown  # the kept object: its cache row is seen unchanged
         if found is None:
             masks = doc_terms(doc)
             for term in masks:
@@ -167,9 +176,15 @@ class TermCache:
         return self.current.keys() != self.previous.keys()
 
     def saved(self) -> tuple[list[str], dict[bytes, DocTerms], dict[bytes, Shown]]:
-        """What to keep for the next build: this build's documents, over a vocabulary of only their terms."""
+        """What to keep for the next build: this build's documents. Their terms keep their numbers (a
+        kept document its bytes) while the vocabulary, grown by this build's new terms, is at least
+        USED_SHARE their terms, or it continues a `generation`; else the vocabulary is made of only their
+        terms, renumbered, and `generation` is a new one: rows of two numberings never share one."""
         every = np.frombuffer(b"".join(doc_numbers for doc_numbers, _ in self.current.values()), dtype=TERM_NUMBER)
-        used = np.unique(every)
+        used = np.flatnonzero(np.bincount(every, minlength=len(self.vocabulary)))  # sorted, as np.unique
+        if self.generation is not None and len(used) >= USED_SHARE * len(self.vocabulary):
+            return self.vocabulary, self.current, self.shown
+        self.generation = os.urandom(8).hex()
         renumber = np.zeros(len(self.vocabulary), dtype=TERM_NUMBER)
         renumber[used] = np.arange(len(used), dtype=TERM_NUMBER)
         vocabulary = [self.vocabulary[i] for i in used]
@@ -178,6 +193,43 @@ class TermCache:
             for key, (numbers, masks) in self.current.items()
         }
         return vocabulary, docs, self.shown
+
+
+class SavedTerms:
+    """A TermCache kept in the cache folder (the plugin's `search-terms`): the vocabulary with its
+    generation in `path`, and as cache.SavedRows beside it each document's terms (`path`-docs-NN, under
+    a key holding the generation) and what it shows (`path`-shown-NN). Within a generation the
+    vocabulary only grows (terms appended), so a document's numbers stay right and a build rewrites
+    only the shards of documents it added or changed; a renumbered vocabulary is a new generation,
+    whose rows are another key. The vocabulary is saved before the rows: rows name only terms it holds."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path, self.key = path, key
+        kept = cache.load(path, key)
+        self.generation, self.vocabulary = kept if isinstance(kept, tuple) and len(kept) == 2 else (None, None)
+        self.docs = self._docs(self.generation)
+        self.shown = cache.SavedRows(self._beside("shown"), key)
+
+    def term_cache(self) -> TermCache:
+        if self.vocabulary is None or self.docs.previous is None or self.shown.previous is None:
+            return TermCache()
+        return TermCache((self.vocabulary, self.docs.previous, self.shown.previous), self.generation)
+
+    def save(self, terms: TermCache) -> None:
+        """Keep what terms found (nothing when its documents are the ones kept)."""
+        if not terms.changed():
+            return
+        vocabulary, docs, shown = terms.saved()
+        if terms.generation != self.generation or vocabulary != self.vocabulary:
+            cache.save(self.path, self.key, (terms.generation, list(vocabulary)))
+        (self.docs if terms.generation == self.generation else self._docs(terms.generation, load=False)).save(docs)
+        self.shown.save(shown)
+
+    def _docs(self, generation: str | None, *, load: bool = True) -> cache.SavedRows:
+        return cache.SavedRows(self._beside("docs"), f"{self.key}:{generation}", load=load and generation is not None)
+
+    def _beside(self, part: str) -> Path | None:
+        return self.path.with_name(f"{self.path.name}-{part}") if self.path is not None else None
 
 
 def text_digest(doc: SearchDoc) -> bytes:

@@ -313,6 +313,21 @@ def atomic_write(target: Path, content: str | bytes) -> None:
     _remove_if_empty(temp_dir)
 
 
+def atomic_writes(contents: Sequence[tuple[Path, bytes]]) -> None:
+    """atomic_write each (target, bytes), the temporary folder of each target folder cleared, made and
+    removed once (removing a folder costs milliseconds on some file systems, more than a small file)."""
+    folders: dict[Path, list[tuple[Path, bytes]]] = {}
+    for target, data in contents:
+        folders.setdefault(target.parent / TEMP_DIR_NAME, []).append((target, data))
+    for temp_dir, items in folders.items():
+        clean_temp_dir(temp_dir)
+        try:
+            for target, data in items:
+                _replace(target, data, temp_dir)
+        finally:
+            _remove_if_empty(temp_dir)
+
+
 def _replace(target: Path, data: bytes, temp_dir: Path) -> None:
     """Put data at target through a temporary file in temp_dir (same file system) and os.replace."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,14 +13,15 @@ A damaged cache file gives the same result too.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from generator import cache, neighbours, related
 from generator import enrich as enrich_module
-from generator import neighbours, related
 from generator.catalog import assign_slugs
 from generator.config import SourceSpec, settings_for
 from generator.enrich import enrich
@@ -106,9 +107,7 @@ def test_warm_caches_give_what_no_cache_gives(example: list[Paper], tmp_path: Pa
     assert {p.name for p in (tmp_path / "cache").iterdir()} >= {
         enrich_module.RELATED_CACHE,
         enrich_module.SHARED_PHRASES_CACHE,
-        enrich_module.REASONS_CACHE,
-        "phrase-counts.pickle",
-    }
+    } | {f"{name}-{n:02d}" for name in (enrich_module.REASONS_CACHE, "phrase-counts") for n in range(cache.SHARDS)}
 
 
 def test_a_damaged_cache_is_not_trusted(example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,3 +124,36 @@ def test_a_damaged_cache_is_not_trusted(example: list[Paper], tmp_path: Path, mo
         file.write_bytes(bytes(data))
     again = enrich(grown, settings=cached)
     assert comparable(again) == comparable(enrich(grown, settings=settings_for(topic_state=str(state), topic_map=False)))
+
+
+def test_a_damaged_reasons_shard_is_not_trusted_and_an_edit_rewrites_few(
+    example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reasons are kept as shards (cache.SavedRows): one damaged shard throws them all away (the
+    result is that of no cache); changing one abstract rewrites only a few of them."""
+    monkeypatch.setattr(related, "EXACT_LIMIT", 0)
+    state = tmp_path / "topics.json"
+    cached = settings_for(topic_state=str(state), cache_folder=str(tmp_path / "cache"), topic_map=False)
+    uncached = settings_for(topic_state=str(state), topic_map=False)
+    first = enrich(assign_slugs(example), settings=cached)
+    save_topic_state(cached, first.automatic_topics, first.topic_model)
+    enrich(assign_slugs(example), settings=cached)
+    shards = sorted((tmp_path / "cache").glob(f"{enrich_module.REASONS_CACHE}-*"))
+    assert len(shards) == cache.SHARDS
+    for shard in shards:
+        os.utime(shard, ns=(1, 1))
+    changed = assign_slugs(change_an_abstract(list(example)))
+    assert comparable(enrich(changed, settings=cached)) == comparable(enrich(changed, settings=uncached))
+    rewritten = [shard for shard in shards if shard.stat().st_mtime_ns != 1]
+    assert 0 < len(rewritten) < cache.SHARDS // 2
+    data = bytearray(rewritten[0].read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    rewritten[0].write_bytes(bytes(data))
+    calls = []
+    real = related.KeptReasons.__init__
+    monkeypatch.setattr(
+        related.KeptReasons, "__init__", lambda self, previous=None: calls.append(previous) or real(self, previous)
+    )
+    again = assign_slugs(change_a_title(change_an_abstract(list(example))))
+    assert comparable(enrich(again, settings=cached)) == comparable(enrich(again, settings=uncached))
+    assert calls[0] is None  # nothing kept was trusted

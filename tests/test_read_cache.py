@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import read_cache
+from generator import cache, read_cache
 from generator.config import SourceSpec, settings_for
 from generator.pipeline import read_all, read_checked
 from generator.readers import common
@@ -46,6 +46,11 @@ def cold_read(source: Path):
     """read_all with no cache folder, and no author name parsed before in this process (readers/common.py)."""
     forget_names()
     return read_all([SourceSpec(source)])
+
+
+def records_of(cache_folder: Path) -> list[bytes]:
+    """The keys of the normalised records kept in cache_folder."""
+    return list(cache.SavedRows(cache_folder / f"{read_cache.CACHE_FILE}-records", read_cache.CACHE_KEY).previous or ())
 
 
 def records(count: int) -> list[Record]:
@@ -192,7 +197,7 @@ def test_a_damaged_cache_reads_the_same(tmp_path: Path, damage: str) -> None:
     source, cache_folder = tmp_path / "papers.json", tmp_path / "cache"
     write_records(source, records(16))
     read_all([SourceSpec(source)], cache_folder)
-    cache_file = cache_folder / read_cache.CACHE_FILE
+    cache_file = cache_folder / f"{read_cache.CACHE_FILE}-records-{cache.shard_of(records_of(cache_folder)[0]):02d}"
     raw = cache_file.read_bytes()
     cache_file.write_bytes(
         {"garbage": raw[:100] + b"\x00junk" + raw[105:], "truncated": raw[: len(raw) // 2], "empty": b""}[damage]
@@ -207,7 +212,7 @@ def test_read_checked_keeps_the_cache_in_the_cache_folder(tmp_path: Path) -> Non
     write_listing(source, records(8))
     settings = settings_for(tmp_path, sources=[str(source)], cache_folder="cache")
     assert read_checked(settings) == read_all([SourceSpec(source)])[0]
-    assert (tmp_path / "cache" / read_cache.CACHE_FILE).is_file()
+    assert records_of(tmp_path / "cache")
     assert read_checked(settings) == read_all([SourceSpec(source)])[0]
 
 
@@ -227,7 +232,7 @@ def test_a_warm_read_parses_only_the_new_author_names(tmp_path: Path, monkeypatc
     assert parsed == ["Grace Hopper"]
     monkeypatch.undo()
     assert warm == cold_read(source)
-    assert set(read_cache.cache.load(cache_folder / read_cache.CACHE_FILE, read_cache.CACHE_KEY)["names"]) == {
+    assert set(cache.SavedRows(cache_folder / f"{read_cache.CACHE_FILE}-names", read_cache.CACHE_KEY).previous or ()) == {
         "Ada Lovelace",
         "Grace Hopper",
     }  # the names of this read only: the other records were looked up whole (readers/records.py)
@@ -243,8 +248,8 @@ def test_a_warm_read_builds_only_the_changed_records(tmp_path: Path, monkeypatch
     write_records(source, papers)
     read_all([SourceSpec(source)], cache_folder)
     if damage:
-        cache_file = cache_folder / read_cache.CACHE_FILE
-        cache_file.write_bytes(cache_file.read_bytes()[:-50])
+        for cache_file in cache_folder.glob(f"{read_cache.CACHE_FILE}-*"):
+            cache_file.write_bytes(cache_file.read_bytes()[:-50])
     forget_names()
     built: list[str] = []
     real = record_reader._paper

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
+from pathlib import Path
 
+import pytest
+
+from generator import cache
 from generator.model import Author, Catalog, Paper, Source, Topic
 from generator.search_index import (
     DIGITS,
     FIELDS,
+    USED_SHARE,
     WEIGHTS,
+    SavedTerms,
     SearchDoc,
     TermCache,
     build_index,
@@ -229,3 +236,64 @@ def test_papers_with_a_key_take_their_documents_from_the_cache_under_that_key():
     docs = catalog_docs(made, lambda path: path, [], unknown, other)
     assert all(d.text for d in docs if d.key is not None)
     assert index_script(docs, other) == fresh
+
+
+def saved_terms_build(folder: Path, docs: list[SearchDoc]) -> tuple[str, TermCache]:
+    """As the plugin does: the index made with the cache folder's terms, which are saved after."""
+    saved = SavedTerms(folder / "search-terms", "search-terms")
+    term_cache = saved.term_cache()
+    script = index_script(docs, term_cache)
+    saved.save(term_cache)
+    return script, term_cache
+
+
+def test_saved_terms_give_the_index_made_without_them_and_keep_their_numbers(tmp_path: Path) -> None:
+    """Through edits, the kept documents keep their term numbers (one generation, the vocabulary grown by
+    new terms) and only the shards of new documents are rewritten; the index is always the one made
+    without any cache."""
+    folder = tmp_path / "cache"
+    generations = []
+    for step, (name, docs) in enumerate(doc_edits(many_docs(600))):
+        for shard in folder.glob("search-terms-docs-*"):
+            os.utime(shard, ns=(1, 1))
+        script, term_cache = saved_terms_build(folder, docs)
+        assert script == index_script(docs), name
+        generations.append(term_cache.generation)
+        if step:
+            assert len(term_cache.previous.keys() & term_cache.current.keys()) > 0, name
+            rewritten = [p for p in folder.glob("search-terms-docs-*") if p.stat().st_mtime_ns != 1]
+            assert len(rewritten) < cache.SHARDS // 2, name
+    assert len(set(generations)) == 1  # a few terms unused never renumbered them
+    kept = SavedTerms(folder / "search-terms", "search-terms").term_cache()
+    used = {term for d in doc_edits(many_docs(600))[-1][1] for field in FIELDS for term in terms(d.text.get(field, ""))}
+    assert used <= set(kept.vocabulary) and len(used) >= USED_SHARE * len(kept.vocabulary)
+
+
+def test_saved_terms_renumbered_are_a_new_generation_whose_rows_are_another_key(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    docs = many_docs(300)
+    _, first = saved_terms_build(folder, docs)
+    few = docs[:60]  # most terms unused: the vocabulary is made again
+    script, second = saved_terms_build(folder, few)
+    assert script == index_script(few) and second.generation != first.generation
+    third = SavedTerms(folder / "search-terms", "search-terms").term_cache()
+    assert third.generation == second.generation and len(third.vocabulary) < len(first.vocabulary)
+    assert third.previous.keys() == {text_digest(d) for d in few}
+    assert index_script(docs, third) == index_script(docs)
+
+
+@pytest.mark.parametrize("part", ["search-terms", "search-terms-docs-04", "search-terms-shown-00"])
+def test_saved_terms_with_a_damaged_part_are_not_trusted(tmp_path: Path, part: str) -> None:
+    folder = tmp_path / "cache"
+    docs = many_docs(200)
+    saved_terms_build(folder, docs)
+    path = folder / part
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    term_cache = SavedTerms(folder / "search-terms", "search-terms").term_cache()
+    assert not term_cache.previous and not term_cache.vocabulary
+    changed = docs[:10] + [doc("Marmots on tidal flats", abstract="marmots")] + docs[10:]
+    script, _ = saved_terms_build(folder, changed)
+    assert script == index_script(changed)
+    assert SavedTerms(folder / "search-terms", "search-terms").term_cache().previous.keys() == {text_digest(d) for d in changed}

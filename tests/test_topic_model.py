@@ -45,6 +45,7 @@ def test_the_file_holds_the_model_and_the_same_model_gives_the_same_bytes(model:
     assert all(np.array_equal(loaded.centres[s], model.centres[s]) for s in model.centres)
     assert loaded.forms == model.forms and any(form != word for word, form in model.forms.items())
     assert fitted.to_bytes(loaded) == path.read_bytes()
+    assert fitted.to_bytes(replace(loaded, loaded_bytes=None)) == path.read_bytes()  # made afresh, not handed back
 
 
 def test_a_damaged_foreign_or_missing_file_is_no_model(model: fitted.FittedModel, tmp_path: Path) -> None:
@@ -96,3 +97,26 @@ def test_with_the_model_kept_an_added_paper_moves_no_other_point_on_the_map(
     assert len(after.layout) == len(before.layout) + 1
     fresh = enrich(grown, settings=settings_for())  # no state: the discs of the grown collection
     assert fresh.layout != after.layout
+
+
+def test_a_kept_model_gives_back_the_bytes_it_was_loaded_from_and_a_changed_one_new_bytes(
+    example: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(topic_map, "TSNE_LIMIT", 50)  # the example drawn as topic discs (kept with the model)
+    state = tmp_path / "topics.json"
+    settings = settings_for(topic_state=str(state))
+    first = enrich(example, settings=settings)
+    save_topic_state(settings, first.automatic_topics, first.topic_model)
+    saved = state.with_name("topics-model.npz").read_bytes()
+    with monkeypatch.context() as patched:
+        patched.setattr(fitted, "_json_bytes", None)  # the kept model is not made into bytes again
+        again = enrich(example, settings=settings)
+    assert again.topic_model == saved and again.layout == first.layout
+    loaded = fitted.load(state.with_name("topics-model.npz"), SIGNATURE)
+    assert loaded is not None and loaded.loaded_bytes == saved
+    assert loaded.with_discs(dict(loaded.discs)) is loaded
+    slug = sorted(loaded.discs)[0]
+    moved = {**loaded.discs, slug: replace(loaded.discs[slug], radius=loaded.discs[slug].radius * 2)}
+    for changed in (loaded.with_discs(moved), loaded.with_centres(loaded.centres), loaded.with_discs({})):
+        assert changed.loaded_bytes is None and fitted.to_bytes(changed) != saved
+    assert fitted.to_bytes(loaded.with_discs(moved)) == fitted.to_bytes(replace(loaded, discs=moved, loaded_bytes=None))

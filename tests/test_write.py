@@ -17,6 +17,7 @@ from generator.write import (
     TEMP_DIR_NAME,
     SafeTargets,
     atomic_write,
+    atomic_writes,
     digest,
     lock_path,
     run_lock,
@@ -190,6 +191,22 @@ def test_atomic_write_cleans_its_temporary_folder_first(tmp_path):
     atomic_write(tmp_path / "state.json", "{}")
     assert (tmp_path / "state.json").read_text() == "{}"
     assert not leftover.parent.exists()
+
+
+def test_atomic_writes_write_every_file_and_leave_no_temporary_folder(tmp_path, monkeypatch):
+    leftover = tmp_path / "a" / TEMP_DIR_NAME / "999999999.1.x.tmp"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("")
+    (tmp_path / "a" / "x").write_bytes(b"old")
+    targets = [tmp_path / "a" / "x", tmp_path / "a" / "y", tmp_path / "b" / "z"]
+    removed = []
+    rmdir = Path.rmdir
+    monkeypatch.setattr(Path, "rmdir", lambda self: removed.append(self) or rmdir(self))
+    atomic_writes([(target, target.name.encode()) for target in targets])
+    assert [target.read_bytes() for target in targets] == [b"x", b"y", b"z"]
+    # removed once when cleared of the leftover, once after both files (atomic_write: after each file)
+    assert removed.count(tmp_path / "a" / TEMP_DIR_NAME) == 2 and removed.count(tmp_path / "b" / TEMP_DIR_NAME) == 1
+    assert not (tmp_path / "a" / TEMP_DIR_NAME).exists() and not (tmp_path / "b" / TEMP_DIR_NAME).exists()
 
 
 def test_temporary_files_of_a_live_writer_are_left_alone(tmp_path):

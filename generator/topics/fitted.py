@@ -61,6 +61,9 @@ class FittedModel:
     forms: dict[str, str]  # lower-case word -> how it is written, only where they differ
     signature: str  # the options the model depends on
     discs: dict[str, Disc] = field(default_factory=dict)  # the map's topic discs by topic slug
+    # the bytes of the file this model was loaded from, while it is that model unchanged (with_centres
+    # and with_discs drop them): to_bytes hands them back instead of compressing the model again
+    loaded_bytes: bytes | None = field(default=None, compare=False, repr=False)
 
     def lsa_vectors(self, topic_tfidf: csr_matrix) -> np.ndarray:
         """Unit-length LSA vectors of topic TF-IDF rows, rounded (one row never depends on another)."""
@@ -88,7 +91,13 @@ class FittedModel:
         return hasher.hexdigest()
 
     def with_centres(self, centres: dict[str, np.ndarray]) -> FittedModel:
-        return replace(self, centres=centres, discs={})
+        return replace(self, centres=centres, discs={}, loaded_bytes=None)
+
+    def with_discs(self, discs: dict[str, Disc]) -> FittedModel:
+        """This model with the map's discs; itself (and its loaded bytes) when they are the ones it has."""
+        if _same_discs(discs, self.discs):
+            return self
+        return replace(self, discs=discs, loaded_bytes=None)
 
 
 def vocabulary(counts: PhraseCounts, columns: np.ndarray, papers: int) -> Vocabulary:
@@ -126,7 +135,10 @@ def centre_similarities(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
 
 
 def to_bytes(model: FittedModel) -> bytes:
-    """The model file's bytes: the same model gives the same bytes (no time stamps)."""
+    """The model file's bytes: the same model gives the same bytes (no time stamps). A model loaded
+    and kept as it was gives the bytes it was loaded from (the file is not rewritten)."""
+    if model.loaded_bytes is not None:
+        return model.loaded_bytes
     slugs = sorted(model.centres)
     arrays = {
         "related_terms": _joined(model.related.terms),
@@ -163,7 +175,8 @@ def load(path: Path | None, signature: str) -> FittedModel | None:
     if path is None or not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as saved:
+        raw = path.read_bytes()
+        with np.load(io.BytesIO(raw), allow_pickle=False) as saved:
             meta = json.loads(saved["meta"].tobytes())
             if meta["version"] != MODEL_VERSION or meta["signature"] != signature:
                 return None
@@ -177,6 +190,7 @@ def load(path: Path | None, signature: str) -> FittedModel | None:
                 forms={str(k): str(v) for k, v in meta["forms"].items()},
                 signature=signature,
                 discs=_discs(meta["discs"], saved),
+                loaded_bytes=raw,
             )
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, EOFError):
         return None
@@ -189,6 +203,17 @@ class Disc:
     centre: tuple[float, float]
     radius: float
     spread: Spread | None
+
+
+def _same_discs(ours: dict[str, Disc], theirs: dict[str, Disc]) -> bool:
+    if ours.keys() != theirs.keys():
+        return False
+    return all(_same_disc(ours[slug], theirs[slug]) for slug in ours)
+
+
+def _same_disc(ours: Disc, theirs: Disc) -> bool:
+    """The same disc; a spread counts only as the same object (map_positions keeps the model's)."""
+    return ours.centre == theirs.centre and ours.radius == theirs.radius and ours.spread is theirs.spread
 
 
 def _spread_arrays(spreads: Sequence[Spread]) -> dict[str, np.ndarray]:
