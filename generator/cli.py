@@ -9,16 +9,13 @@ Exit codes: 0 done, 1 problems in the input (each printed as FILE:LINE: message)
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import stat
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 from mkdocs.commands import build as mkdocs_build_module
@@ -197,7 +194,7 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
         with progress.stage("MkDocs build"):  # MkDocs logs its own progress; a spinner would garble it
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
-                with incremental.quiet_dirty_build(), _replaced(mkdocs_build_module, "get_files", saved_files.get_files):
+                with incremental.quiet_dirty_build(), kept_files.listing_with(saved_files.get_files):
                     # dirty: only the pages the tracker marks are rendered
                     mkdocs_build(cfg, dirty=tracker is not None and tracker.previous is not None)
             finally:
@@ -233,17 +230,6 @@ def _listed_names(stats: uptodate.Stats | None) -> set[str] | None:
     if stats is None or any(stat.S_ISLNK(found.st_mode) for _, found in stats):
         return None
     return {name for name, _ in stats}
-
-
-@contextlib.contextmanager
-def _replaced(module: Any, name: str, value: Any) -> Iterator[None]:
-    """module.name is value while the block runs."""
-    before = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        yield
-    finally:
-        setattr(module, name, before)
 
 
 def _track_pages(

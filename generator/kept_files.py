@@ -30,8 +30,9 @@ every build; MkDocs' own method does the rest (its filter, which folder a file i
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from typing import Any
 import material
 import mkdocs
 from jinja2 import FileSystemLoader
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, set_exclusions
 
@@ -255,3 +257,14 @@ def _folders(names: set[str]) -> set[str]:
         parts = name.split("/")[:-1]
         folders.update("/".join(parts[: n + 1]) for n in range(len(parts)))
     return folders
+
+
+@contextlib.contextmanager
+def listing_with(get_files: Callable[[MkDocsConfig], Files]) -> Iterator[None]:
+    """MkDocs' builds list the docs folder with get_files (a kept list's) while the block runs."""
+    before = mkdocs_build.get_files
+    mkdocs_build.get_files = get_files
+    try:
+        yield
+    finally:
+        mkdocs_build.get_files = before

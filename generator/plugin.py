@@ -36,7 +36,7 @@ from .config import PapersiteConfig, Settings, project_folder, settings_from
 from .errors import PapersiteError
 from .html_regions import HtmlRegions
 from .identifiers import today
-from .kept_files import THEME_FILES_CACHE, KeptFiles
+from .kept_files import THEME_FILES_CACHE, KeptFiles, listing_with
 from .model import Catalog, Paper
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import DocsWatcher, SourceWatcher
@@ -423,7 +423,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         # each rebuild's list of the docs folder's files from the last one while none was added or removed
         theme_cache = self.settings(config).cache_file(THEME_FILES_CACHE)
         self.kept_files = KeptFiles(self.docs_watcher, mkdocs_build.get_files, theme_cache)
-        self.serve_context.enter_context(_replaced(mkdocs_build, "get_files", self.kept_files.get_files))
+        self.serve_context.enter_context(listing_with(self.kept_files.get_files))
 
     def _docs_changed(self, paths: set[str]) -> None:
         if self.generating.locked():  # generate's own pages: the build that runs it, or _regenerate, asks
@@ -505,17 +505,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextlib.contextmanager
-def _replaced(module: Any, name: str, value: Any) -> Iterator[None]:
-    """module.name is value while the block runs."""
-    before = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        yield
-    finally:
-        setattr(module, name, before)
 
 
 def input_fingerprint(settings: Settings) -> tuple[object, ...]:
