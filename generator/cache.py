@@ -39,6 +39,8 @@ from .write import atomic_writes
 MAGIC = b"papersite-cache-1\n"
 SHARDS = 32  # files of a SavedRows cache
 _NONE = object()  # no row
+# cache files that earlier versions wrote and no build reads any more (each now kept as SavedRows shards)
+RETIRED = ("normalised.pickle", "phrase-counts.pickle", "reasons.pickle", "papers-json-lines")
 FileStat = tuple[int, int, int, int, int]  # device, inode, size, modification and change times (ns)
 
 
@@ -213,3 +215,21 @@ def _file_stat(path: Path) -> FileStat | None:
 
 def _stat_of(found: os.stat_result) -> FileStat:
     return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+def remove_retired(folder: Path) -> list[Path]:
+    """Delete the cache files of earlier versions from the cache folder (tens of megabytes at 10,000
+    papers, never read again); only files that are papersite caches (MAGIC), never another file of
+    that name. Returns the files deleted."""
+    removed = []
+    for name in RETIRED:
+        path = folder / name
+        try:
+            with path.open("rb") as file:
+                if file.read(len(MAGIC)) != MAGIC:
+                    continue
+            path.unlink()
+        except OSError:  # none there, or not ours to delete
+            continue
+        removed.append(path)
+    return removed

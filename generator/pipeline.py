@@ -163,6 +163,8 @@ def generate(
     log.info("papersite: pages in %s: %s", docs_dir, report.summary())
     save_topic_state(settings, catalog.automatic_topics, catalog.topic_model)
     keep_slugs(settings)
+    if settings.cache_folder is not None:
+        cache.remove_retired(settings.cache_folder)
     return report
 
 

@@ -153,3 +153,29 @@ def test_saved_rows_saved_twice_keep_the_second_rows(tmp_path):
         os.utime(shard, ns=(1, 1))
     cache.SavedRows(path, "k").save(equal)
     assert all(shard.stat().st_mtime_ns == 1 for shard in path.parent.iterdir())
+
+
+def test_cache_files_of_earlier_versions_are_removed_and_no_other_file(tmp_path):
+    retired, *_ = cache.RETIRED
+    *_, hand_named = cache.RETIRED
+    cache.save(tmp_path / retired, "old-key", {"rows": 1})
+    (tmp_path / hand_named).write_text("notes kept by hand under a cache's old name\n", encoding="utf-8")
+    cache.save(tmp_path / "reasons-00", "key", {"rows": 2})  # a current cache
+    assert cache.remove_retired(tmp_path) == [tmp_path / retired]
+    assert not (tmp_path / retired).exists()
+    assert (tmp_path / hand_named).read_text(encoding="utf-8").startswith("notes")
+    assert cache.load(tmp_path / "reasons-00", "key") == {"rows": 2}
+    assert cache.remove_retired(tmp_path / "no-such-folder") == []
+
+
+def test_a_build_removes_the_cache_files_of_earlier_versions(tmp_path):
+    from test_uptodate import build, small_project
+
+    root = small_project(tmp_path / "project", papers=20)
+    folder = root / ".papersite" / "cache"
+    folder.mkdir(parents=True)
+    for name in cache.RETIRED:
+        cache.save(folder / name, "an earlier version's key", list(range(100)))
+    build(root)
+    assert not any((folder / name).exists() for name in cache.RETIRED)
+    assert any(folder.iterdir())  # this build's own caches are there
