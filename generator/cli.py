@@ -33,7 +33,7 @@ from .errors import ConfigError, InputError, PapersiteError
 from .identifiers import today
 from .model import Topic
 from .plugin import PapersitePlugin
-from .write import JOURNAL_NAME, MANIFEST_NAME, TEMP_DIR_NAME
+from .write import JOURNAL_NAME, MANIFEST_NAME, is_scratch
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -186,7 +186,10 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
         return False
     docs_now = functools.cache(lambda: _docs_as_generated(cfg, plugin, docs_stats))
     saved_files = kept_files.SavedFiles(
-        settings.cache_file(kept_files.FILES_CACHE), lambda: _listed_names(docs_now()), mkdocs_build_module.get_files
+        settings.cache_file(kept_files.FILES_CACHE),
+        settings.cache_file(kept_files.THEME_FILES_CACHE),
+        lambda: _listed_names(docs_now()),
+        mkdocs_build_module.get_files,
     )
     with progress.display(stderr):
         plugin.load_catalog(cfg)  # problems in the input stop here, before anything is written or forgotten
@@ -199,10 +202,9 @@ def _build_site(cfg: MkDocsConfig, *, force: bool = False) -> bool:
                     mkdocs_build(cfg, dirty=tracker is not None and tracker.previous is not None)
             finally:
                 cfg.plugins.on_shutdown()
-    if record is not None:  # as the build left it
-        left = tracker.site_as_left(cfg, site_stats) if tracker is not None and site_stats is not None else None
+    if tracker is not None and record is not None and site_stats is not None:  # all three or none (a record kept)
+        left = tracker.site_as_left(cfg, site_stats)  # as the build left it
         site_stats = uptodate.file_stats(Path(cfg.site_dir)) if left is None else left
-    if tracker is not None and record is not None:
         incremental.save(incremental.record_path(record), tracker.record(cfg, site_stats))
     if record is not None and uptodate.inputs_digest(settings) == before["inputs"]:  # not edited while building
         uptodate.save(record, {**before, **uptodate.folder_parts(cfg, settings, site_stats, docs_now())})
@@ -220,7 +222,7 @@ def _docs_as_generated(cfg: MkDocsConfig, plugin: PapersitePlugin, before: uptod
     if before is None or report is None or incremental.unknown_plugins(cfg):
         return None
     again = {*report.written, *report.removed, MANIFEST_NAME, JOURNAL_NAME}
-    again.update(name for name, _ in before if TEMP_DIR_NAME in name.split("/"))
+    again.update(name for name, _ in before if is_scratch(name))
     return uptodate.restat(Path(cfg.docs_dir), before, again)
 
 

@@ -145,9 +145,9 @@ def build_feed(
 
 
 def feed_generator(site: FeedSite, feed: FeedLink, entries: Sequence[Entry]) -> FeedGenerator:
+    """The feed of these entries; reads nothing else of the site than its url and author."""
     from feedgen.feed import FeedGenerator
 
-    """The feed of these entries; reads nothing else of the site than its url and author."""
     generator = FeedGenerator()
     generator.id(site.url + feed.path)
     generator.title(xml_text(feed.title))

@@ -103,8 +103,11 @@ class SavedFiles:
     """`papersite build`: the list the last build's get_files made (cache folder, FILES_CACHE), handed out
     again while the docs folder holds the same names."""
 
-    def __init__(self, cache_file: Path | None, names: Callable[[], set[str] | None], make: Any) -> None:
+    def __init__(
+        self, cache_file: Path | None, theme_cache: Path | None, names: Callable[[], set[str] | None], make: Any
+    ) -> None:
         self.cache_file = cache_file
+        self.theme_cache = theme_cache  # THEME_FILES_CACHE in the cache folder (ThemeListedFiles)
         self.names = names  # the docs folder's names as get_files would find them, or None (unknown)
         self.make = make  # MkDocs' get_files
         self.reused = False  # whether the last get_files took the saved list as it was (tests, bench)
@@ -116,9 +119,8 @@ class SavedFiles:
         saved = cache.load(self.cache_file, key) if names is not None else None
         self.reused = saved is not None and saved[0] == names
         self.updated = False
-        theme_cache = self.cache_file.with_name(THEME_FILES_CACHE) if self.cache_file is not None else None
         if self.reused:
-            return ThemeListedFiles.made([_copy(attributes) for attributes in saved[1]], theme_cache)
+            return ThemeListedFiles.made([_copy(attributes) for attributes in saved[1]], self.theme_cache)
         files = _updated(config, saved[1], names) if saved is not None and names is not None else None
         self.updated = files is not None
         if files is None:
@@ -126,7 +128,7 @@ class SavedFiles:
         attributes = [dict(vars(file)) for file in files]
         if names is not None and {a["src_uri"] for a in attributes} == names:  # none left out
             cache.save(self.cache_file, key, (frozenset(names), attributes))
-        return ThemeListedFiles.made(files, theme_cache)
+        return ThemeListedFiles.made(files, self.theme_cache)
 
 
 def _updated(config: MkDocsConfig, saved: list[dict[str, Any]], names: set[str]) -> list[File] | None:

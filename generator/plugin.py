@@ -40,7 +40,7 @@ from .kept_files import THEME_FILES_CACHE, KeptFiles, listing_with
 from .model import Catalog, Paper
 from .paths import PAPERS_JSON, SEARCH_INDEX, built_url, paper_page, paper_slug, topic_page
 from .watch import DocsWatcher, SourceWatcher
-from .write import JOURNAL_NAME, MANIFEST_NAME, TEMP_DIR_NAME, write_output
+from .write import MANIFEST_NAME, is_scratch, write_output
 
 ASSET_PREFIX = "assets/papersite"
 KATEX_CSS = [f"{ASSET_PREFIX}/katex/katex.min.css"]
@@ -441,7 +441,7 @@ class PapersitePlugin(BasePlugin[PapersiteConfig]):
         docs = os.fspath(docs_watcher.folder)
         removed = set(self.report.removed) if self.report is not None else set()
         for path in paths:
-            if path.split("/", 1)[0] in (TEMP_DIR_NAME, JOURNAL_NAME):
+            if is_scratch(path):
                 continue  # write's own temporary files
             if path in generated.files:
                 if _stat_name(docs, path) != generated.files[path]:

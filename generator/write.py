@@ -58,6 +58,11 @@ class WriteReport:
         return text
 
 
+def is_scratch(path: str) -> bool:
+    """Whether a docs folder's path (posix, from the folder) is write's own: its journal, or in its temporary folder."""
+    return path == JOURNAL_NAME or TEMP_DIR_NAME in path.split("/")
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -94,7 +94,12 @@ def test_the_saved_list_is_get_files_list_after_each_kind_of_change(tmp_path: Pa
     config = load_config(str(tmp_path / "mkdocs.yml"))
     cache_file = tmp_path / "cache" / FILES_CACHE
     made: list[int] = []
-    saved = SavedFiles(cache_file, lambda: _listed_names(docs_listing(docs)), lambda c: made.append(1) or get_files(c))
+    saved = SavedFiles(
+        cache_file,
+        cache_file.with_name(THEME_FILES_CACHE),
+        lambda: _listed_names(docs_listing(docs)),
+        lambda c: made.append(1) or get_files(c),
+    )
 
     def build_lists(how: str) -> None:
         before = len(made)
@@ -164,7 +169,12 @@ def test_the_theme_files_added_to_a_saved_list_are_mkdocs_own(tmp_path: Path) ->
         "site_name: Themed\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8"
     )
     config = load_config(str(tmp_path / "mkdocs.yml"))
-    saved = SavedFiles(tmp_path / "cache" / FILES_CACHE, lambda: _listed_names(docs_listing(docs)), get_files)
+    saved = SavedFiles(
+        tmp_path / "cache" / FILES_CACHE,
+        tmp_path / "cache" / THEME_FILES_CACHE,
+        lambda: _listed_names(docs_listing(docs)),
+        get_files,
+    )
 
     def with_theme(files):
         files.add_files_from_theme(config.theme.get_env(), config)
