@@ -142,7 +142,7 @@ class SavedRows:
     def save(self, rows: Mapping[Any, Any]) -> None:
         if not self.paths:
             return
-        if self._shards is None or self.previous is None:
+        if self._shards is None:
             shards = _sharded(rows)
             touched = range(SHARDS)
         else:
@@ -150,11 +150,12 @@ class SavedRows:
             previous = self.previous
             changed = [key for key, value in rows.items() if previous.get(key, _NONE) is not value]
             changed += [key for key in previous.keys() - rows.keys()]
-            touched = sorted(set(_shard_numbers(changed)))
+            numbers = _shard_numbers(changed)
+            touched = sorted(set(numbers))
             shards = list(self._shards)
             for n in touched:
                 shards[n] = {key: rows[key] for key in self._shards[n] if key in rows}
-            for key, n in zip(changed, _shard_numbers(changed)):
+            for key, n in zip(changed, numbers):
                 if key in rows:
                     shards[n][key] = rows[key]
         changed_shards = [n for n in touched if self._shards is None or not _same_rows(shards[n], self._shards[n])]

@@ -224,8 +224,7 @@ def save_rendered_pages(folder: Path | None, pages: dict[str, tuple[str, str]], 
         part = pages_cache_part(path)
         if part in parts:
             parts[part][path] = entry
-    for part, entries in sorted(parts.items()):
-        cache.save(_pages_cache_file(folder, part), PAGES_CACHE, entries)
+    cache.save_all([(_pages_cache_file(folder, part), PAGES_CACHE, entries) for part, entries in sorted(parts.items())])
 
 
 def save_topic_state(settings: Settings, automatic_topics, topic_model: bytes) -> bool:
