@@ -74,6 +74,11 @@ class CatalogChanges:
     previous_generation: str | None
     generation: str
 
+    def follow(self, generation: str | None) -> bool:
+        """Whether a stage's cache made with `generation` was made by the build these changes are from
+        (then its delta path applies; else its full path)."""
+        return not self.everything and generation == self.previous_generation
+
     def touched(self) -> frozenset[str]:
         """The slugs of this build whose record is not the one of the last build (added or changed)."""
         return self.added | self.changed

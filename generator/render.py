@@ -408,7 +408,7 @@ class PageCache:
         """The digest the last build recorded for a listing page, when the page's key (its outline, the
         templates, the URL style) is the recorded one and none of its entries' records changed."""
         known, delta = self.known, self.changes
-        if known is None or delta is None or delta.everything or known.generation != delta.previous_generation:
+        if known is None or delta is None or not delta.follow(known.generation):
             return None
         recorded = known.listings.get(path)
         if recorded is None or recorded[0] != key:
@@ -523,7 +523,7 @@ class PaperStates:
     def known_digests(self, current: PaperStates, changes: CatalogChanges) -> dict[str, str]:
         """Slug -> digest of every paper page whose inputs are those this (the last build's) states
         describe, in the build with `current` states (their digests not filled) and `changes`."""
-        if changes.everything or self.generation != changes.previous_generation or self.shared != current.shared:
+        if not changes.follow(self.generation) or self.shared != current.shared:
             return {}
         touched = changes.touched()
         labels = {
