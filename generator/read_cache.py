@@ -57,7 +57,7 @@ class NormalisedReads:
     read kept in cache_folder (None: nothing kept); `save` keeps what this read found."""
 
     def __init__(self, cache_folder: Path | None) -> None:
-        self.path = cache_folder / CACHE_FILE if cache_folder is not None else None
+        self.caching = cache_folder is not None
         self.saved = {
             part: cache.SavedRows(cache_folder / f"{CACHE_FILE}-{part}" if cache_folder is not None else None, CACHE_KEY)
             for part in PARTS
@@ -77,7 +77,7 @@ class NormalisedReads:
 
     def read(self, path: Path, format_name: str) -> tuple[list[Paper], list[Problem]]:
         """The normalised papers and the problems of one file."""
-        digest = _file_digest(path) if self.path is not None else None
+        digest = _file_digest(path) if self.caching else None
         key = (str(path), format_name, digest) if digest is not None else None
         found = self._kept(key) if key is not None else None
         if found is not None:
@@ -131,11 +131,12 @@ class NormalisedReads:
         """Keep each part that changed or was not kept (records, files and read records are keyed by what
         they hold: the same keys are the same rows)."""
         parts = {"records": self.records, "files": self.files, "names": self.names, "read": self.read_records}
-        kept = {"records": self.kept_records, "files": self.kept_files, "names": self.kept_names, "read": self.kept_read}
         for part, rows in parts.items():
-            changed = rows != kept[part] if part == "names" else rows.keys() != kept[part].keys()
-            if changed or self.saved[part].previous is None:
-                self.saved[part].save(rows)
+            saved = self.saved[part]
+            kept = saved.previous or {}
+            changed = rows != kept if part == "names" else rows.keys() != kept.keys()
+            if changed or saved.previous is None:
+                saved.save(rows)
 
 
 def normalise_all(papers: Sequence[Paper], cache_folder: Path | None = None) -> list[Paper]:
